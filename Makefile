@@ -1,0 +1,38 @@
+# AMI Portal — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev migrate demo lint browser-deps bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## run: install, migrate, load territorial + demo data, start the portal (and Celery when Redis is reachable)
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_territories
+	$(PY) manage.py seed_demo
+	./scripts/run_portal.sh $(HOST) $(PORT)
+
+## test: the whole test suite (PostgreSQL and a real Celery worker when DATABASE_URL / REDIS_URL are set)
+test: install
+	./scripts/run_tests.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles artifacts .pytest_cache

@@ -1,0 +1,98 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailUserManager(UserManager):
+    """Users log in with their e-mail address; ``username`` mirrors it."""
+
+    def _create_user(self, username, email, password, **extra_fields):
+        email = self.normalize_email(email or username)
+        return super()._create_user(email, email, password, **extra_fields)
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.pop("username", None)
+        return super().create_user(email, email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.pop("username", None)
+        return super().create_superuser(email, email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractUser):
+    email = models.EmailField(_("e-mail address"), unique=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=[("fr", "Français"), ("en", "English")], default="fr"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = EmailUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        self.username = self.email
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def staff_regions(self):
+        """Régions this user reviews (empty queryset for anyone without a staff profile)."""
+        from cities.models import Region
+
+        return Region.objects.filter(staff__user=self)
+
+
+class OfficialRole(models.TextChoices):
+    MAYOR = "mayor", _("Mayor")
+    PRESIDENT = "president", _("President of the intercommunality")
+    DEPUTY = "deputy", _("Deputy mayor / vice-president")
+    DGS = "dgs", _("Director general of services (DGS)")
+    PROJECT_OFFICER = "project_officer", _("Project officer (chargé de mission)")
+    OTHER = "other", _("Other")
+
+
+class OfficialProfile(models.Model):
+    """A city official: who they are and which territory (commune or EPCI) they act for."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="official_profile")
+    role = models.CharField(_("role in the collectivity"), max_length=32, choices=OfficialRole.choices)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    commune = models.ForeignKey(
+        "cities.Commune", verbose_name=_("commune"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    epci = models.ForeignKey(
+        "cities.Epci", verbose_name=_("intercommunality (EPCI)"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("official profile")
+        verbose_name_plural = _("official profiles")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class StaffProfile(models.Model):
+    """Cnam staff scope: the régions a regional reviewer works on (coordinators see all régions)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff_profile")
+    regions = models.ManyToManyField("cities.Region", verbose_name=_("régions"), blank=True, related_name="staff")
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return str(self.user)

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("AMI Portal — Cnam administration")
+admin.site.site_title = _("AMI Portal")
+admin.site.index_title = _("Review and administration")
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("public.urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover - convenience only
+    pass

@@ -1,0 +1,21 @@
+"""Named read queries on dossiers, shared by views, admin, exports and tests."""
+
+from django.db.models import Q
+
+from .states import DossierStatus
+
+
+def dossiers_visible_to(user, *, queryset=None):
+    """Officials see their own dossiers; reviewers their régions' submitted ones; coordinators all."""
+    from .models import Dossier
+
+    qs = queryset if queryset is not None else Dossier.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser or user.has_perm("applications.view_all_dossiers"):
+        return qs
+    visible = Q(owner=user) | Q(members__user=user)
+    region_ids = list(user.staff_regions.values_list("pk", flat=True))
+    if region_ids:
+        visible |= Q(region_id__in=region_ids) & ~Q(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
+    return qs.filter(visible).distinct()

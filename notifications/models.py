@@ -1,0 +1,59 @@
+"""The e-mail outbox: one row per (event, recipient), sent exactly once by a Celery task."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailKind(models.TextChoices):
+    """Each kind maps to templates/emails/<kind>/{subject.txt,body.txt,body.html}."""
+
+    VERIFY_EMAIL = "verify_email", _("E-mail address verification")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    INVITATION = "invitation", _("Co-editor invitation")
+    RECEIPT = "receipt", _("Submission receipt")
+    REOPENED = "reopened", _("Dossier reopened for corrections")
+    WITHDRAWN = "withdrawn", _("Dossier withdrawn")
+    DECISION = "decision", _("Committee decision")
+    REMINDER = "reminder", _("Deadline reminder")
+    WAVE_CLOSED_DRAFT = "wave_closed_draft", _("Wave closed with the dossier unsubmitted")
+    WAVE_SUMMARY = "wave_summary", _("Wave closing summary")
+    REVIEWER_ASSIGNMENT = "reviewer_assignment", _("Reviewer assignment")
+    EXPORT_READY = "export_ready", _("Export ready")
+
+
+class OutboxStatus(models.TextChoices):
+    READY = "ready", _("Ready to send")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    key = models.CharField(
+        _("idempotency key"), max_length=255, unique=True, help_text=_("One message per event and recipient.")
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=EmailKind.choices)
+    recipient = models.EmailField(_("recipient"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    language = models.CharField(_("language"), max_length=8, default="fr")
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text body"))
+    body_html = models.TextField(_("HTML body"), blank=True)
+    # Attachments described as [{"kind": "receipt", "submission_id": 12}], rendered at send time.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.READY)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"

@@ -1,0 +1,1 @@
+"""Public results and press exports (see the press issue)."""

@@ -1,0 +1,1 @@
+"""Review assignment, scoring and decisions (see the review issue)."""

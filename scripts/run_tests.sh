@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Exit status is pytest's (non-zero on any failure; "no tests" is a failure too).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+$PY manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || $PY scripts/compile_messages.py
+exec $PY -m pytest "$@"
