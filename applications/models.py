@@ -244,3 +244,71 @@ class DossierTransition(models.Model):
 
     def __str__(self):
         return f"{self.dossier.reference}: {self.from_status} → {self.to_status}"
+
+
+class AttachmentKind(models.TextChoices):
+    COMMITMENT_LETTER = "commitment_letter", _("Letter of commitment signed by the mayor or president")
+    COUNCIL_DELIBERATION = "council_deliberation", _("Council deliberation")
+    BUDGET_TABLE = "budget_table", _("Budget table")
+    PARTNER_LETTER = "partner_letter", _("Partner's letter of support")
+    PREMISES_PLAN = "premises_plan", _("Plan or photos of the premises")
+    OTHER = "other", _("Other document")
+
+
+REQUIRED_ATTACHMENT_KINDS = (
+    AttachmentKind.COMMITMENT_LETTER,
+    AttachmentKind.COUNCIL_DELIBERATION,
+    AttachmentKind.BUDGET_TABLE,
+)
+
+
+def attachment_upload_to(instance, filename):
+    """A generated name, never the user's: dossiers/<dossier id>/<uuid><ext chosen from the detected type>."""
+    import uuid
+
+    return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("document type"), max_length=40, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("detected type"), max_length=120)
+    extension = models.CharField(max_length=8, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.original_name}"
+
+
+class Submission(models.Model):
+    """One submission of a dossier: the frozen snapshot and its fingerprint, as stated on the receipt."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="submissions")
+    wave = models.ForeignKey(Wave, verbose_name=_("wave"), on_delete=models.PROTECT, related_name="submissions")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    snapshot = models.JSONField(_("snapshot"))
+    fingerprint = models.CharField(_("fingerprint (SHA-256)"), max_length=64)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        get_latest_by = "submitted_at"
+
+    def __str__(self):
+        return f"{self.dossier.reference} — {self.submitted_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,125 @@
+"""Shared factories for the core models. App-specific factories live in tests/<app>/factories.py."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.models import OfficialProfile, OfficialRole, StaffProfile, User
+from applications.models import Campaign, Dossier, Wave
+from cities.models import Commune, Departement, Epci, Region
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"user{n}@example.fr")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.django.Password("motdepasse-solide-42")
+    is_active = True
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{10 + n % 89}")
+    name = factory.Sequence(lambda n: f"Région {n}")
+
+
+class DepartementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Departement
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{n % 95 + 1:02d}")
+    name = factory.Sequence(lambda n: f"Département {n}")
+    region = factory.SubFactory(RegionFactory)
+
+
+class EpciFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Epci
+        django_get_or_create = ("siren",)
+
+    siren = factory.Sequence(lambda n: f"2{n:08d}")
+    name = factory.Sequence(lambda n: f"Communauté d'agglomération n°{n}")
+    kind = "CA"
+    region = factory.SubFactory(RegionFactory)
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+        django_get_or_create = ("insee_code",)
+
+    insee_code = factory.Sequence(lambda n: f"{90000 + n:05d}")
+    name = factory.Sequence(lambda n: f"Ville-sur-Saône {n}")
+    departement = factory.SubFactory(DepartementFactory)
+    region = factory.SelfAttribute("departement.region")
+    postal_codes = factory.LazyAttribute(lambda o: [o.insee_code])
+    population = 25000
+    siren = factory.Sequence(lambda n: f"21{n:07d}")
+
+
+class OfficialProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfficialProfile
+
+    user = factory.SubFactory(UserFactory)
+    role = OfficialRole.MAYOR
+    phone = "01 23 45 67 89"
+    commune = factory.SubFactory(CommuneFactory)
+
+
+def official(commune=None, **kwargs) -> User:
+    """A city official acting for ``commune``."""
+    profile = OfficialProfileFactory(commune=commune or CommuneFactory(), **kwargs)
+    return profile.user
+
+
+def reviewer(*regions, **kwargs) -> User:
+    """A staff user scoped to ``regions`` (group membership is up to the caller)."""
+    user = UserFactory(is_staff=True, **kwargs)
+    profile = StaffProfile.objects.create(user=user)
+    profile.regions.set(regions)
+    return user
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Au cœur des territoires — campagne {n}")
+    slug = factory.Sequence(lambda n: f"campagne-{n}")
+
+
+class WaveFactory(factory.django.DjangoModelFactory):
+    """By default an open wave: opened 30 days ago, closes in 30 days, published 60 days from now."""
+
+    class Meta:
+        model = Wave
+
+    campaign = factory.SubFactory(CampaignFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+    closes_at = factory.LazyAttribute(lambda o: o.opens_at + timedelta(days=60))
+    publishes_at = factory.LazyAttribute(lambda o: o.closes_at + timedelta(days=30))
+
+
+class DossierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dossier
+
+    wave = factory.SubFactory(WaveFactory)
+    campaign = factory.SelfAttribute("wave.campaign")
+    reference = factory.Sequence(lambda n: f"AMI-T-{n:05d}")
+    commune = factory.SubFactory(CommuneFactory)
+    owner = factory.LazyAttribute(lambda o: official(commune=o.commune))
+    title = "Une antenne du Cnam au cœur de la ville"
+    public_summary = "Former aux métiers de l'industrie du bassin d'emploi."
