@@ -14,7 +14,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
+# Catalogues are compiled in pure Python (Babel) on every install: no gettext tools needed.
 install: $(VENV)/.installed
+	$(PY) scripts/compile_messages.py
 
 ## run: install, migrate, load territorial + demo data, start the portal (and Celery when Redis is reachable)
 run: install

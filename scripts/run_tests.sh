@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-$PY manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || $PY scripts/compile_messages.py
+$PY scripts/compile_messages.py
 exec $PY -m pytest "$@"

@@ -1,0 +1,26 @@
+"""Demo data for `make run`: reference campaigns, users for every role (printed with their passwords),
+dossiers in several states, reviews and published results. Idempotent: running it twice changes nothing."""
+
+from django.core.management.base import BaseCommand
+
+from applications.campaigns import ensure_demo_campaign, ensure_first_ami, ensure_second_ami
+
+
+class Command(BaseCommand):
+    help = "Load the demo campaign, demo users for each role, dossiers, reviews and published results."
+
+    def handle(self, *args, **options):
+        from accounts import demo as accounts_demo
+        from applications import demo as applications_demo
+        from public import demo as public_demo
+        from reviews import demo as reviews_demo
+
+        ensure_first_ami()
+        ensure_second_ami()
+        demo = ensure_demo_campaign()
+        self.stdout.write(self.style.SUCCESS(f"Campaigns ready; demo campaign: {demo.name}"))
+        users = accounts_demo.seed(stdout=self.stdout)
+        applications_demo.seed_dossiers(officials=users, stdout=self.stdout)
+        reviews_demo.seed(users=users, stdout=self.stdout)
+        public_demo.seed(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data ready: http://127.0.0.1:8000/"))

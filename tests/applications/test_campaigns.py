@@ -1,0 +1,47 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from applications.campaigns import ensure_demo_campaign, ensure_second_ami
+from applications.models import Wave
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.django_db
+def test_second_ami_wave_one_accepts_until_the_end_of_6_november_2020():
+    campaign = ensure_second_ami()
+    wave = campaign.waves.get(number=1)
+    assert wave.is_open_at(datetime(2020, 11, 6, 23, 59, 59, tzinfo=PARIS))
+    assert not wave.is_open_at(datetime(2020, 11, 7, 0, 0, 0, tzinfo=PARIS))
+    assert [w.last_day.isoformat() for w in campaign.waves.order_by("number")] == [
+        "2020-11-06", "2021-02-12", "2021-06-25",
+    ]
+
+
+@pytest.mark.django_db
+def test_second_ami_submission_at_midnight_goes_to_the_next_wave():
+    campaign = ensure_second_ami()
+    assert campaign.wave_open_at(datetime(2020, 11, 7, 0, 0, 0, tzinfo=PARIS)).number == 2
+
+
+@pytest.mark.django_db
+def test_seeding_reference_campaigns_twice_changes_nothing():
+    ensure_second_ami()
+    ensure_demo_campaign()
+    before = list(Wave.objects.values_list("pk", "opens_at", "closes_at", "publishes_at"))
+    ensure_second_ami()
+    ensure_demo_campaign(now=timezone.now() + timedelta(days=3))
+    assert list(Wave.objects.values_list("pk", "opens_at", "closes_at", "publishes_at")) == before
+
+
+@pytest.mark.django_db
+def test_demo_campaign_has_an_open_wave_today_and_a_published_one():
+    campaign = ensure_demo_campaign()
+    now = timezone.now()
+    assert campaign.wave_open_at(now).number == 2
+    assert campaign.waves.get(number=1).is_published_at(now)
+    for wave in campaign.waves.all():
+        wave.full_clean()
