@@ -1,0 +1,86 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright (sync API) against pytest-django's live server.
+
+Playwright's own browser download does not work on our machines, so the system ``chromium`` is used
+(``CHROMIUM_PATH``, default ``/usr/bin/chromium``). Every browser gets a fresh profile directory.
+"""
+
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from .helpers import Shooter
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium_path() -> str:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    # The sync API runs an event loop in this thread; the ORM calls made by the test body (and by
+    # the live server's handlers, in their own thread) are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    if not Path(_chromium_path()).exists():
+        pytest.fail(f"Chromium not found at {_chromium_path()}: apt-get install chromium (see .ci/run).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture
+def open_browser(playwright_driver, live_server, tmp_path):
+    """Factory: ``open_browser(javascript=True)`` → a fresh persistent context (own profile) on the live server."""
+    contexts = []
+    counter = itertools.count(1)
+
+    def _open(*, javascript: bool = True):
+        profile = tmp_path / f"chromium-profile-{next(counter)}"
+        context = playwright_driver.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=_chromium_path(),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            base_url=live_server.url,
+            java_script_enabled=javascript,
+            accept_downloads=True,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport={"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_browser):
+    context = open_browser()
+    return context.pages[0] if context.pages else context.new_page()
+
+
+@pytest.fixture
+def shooter(request):
+    """Screenshots under ARTIFACTS_DIR/screenshots, named <journey>-<NN>-<step>.png."""
+    directory = Path(settings.ARTIFACTS_DIR) / "screenshots"
+    directory.mkdir(parents=True, exist_ok=True)
+    return Shooter(directory)

@@ -1,0 +1,85 @@
+"""Helpers shared by the browser journeys: screenshots, axe-core checks, small valid documents, e-mail links."""
+
+import io
+import re
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+_axe = Axe()
+
+
+class Shooter:
+    """Numbers the screenshots of one journey: ``shoot(page, "signup", "form")`` → signup-01-form.png."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.counters: dict[str, int] = {}
+
+    def shoot(self, page, journey: str, step: str) -> Path:
+        number = self.counters.get(journey, 0) + 1
+        self.counters[journey] = number
+        path = self.directory / f"{journey}-{number:02d}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def blocking_violations(page) -> list[dict]:
+    """axe-core violations of impact serious or critical on the current page."""
+    results = _axe.run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {node['target']} {node['html'][:160]}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, where: str = "") -> None:
+    violations = blocking_violations(page)
+    assert not violations, f"axe found serious/critical violations on {where or page.url}:\n" + describe_violations(
+        violations
+    )
+
+
+def make_pdf(path: Path, text: str = "Lettre d'engagement") -> Path:
+    """A small valid one-page PDF, as a mayor's scanner would produce."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    document = canvas.Canvas(buffer, pagesize=A4)
+    document.drawString(72, 760, text)
+    document.drawString(72, 740, "Fait à Ville-sur-Saône, le maire.")
+    document.showPage()
+    document.save()
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def make_xlsx(path: Path) -> Path:
+    """A small valid budget table."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Budget"
+    sheet.append(["Poste", "Montant (€)"])
+    sheet.append(["Aménagement des locaux", 45000])
+    sheet.append(["Équipement numérique", 12000])
+    sheet.append(["Total", "=SUM(B2:B3)"])
+    workbook.save(path)
+    return path
+
+
+def first_link(text: str, path_fragment: str = "") -> str:
+    """The first http(s) link in ``text`` (containing ``path_fragment`` when given)."""
+    for link in re.findall(r"https?://[^\s\"'<>]+", text):
+        if path_fragment in link:
+            return link
+    raise AssertionError(f"No link containing {path_fragment!r} in:\n{text}")
