@@ -1,0 +1,219 @@
+"""Attachments: what the portal accepts (decided by content, never by extension) and how it stores them.
+
+Guarantees of ``add_attachment``:
+- the file is inspected before anything is written to storage: a refused upload leaves nothing on disk;
+- the stored name is generated (``dossiers/<id>/<uuid><ext of the detected type>``), the user's name is kept
+  only, sanitised, for display;
+- size limits per file and per dossier are checked under a row lock on the dossier;
+- only editors of a draft dossier may add or delete attachments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from . import attachment_checks as file_checks
+from .models import Attachment, AttachmentKind, Dossier
+from .states import EDITABLE_STATUSES
+
+MAX_NAME_LENGTH = 255
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FileType:
+    key: str
+    label: str
+    mime: str
+    extension: str
+
+
+PDF = FileType("pdf", "PDF", "application/pdf", ".pdf")
+XLSX = FileType("xlsx", "Excel (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
+ODS = FileType("ods", "OpenDocument (ODS)", "application/vnd.oasis.opendocument.spreadsheet", ".ods")
+DOCX = FileType("docx", "Word (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
+ODT = FileType("odt", "OpenDocument (ODT)", "application/vnd.oasis.opendocument.text", ".odt")
+PNG = FileType("png", "PNG", "image/png", ".png")
+JPEG = FileType("jpeg", "JPEG", "image/jpeg", ".jpg")
+
+# What each kind of document may be. Letters and deliberations are signed documents: PDF only.
+ACCEPTED_TYPES: dict[str, tuple[FileType, ...]] = {
+    AttachmentKind.COMMITMENT_LETTER: (PDF,),
+    AttachmentKind.COUNCIL_DELIBERATION: (PDF,),
+    AttachmentKind.BUDGET_TABLE: (XLSX, ODS, PDF),
+    AttachmentKind.PARTNER_LETTER: (PDF,),
+    AttachmentKind.PREMISES_PLAN: (PDF, PNG, JPEG),
+    AttachmentKind.OTHER: (PDF, XLSX, ODS, DOCX, ODT, PNG, JPEG),
+}
+
+
+class AttachmentRejected(ValidationError):
+    """An upload the portal refuses; ``message`` is a sentence for the official."""
+
+
+def accepted_types_label(kind: str) -> str:
+    return ", ".join(t.label for t in ACCEPTED_TYPES.get(kind, ()))
+
+
+def accept_attribute(kind: str) -> str:
+    """Value for the file input's ``accept`` attribute (a hint for the browser; the server decides)."""
+    return ",".join(f"{t.extension},{t.mime}" + (",.jpeg" if t is JPEG else "") for t in ACCEPTED_TYPES.get(kind, ()))
+
+
+# --- names -----------------------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_display_name(raw: str) -> str:
+    """The user's file name, refused if it tries a path or is absurdly long, else cleaned for display only."""
+    raw = raw or ""
+    if len(raw) > MAX_NAME_LENGTH:
+        raise AttachmentRejected(
+            _("The file name is too long (%(max)s characters at most). Rename the file and try again.")
+            % {"max": MAX_NAME_LENGTH}
+        )
+    if "/" in raw or "\\" in raw or ".." in raw or _CONTROL.search(raw):
+        raise AttachmentRejected(
+            _("The file name “%(name)s” is not acceptable (it contains a path or forbidden characters). "
+              "Rename the file and try again.") % {"name": sanitize_display_name(raw)}
+        )
+    return sanitize_display_name(raw)
+
+
+def sanitize_display_name(raw: str) -> str:
+    """A harmless version of a file name, for display and for the download's Content-Disposition."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = _CONTROL.sub("", name)
+    name = re.sub(r"\s+", " ", name).strip().lstrip(".")
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 110] + "…" + dot + ext[:8]) if dot and len(ext) <= 8 else name[:120]
+    return name or "document"
+
+
+# --- content -----------------------------------------------------------------------------------------------
+
+def _stream_digest(upload, *, limit: int) -> tuple[str, int]:
+    """SHA-256 and byte count read chunk by chunk; stops as soon as the size limit is passed."""
+    digest, size = hashlib.sha256(), 0
+    upload.seek(0)
+    for chunk in upload.chunks(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest(), size
+
+
+def _too_large(limit: int) -> AttachmentRejected:
+    return AttachmentRejected(
+        _("The file is too large: %(max)s at most per file.") % {"max": filesizeformat(limit)}
+    )
+
+
+def detect_type(upload) -> FileType:
+    """Identify the file by its bytes and check its structure; raise AttachmentRejected otherwise."""
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if file_checks.looks_executable(head):
+        raise AttachmentRejected(
+            _("This file is a program or a script, not a document. Only documents are accepted.")
+        )
+    file_checks.refuse_polyglot(upload, head)
+    guess = filetype.guess(head)
+    if head.startswith(b"%PDF-"):
+        file_checks.check_pdf(upload)
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        return {"xlsx": XLSX, "docx": DOCX, "ods": ODS, "odt": ODT}[file_checks.check_office_zip(upload)]
+    if guess is not None and guess.mime in (PNG.mime, JPEG.mime):
+        file_checks.check_image(upload)
+        return PNG if guess.mime == PNG.mime else JPEG
+    raise AttachmentRejected(_("This file is not a document the portal recognises (PDF, office document or image)."))
+
+
+# --- services ------------------------------------------------------------------------------------------------
+
+def _check_editable(dossier: Dossier, by) -> None:
+    if not Dossier.objects.editable_by(by).filter(pk=dossier.pk).exists():
+        raise AttachmentRejected(_("You are not an editor of this dossier."))
+    if dossier.status not in EDITABLE_STATUSES:
+        raise AttachmentRejected(_("This dossier has been submitted: it can no longer be modified."))
+
+
+def add_attachment(*, dossier: Dossier, kind: str, upload, by) -> Attachment:
+    """Validate ``upload`` by content and store it under a generated name; atomic, leaves nothing on refusal."""
+    if kind not in ACCEPTED_TYPES:
+        raise AttachmentRejected(_("Choose the type of document."))
+    display_name = check_display_name(getattr(upload, "name", ""))
+    max_file = settings.ATTACHMENT_MAX_FILE_SIZE
+    if not upload.size:
+        raise AttachmentRejected(_("The file “%(name)s” is empty.") % {"name": display_name})
+    if upload.size > max_file:
+        raise _too_large(max_file)
+    sha256, size = _stream_digest(upload, limit=max_file)
+    detected = detect_type(upload)
+    if detected not in ACCEPTED_TYPES[kind]:
+        raise AttachmentRejected(
+            _("“%(name)s” is a %(type)s file; for this document the portal accepts: %(accepted)s.")
+            % {"name": display_name, "type": detected.label, "accepted": accepted_types_label(kind)}
+        )
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        _check_editable(locked, by)
+        _check_dossier_quota(locked, size)
+        attachment = Attachment(
+            dossier=locked, kind=kind, original_name=display_name, content_type=detected.mime,
+            extension=detected.extension, size=size, sha256=sha256, uploaded_by=by,
+        )
+        upload.seek(0)
+        attachment.file.save("upload", upload, save=False)
+        try:
+            attachment.save()
+        except Exception:
+            # Files are not transactional: the stored file must not outlive a row that was never written.
+            attachment.file.storage.delete(attachment.file.name)
+            raise
+    return attachment
+
+
+def _check_dossier_quota(dossier: Dossier, size: int) -> None:
+    used = dossier.attachments.aggregate(total=Sum("size"))["total"] or 0
+    limit = settings.ATTACHMENT_MAX_DOSSIER_SIZE
+    if used + size > limit:
+        raise AttachmentRejected(
+            _("The attachments of a dossier may not exceed %(max)s in total (already used: %(used)s).")
+            % {"max": filesizeformat(limit), "used": filesizeformat(used)}
+        )
+
+
+def delete_attachment(*, attachment: Attachment, by) -> None:
+    """Remove an attachment of a draft dossier (editors only); the file goes once the transaction commits."""
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=attachment.dossier_id)
+        _check_editable(locked, by)
+        storage, name = attachment.file.storage, attachment.file.name
+        attachment.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def missing_required_kinds(dossier: Dossier) -> list[str]:
+    from .models import REQUIRED_ATTACHMENT_KINDS
+
+    present = set(dossier.attachments.values_list("kind", flat=True))
+    return [kind for kind in REQUIRED_ATTACHMENT_KINDS if kind not in present]

@@ -1,0 +1,316 @@
+"""Submitting a dossier at the deadline, withdrawing it, reopening it; the frozen snapshot and its fingerprint.
+
+The deadline is decided here, on the server, inside the transaction that holds the dossier's row lock: the
+wave a submission belongs to is the wave open at ``now`` (``opens_at <= now < closes_at``), else the next
+wave of the campaign; there is no flag to flip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import AttachmentKind, Dossier, DossierTransition, Submission, Wave
+from .states import DossierStatus, transition_dossier
+
+
+class SubmissionRefused(Exception):
+    """A submission, withdrawal or reopening the rules do not allow; ``message`` is for the official."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+class WaveChanged(SubmissionRefused):
+    """The wave shown on the confirmation page is no longer the one a submission would go to."""
+
+    def __init__(self, wave: Wave):
+        self.wave = wave
+        super().__init__(
+            _("The deadline has passed since the page was displayed: your dossier would now be submitted to "
+              "wave %(number)s. Check and confirm again.") % {"number": wave.number}
+        )
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    section: str
+    label: str
+    url: str
+
+
+# --- completeness ----------------------------------------------------------------------------------------
+
+def _section_gaps(dossier: Dossier) -> list:
+    """Missing fields of the dossier's sections, as reported by the dossier forms' own rules."""
+    from . import services
+
+    return list(services.dossier_completeness(dossier))
+
+
+def _as_missing_item(item) -> MissingItem:
+    get = item.get if isinstance(item, dict) else (lambda name, default="": getattr(item, name, default))
+    return MissingItem(section=str(get("section", "")), label=str(get("label", "")), url=str(get("url", "") or ""))
+
+
+def submission_checklist(dossier: Dossier) -> list[MissingItem]:
+    """Everything still missing before ``dossier`` can be submitted: section fields, then required attachments."""
+    from django.urls import reverse
+
+    from .attachments import missing_required_kinds
+
+    items = [_as_missing_item(item) for item in _section_gaps(dossier)]
+    attachments_url = reverse("applications:attachments", kwargs={"pk": dossier.pk})
+    for kind in missing_required_kinds(dossier):
+        label = _("Missing attachment: %(kind)s") % {"kind": AttachmentKind(kind).label}
+        items.append(MissingItem(section="attachments", label=label, url=attachments_url))
+    return items
+
+
+def target_wave(dossier: Dossier, *, now) -> Wave | None:
+    """The wave a submission at ``now`` goes to: the open one, else the next one of the campaign, else None."""
+    return dossier.campaign.wave_open_at(now) or dossier.campaign.next_wave_after(now)
+
+
+# --- snapshot --------------------------------------------------------------------------------------------
+
+# Related models that are not the dossier's content: history, workflow and files (attachments are listed
+# separately with their checksums).
+NOT_CONTENT = {"dossiertransition", "submission", "attachment", "dossiermember"}
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, list | tuple | set):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _serialize(instance: models.Model) -> dict:
+    data = {key: _plain(value) for key, value in model_to_dict(instance).items()}
+    data["id"] = instance.pk
+    return data
+
+
+def _content_relations(dossier: Dossier):
+    for relation in dossier._meta.related_objects:
+        model = relation.related_model
+        name = model._meta.model_name
+        if model._meta.app_label != "applications" or name in NOT_CONTENT or "log" in name or "history" in name:
+            continue
+        if relation.one_to_many or relation.one_to_one:
+            yield relation
+
+
+def _related_content(dossier: Dossier) -> dict:
+    content = {}
+    for relation in _content_relations(dossier):
+        accessor = relation.get_accessor_name()
+        if relation.one_to_one:
+            related = getattr(dossier, accessor, None) if _has_one_to_one(dossier, accessor) else None
+            content[accessor] = _serialize(related) if related is not None else None
+        else:
+            content[accessor] = [_serialize(obj) for obj in getattr(dossier, accessor).order_by("pk")]
+    return content
+
+
+def _has_one_to_one(dossier: Dossier, accessor: str) -> bool:
+    try:
+        getattr(dossier, accessor)
+    except models.ObjectDoesNotExist:
+        return False
+    return True
+
+
+# Bookkeeping fields of the dossier: they change with the workflow, not with what the city wrote.
+DOSSIER_WORKFLOW_FIELDS = {"status", "submitted_at", "decided_at", "wave"}
+
+
+def build_snapshot(dossier: Dossier, *, wave: Wave) -> dict:
+    """The dossier's content, its sections and its attachments' checksums, as plain JSON values."""
+    dossier_data = {k: v for k, v in _serialize(dossier).items() if k not in DOSSIER_WORKFLOW_FIELDS}
+    snapshot = {
+        "dossier": dossier_data,
+        "applicant": dossier.applicant_name,
+        "campaign": {"id": dossier.campaign_id, "name": dossier.campaign.name},
+        "wave": {"id": wave.pk, "number": wave.number, "closes_at": wave.closes_at},
+        "sections": _related_content(dossier),
+        "attachments": [
+            {"id": a.pk, "kind": a.kind, "name": a.original_name, "size": a.size, "sha256": a.sha256,
+             "content_type": a.content_type}
+            for a in dossier.attachments.order_by("kind", "pk")
+        ],
+    }
+    # Round-trip through JSON so the stored value is exactly the value that was fingerprinted.
+    return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
+
+
+def canonical_json(snapshot: dict) -> bytes:
+    return json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def fingerprint(snapshot: dict) -> str:
+    """SHA-256 of the canonical JSON: anyone holding the snapshot can recompute it."""
+    return hashlib.sha256(canonical_json(snapshot)).hexdigest()
+
+
+# --- services ------------------------------------------------------------------------------------------
+
+def _lock(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().select_related("campaign").get(pk=dossier.pk)
+
+
+def _editors(dossier: Dossier) -> list:
+    people = [dossier.owner] if dossier.owner_id else []
+    people += [member.user for member in dossier.members.select_related("user").order_by("pk")]
+    seen, unique = set(), []
+    for person in people:
+        if person.pk not in seen and person.is_active and person.email:
+            seen.add(person.pk)
+            unique.append(person)
+    return unique
+
+
+def submit_dossier(dossier: Dossier, *, by, now=None, expected_wave: Wave | None = None) -> Submission:
+    """Submit ``dossier`` (by one of its editors) to the wave open at ``now``, or the next one.
+
+    Guarantees: atomic under a row lock on the dossier, so concurrent clicks make one submission; refuses an
+    incomplete dossier, one that is not a draft, or one with no wave left (SubmissionRefused); raises
+    WaveChanged if ``expected_wave`` (the wave shown to the official) is not the wave it would go to.
+    Freezes a snapshot with its fingerprint, moves the dossier to SUBMITTED (logged) and queues one receipt
+    e-mail per editor, sent after commit.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if not Dossier.objects.editable_by(by).filter(pk=locked.pk).exists():
+            raise SubmissionRefused(_("Only the owner and co-editors of a dossier can submit it."))
+        if locked.status != DossierStatus.DRAFT:
+            raise SubmissionRefused(_("This dossier has already been submitted."))
+        if submission_checklist(locked):
+            raise SubmissionRefused(_("The dossier is incomplete: complete the missing items before submitting."))
+        wave = target_wave(locked, now=now)
+        if wave is None:
+            raise SubmissionRefused(
+                _("Submissions are closed: the last wave of this call ended and no other wave is planned.")
+            )
+        if expected_wave is not None and expected_wave.pk != wave.pk:
+            raise WaveChanged(wave)
+        snapshot = build_snapshot(locked, wave=wave)
+        locked.wave, locked.submitted_at = wave, now
+        transition_dossier(locked, to=DossierStatus.SUBMITTED, by=by, now=now,
+                           reason=_("Submitted to wave %(number)s.") % {"number": wave.number})
+        submission = Submission.objects.create(
+            dossier=locked, wave=wave, submitted_at=now, submitted_by=by,
+            snapshot=snapshot, fingerprint=fingerprint(snapshot),
+        )
+        _queue_receipts(submission)
+    _refresh(dossier, locked)
+    return submission
+
+
+def _refresh(original: Dossier, saved: Dossier) -> None:
+    """Keep the caller's instance in step with the row we changed under lock."""
+    for field in ("status", "wave_id", "submitted_at", "updated_at"):
+        setattr(original, field, getattr(saved, field))
+    original._state.fields_cache.pop("wave", None)
+
+
+def _queue_receipts(submission: Submission) -> None:
+    from notifications.models import EmailKind
+    from notifications.services import queue_email
+
+    from .receipts import receipt_context
+
+    context = receipt_context(submission)
+    for person in _editors(submission.dossier):
+        queue_email(
+            kind=EmailKind.RECEIPT, key=f"receipt:{submission.pk}", recipient=person, context=context,
+            attachments=[{"kind": "receipt", "submission_id": submission.pk}],
+        )
+
+
+def _refuse_after_deadline(dossier: Dossier, now, message: str) -> None:
+    if dossier.wave_id is None or not now < dossier.wave.closes_at:
+        raise SubmissionRefused(message)
+
+
+def withdraw_submission(dossier: Dossier, *, by, reason: str, now=None) -> Dossier:
+    """The owner takes a submitted dossier back to draft before its wave's deadline, with a reason (logged).
+
+    Atomic under a row lock; refused after the deadline, for anyone but the owner, or without a reason.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise SubmissionRefused(_("Give the reason for withdrawing the dossier."))
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if locked.owner_id is None or locked.owner_id != by.pk:
+            raise SubmissionRefused(_("Only the owner of the dossier can withdraw its submission."))
+        if locked.status != DossierStatus.SUBMITTED:
+            raise SubmissionRefused(_("Only a submitted dossier that is not yet under review can be withdrawn."))
+        _refuse_after_deadline(locked, now, _(
+            "The deadline of wave %(number)s has passed: the submission can no longer be withdrawn."
+        ) % {"number": locked.wave.number})
+        locked.submitted_at = None
+        transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=reason)
+    _refresh(dossier, locked)
+    return dossier
+
+
+def reopen_dossier(dossier: Dossier, *, by, message: str, now=None) -> DossierTransition:
+    """Staff send a submitted dossier back to draft for corrections, before its wave's deadline.
+
+    Atomic under a row lock; the message is logged with the transition and e-mailed (REOPENED) to the owner
+    and co-editors after commit. Refused for non-staff, without a message, after the deadline, or when the
+    dossier is not in the SUBMITTED state.
+    """
+    now = now or timezone.now()
+    message = (message or "").strip()
+    if not message:
+        raise SubmissionRefused(_("Write a message telling the applicants what to correct."))
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if not (by.is_staff and Dossier.objects.visible_to(by).filter(pk=locked.pk).exists()):
+            raise SubmissionRefused(_("Only Cnam staff in charge of this dossier can reopen it."))
+        if locked.status != DossierStatus.SUBMITTED:
+            raise SubmissionRefused(_("Only a submitted dossier that is not yet under review can be reopened."))
+        _refuse_after_deadline(locked, now, _(
+            "The deadline of wave %(number)s has passed: the dossier can no longer be reopened."
+        ) % {"number": locked.wave.number})
+        locked.submitted_at = None
+        transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=message)
+        log = locked.transitions.order_by("-pk").first()
+        _queue_reopened(locked, log)
+    _refresh(dossier, locked)
+    return log
+
+
+def _queue_reopened(dossier: Dossier, log: DossierTransition) -> None:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from notifications.models import EmailKind
+    from notifications.services import queue_email
+
+    context = {
+        "reference": dossier.reference, "applicant": dossier.applicant_name, "title": dossier.title,
+        "message": log.reason, "wave_number": dossier.wave.number if dossier.wave_id else "",
+        "closes_at": dossier.wave.closes_at if dossier.wave_id else None,
+        "submit_url": settings.SITE_URL + reverse("applications:submit", kwargs={"pk": dossier.pk}),
+    }
+    for person in _editors(dossier):
+        queue_email(kind=EmailKind.REOPENED, key=f"reopened:{log.pk}", recipient=person, context=context)

@@ -1,0 +1,225 @@
+"""Thin views: attachments (private), the submission checklist and confirmation, receipts, withdrawal.
+
+Every dossier is looked up through ``Dossier.objects.visible_to`` / ``editable_by``: anything else is a 404.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import attachments as attachment_services
+from . import submission as submission_services
+from .forms_submission import AttachmentUploadForm, SubmitConfirmForm, WithdrawForm
+from .models import REQUIRED_ATTACHMENT_KINDS, Attachment, Dossier, Wave
+from .receipts import receipt_context, render_receipt_pdf, submitted_at_display
+from .states import EDITABLE_STATUSES, DossierStatus
+
+TEMPLATES = "applications/submission/"
+
+
+def _visible(request, pk) -> Dossier:
+    return get_object_or_404(Dossier.objects.visible_to(request.user).select_related("campaign", "wave"), pk=pk)
+
+
+def _editable(request, pk) -> Dossier:
+    return get_object_or_404(Dossier.objects.editable_by(request.user).select_related("campaign", "wave"), pk=pk)
+
+
+def _is_editor(user, dossier) -> bool:
+    return Dossier.objects.editable_by(user).filter(pk=dossier.pk).exists()
+
+
+# --- attachments ---------------------------------------------------------------------------------------------
+
+def _attachments_page(request, dossier, form, *, status=200):
+    rows = list(dossier.attachments.select_related("uploaded_by"))
+    present = {row.kind for row in rows}
+    can_edit = dossier.status in EDITABLE_STATUSES and _is_editor(request.user, dossier)
+    context = {
+        "dossier": dossier, "attachments": rows, "form": form, "can_edit": can_edit,
+        "required": [(kind, kind.label, kind in present) for kind in REQUIRED_ATTACHMENT_KINDS],
+        "accepted": [(label, attachment_services.accepted_types_label(kind))
+                     for kind, label in attachment_services.AttachmentKind.choices],
+    }
+    return render(request, TEMPLATES + "attachments.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachments(request, pk):
+    dossier = _visible(request, pk)
+    if request.method == "GET":
+        return _attachments_page(request, dossier, AttachmentUploadForm())
+    dossier = _editable(request, pk)
+    form = AttachmentUploadForm(request.POST, request.FILES)
+    if dossier.status not in EDITABLE_STATUSES:
+        form.is_valid()
+        form.add_error(None, _("This dossier has been submitted: it can no longer be modified."))
+        return _attachments_page(request, dossier, form, status=403)
+    if not form.is_valid():
+        return _attachments_page(request, dossier, form, status=400)
+    try:
+        added = attachment_services.add_attachment(
+            dossier=dossier, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=request.user
+        )
+    except attachment_services.AttachmentRejected as error:
+        form.add_error("file", error.messages[0])
+        return _attachments_page(request, dossier, form, status=400)
+    messages.success(request, _("“%(name)s” has been added.") % {"name": added.original_name})
+    return redirect("applications:attachments", pk=dossier.pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk, attachment_pk):
+    dossier = _visible(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, dossier=dossier)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    dossier = _editable(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, dossier=dossier)
+    try:
+        attachment_services.delete_attachment(attachment=attachment, by=request.user)
+    except attachment_services.AttachmentRejected as error:
+        messages.error(request, error.messages[0])
+        return redirect("applications:attachments", pk=dossier.pk)
+    messages.success(request, _("“%(name)s” has been deleted.") % {"name": attachment.original_name})
+    return redirect("applications:attachments", pk=dossier.pk)
+
+
+# --- submission ----------------------------------------------------------------------------------------------
+
+def _confirm_page(request, dossier, wave, *, status=200):
+    form = SubmitConfirmForm(initial={"wave": wave.pk, "token": uuid.uuid4()})
+    context = {"dossier": dossier, "wave": wave, "form": form, "wave_is_open": wave.is_open_at(timezone.now())}
+    return render(request, TEMPLATES + "confirm.html", context, status=status)
+
+
+def _refused_page(request, dossier, message, *, status=200):
+    return render(request, TEMPLATES + "refused.html", {"dossier": dossier, "message": message}, status=status)
+
+
+def _submit_get(request, dossier):
+    if dossier.status != DossierStatus.DRAFT:
+        if dossier.submissions.exists():
+            messages.info(request, _("This dossier has already been submitted."))
+            return redirect("applications:receipt_latest", pk=dossier.pk)
+        return _refused_page(request, dossier, _("This dossier can no longer be submitted."))
+    missing = submission_services.submission_checklist(dossier)
+    if missing:
+        return render(request, TEMPLATES + "checklist.html", {"dossier": dossier, "missing": missing})
+    wave = submission_services.target_wave(dossier, now=timezone.now())
+    if wave is None:
+        return _refused_page(request, dossier, _(
+            "Submissions are closed: the last wave of this call ended and no other wave is planned."
+        ))
+    return _confirm_page(request, dossier, wave)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request, pk):
+    dossier = _editable(request, pk)
+    if request.method == "GET":
+        return _submit_get(request, dossier)
+    form = SubmitConfirmForm(request.POST)
+    if not form.is_valid():
+        return _submit_get(request, dossier)
+    # A second click carrying the same token is the same intention: show its outcome, do not submit twice.
+    if not cache.add(f"submit-token:{form.cleaned_data['token']}", dossier.pk, timeout=3600):
+        return redirect("applications:receipt_latest", pk=dossier.pk)
+    shown = Wave.objects.filter(pk=form.cleaned_data["wave"], campaign=dossier.campaign_id).first()
+    if shown is None:
+        return _submit_get(request, dossier)
+    try:
+        submission = submission_services.submit_dossier(dossier, by=request.user, expected_wave=shown)
+    except submission_services.WaveChanged as change:
+        messages.warning(request, change.message)
+        return _confirm_page(request, dossier, change.wave, status=409)
+    except submission_services.SubmissionRefused as refusal:
+        return _refused_page(request, dossier, refusal.message, status=409)
+    messages.success(request, _("Your dossier has been submitted to wave %(number)s. A receipt has been sent by e-mail.")
+                     % {"number": submission.wave.number})
+    return redirect("applications:receipt", pk=dossier.pk, submission_pk=submission.pk)
+
+
+# --- receipts ------------------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def receipt_latest(request, pk):
+    dossier = _visible(request, pk)
+    latest = dossier.submissions.order_by("-submitted_at", "-pk").first()
+    if latest is None:
+        return redirect("applications:submit", pk=dossier.pk)
+    return redirect("applications:receipt", pk=dossier.pk, submission_pk=latest.pk)
+
+
+def _submission(request, pk, submission_pk):
+    dossier = _visible(request, pk)
+    return get_object_or_404(dossier.submissions.select_related("wave", "submitted_by", "dossier__campaign"),
+                             pk=submission_pk)
+
+
+@login_required
+@require_GET
+def receipt(request, pk, submission_pk):
+    submission = _submission(request, pk, submission_pk)
+    context = {**receipt_context(submission), "submission": submission, "dossier": submission.dossier,
+               "submitted_at_display": submitted_at_display(submission),
+               "can_withdraw": _can_withdraw(request.user, submission)}
+    return render(request, TEMPLATES + "receipt.html", context)
+
+
+def _can_withdraw(user, submission) -> bool:
+    dossier = submission.dossier
+    return (dossier.owner_id == user.pk and dossier.status == DossierStatus.SUBMITTED
+            and dossier.wave_id == submission.wave_id and submission.wave.is_open_at(timezone.now()))
+
+
+@login_required
+@require_GET
+def receipt_pdf(request, pk, submission_pk):
+    submission = _submission(request, pk, submission_pk)
+    response = HttpResponse(render_receipt_pdf(submission), content_type="application/pdf")
+    filename = f"accuse-reception-{submission.dossier.reference}-{submission.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- withdrawal ------------------------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    dossier = get_object_or_404(Dossier.objects.select_related("campaign", "wave"), pk=pk, owner=request.user)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission_services.withdraw_submission(dossier, by=request.user, reason=form.cleaned_data["reason"])
+        except submission_services.SubmissionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("The submission has been withdrawn: the dossier is a draft again."))
+            return redirect("applications:attachments", pk=dossier.pk)
+    status = 400 if form.errors else 200
+    return render(request, TEMPLATES + "withdraw.html", {"dossier": dossier, "form": form}, status=status)
