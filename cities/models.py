@@ -38,6 +38,8 @@ class Epci(models.Model):
 
     siren = models.CharField(_("SIREN"), max_length=9, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # Lower-case, accent-free copy of the name, for search (see normalize_search_text).
+    search_name = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
     kind = models.CharField(_("legal form"), max_length=10, blank=True)  # CC, CA, CU, METRO, MET69
     # The région of most of its member communes (a few EPCI straddle two).
     region = models.ForeignKey(
@@ -51,6 +53,10 @@ class Epci(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalize_search_text(self.name)
+        super().save(*args, **kwargs)
 
 
 class CommuneQuerySet(models.QuerySet):
