@@ -1,0 +1,205 @@
+"""Who may GET what: the expected outcome of every URL name for each role (see test_access_matrix.py).
+
+Outcomes: an HTTP status (200, 403, 404, 405) or one of the redirect kinds LOGIN (to the site's log-in page),
+ADMIN_LOGIN (to the admin's log-in page) and REDIRECT (anywhere else).
+Roles: anonymous, official_a (owns dossier A, région X), official_b (owns dossier B, région Y), reviewer_x,
+reviewer_y, coordinator, press (see access_world.py).
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch, reverse
+
+LOGIN = "login"
+ADMIN_LOGIN = "admin-login"
+REDIRECT = "redirect"
+
+OFFICIALS = ("official_a", "official_b")
+REVIEWERS = ("reviewer_x", "reviewer_y")
+STAFF = ("reviewer_x", "reviewer_y", "coordinator")
+
+
+def _site_login_path() -> str | None:
+    try:
+        return resolve_url(settings.LOGIN_URL)
+    except NoReverseMatch:
+        return None
+
+
+def outcome(response):
+    if response.status_code in (301, 302, 303):
+        location = response.headers["Location"]
+        if location.startswith(reverse("admin:login")):
+            return ADMIN_LOGIN
+        if _site_login_path() and location.startswith(_site_login_path()):
+            return LOGIN
+        return REDIRECT
+    return response.status_code
+
+
+@dataclass
+class Rule:
+    """``default`` for every role not listed in ``roles``; ``kwargs(world)`` builds the URL's arguments."""
+
+    default: object
+    roles: dict = field(default_factory=dict)
+    kwargs: object = None
+
+    def expected(self, role: str):
+        return self.roles.get(role, self.default)
+
+
+def rule(default, *, kwargs=None, **roles) -> Rule:
+    return Rule(default=default, roles=roles, kwargs=kwargs)
+
+
+def each(roles, value) -> dict:
+    return dict.fromkeys(roles, value)
+
+
+def _dossier_a(world):
+    return {"pk": world.dossier_a.pk}
+
+
+def _attachment_a(world):
+    return {"pk": world.dossier_a.pk, "attachment_pk": world.attachment.pk}
+
+
+def _submission_a(world):
+    return {"pk": world.dossier_a.pk, "submission_pk": world.submission.pk}
+
+
+READERS_OF_A = {"official_a": 200, "reviewer_x": 200, "coordinator": 200}
+
+# --- The site -----------------------------------------------------------------------------------------------------
+
+SITE: dict[str, Rule] = {
+    "home": rule(200),
+    # set_language only acts on POST; a GET goes back where it came from.
+    "set_language": rule(REDIRECT),
+    # --- attachments, submission, receipts (dossier A: submitted, région X, owned by official A).
+    # Its owner, the reviewers of région X and the coordinator may read it; for anyone else it does not exist.
+    "applications:attachments": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
+    "applications:attachment_download": rule(404, kwargs=_attachment_a, anonymous=LOGIN, **READERS_OF_A),
+    # POST only: a GET is refused before anything is looked up.
+    "applications:attachment_delete": rule(405, kwargs=_attachment_a, anonymous=LOGIN),
+    # Dossier A is already submitted: its owner is sent back to the dossier.
+    "applications:submit": rule(404, kwargs=_dossier_a, anonymous=LOGIN, official_a=REDIRECT),
+    "applications:receipt_latest": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **each(READERS_OF_A, REDIRECT)),
+    "applications:receipt": rule(404, kwargs=_submission_a, anonymous=LOGIN, **READERS_OF_A),
+    "applications:receipt_pdf": rule(404, kwargs=_submission_a, anonymous=LOGIN, **READERS_OF_A),
+    # Only an editor may withdraw (the page asks for confirmation).
+    "applications:withdraw": rule(404, kwargs=_dossier_a, anonymous=LOGIN, official_a=200),
+}
+
+# --- The admin's own views ----------------------------------------------------------------------------------------
+
+
+def _view_on_site(world):
+    return {"content_type_id": ContentType.objects.get_for_model(world.dossier_a).pk, "object_id": world.dossier_a.pk}
+
+
+NON_STAFF_ADMIN = {"anonymous": ADMIN_LOGIN, **each(OFFICIALS, ADMIN_LOGIN), "press": ADMIN_LOGIN}
+
+ADMIN_SITE: dict[str, Rule] = {
+    "admin:index": rule(200, **NON_STAFF_ADMIN),
+    # The log-in page itself: staff already logged in are sent on to the index.
+    "admin:login": rule(200, **each(STAFF, REDIRECT)),
+    # Log-out is POST only; the admin sends non-staff visitors of its log-out page to its index.
+    "admin:logout": rule(405, anonymous=REDIRECT, **each(OFFICIALS, REDIRECT), press=REDIRECT),
+    "admin:password_change": rule(200, **NON_STAFF_ADMIN),
+    "admin:password_change_done": rule(200, **NON_STAFF_ADMIN),
+    # Without its query parameters the autocomplete refuses.
+    "admin:autocomplete": rule(403, **NON_STAFF_ADMIN),
+    "admin:jsi18n": rule(200, **NON_STAFF_ADMIN),
+    # Dossiers have no public URL of their own.
+    "admin:view_on_site": rule(404, kwargs=_view_on_site, **NON_STAFF_ADMIN),
+    # An app's page exists only for staff holding a permission on one of its models.
+    "admin:app_list": rule(404, kwargs=lambda world: {"app_label": "applications"}, **NON_STAFF_ADMIN),
+}
+
+# --- The admin's model views ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class AdminModel:
+    """Which roles hold each model permission, and which roles do not see the world's object of that model."""
+
+    view: tuple = ()
+    add: tuple = ()
+    change: tuple = ()
+    delete: tuple = ()
+    hidden_from: tuple = ()
+    obj: object = None  # world -> the instance used for change/delete/history (default: first row, if any)
+
+
+NOBODY = ()
+COORDINATOR = ("coordinator",)
+
+ADMIN_MODELS: dict[str, AdminModel] = {
+    "auth_group": AdminModel(),
+    "axes_accessattempt": AdminModel(),
+    "axes_accesslog": AdminModel(),
+    "axes_accessfailurelog": AdminModel(),
+    "django_celery_beat_periodictask": AdminModel(),
+    "django_celery_beat_clockedschedule": AdminModel(),
+    "django_celery_beat_crontabschedule": AdminModel(),
+    "django_celery_beat_solarschedule": AdminModel(),
+    "django_celery_beat_intervalschedule": AdminModel(),
+    "applications_campaign": AdminModel(obj=lambda world: world.campaign),
+    "applications_wave": AdminModel(obj=lambda world: world.wave),
+}
+
+
+def _admin_object(world, label):
+    spec = ADMIN_MODELS[label]
+    if spec.obj is not None:
+        return spec.obj(world)
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if f"{model._meta.app_label}_{model._meta.model_name}" == label:
+            return model._default_manager.order_by("pk").first()
+    raise LookupError(label)
+
+
+def _is_staff(world, role) -> bool:
+    user = world.users[role]
+    return user is not None and user.is_staff
+
+
+def admin_expectation(world, role: str, label: str, action: str):
+    """Django admin's behaviour given the permissions declared in ADMIN_MODELS."""
+    if not _is_staff(world, role):
+        return ADMIN_LOGIN
+    spec = ADMIN_MODELS[label]
+    can_view = role in spec.view or role in spec.change
+    if action == "changelist":
+        return 200 if can_view else 403
+    if action == "add":
+        return 200 if role in spec.add else 403
+    found = _admin_object(world, label) is not None and role not in spec.hidden_from
+    # The history view looks the object up before checking permissions; change and delete check first.
+    if action == "history" and not found:
+        return REDIRECT
+    allowed = role in spec.delete if action == "delete" else can_view
+    if not allowed:
+        return 403
+    return 200 if found else REDIRECT
+
+
+def kwargs_for(world, name: str) -> dict:
+    if name in SITE:
+        maker = SITE[name].kwargs
+    elif name in ADMIN_SITE:
+        maker = ADMIN_SITE[name].kwargs
+    else:
+        label = name[len("admin:"):].rpartition("_")[0]
+        if name.endswith("_changelist") or name.endswith("_add"):
+            return {}
+        obj = _admin_object(world, label)
+        return {"object_id": obj.pk if obj is not None else 0}
+    return maker(world) if maker else {}
