@@ -1,0 +1,309 @@
+"""Submission at the deadline (server time, Europe/Paris), snapshot and fingerprint, withdraw and reopen."""
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from applications.models import AttachmentKind, DossierTransition, Submission
+from applications.states import DossierStatus
+from applications.submission import (
+    SubmissionRefused,
+    WaveChanged,
+    build_snapshot,
+    canonical_json,
+    fingerprint,
+    reopen_dossier,
+    submission_checklist,
+    submit_dossier,
+    withdraw_submission,
+)
+from notifications.models import EmailKind, OutboxMessage
+from tests.factories import UserFactory, reviewer
+
+from .submission_support import add_co_editor, attach, complete_dossier, paris, sections_complete, waves  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sections_complete")]
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    with translation.override("fr"):
+        yield
+
+
+def submit_at(dossier, when, **kwargs):
+    with time_machine.travel(when, tick=False):
+        return submit_dossier(dossier, by=dossier.owner, **kwargs)
+
+
+# --- deadline edges -------------------------------------------------------------------------------------
+
+# Closing days chosen across daylight saving: 28 March 2021 (clocks go forward that night) and
+# 31 October 2021 (clocks go back): the wave closes at the following midnight, Paris time.
+DST_CLOSINGS = [
+    pytest.param(paris(2021, 3, 29, 0, 0, 0), id="closing-28-march-2021"),
+    pytest.param(paris(2021, 11, 1, 0, 0, 0), id="closing-31-october-2021"),
+]
+
+
+@pytest.mark.parametrize("closes_at", DST_CLOSINGS)
+def test_submission_one_second_before_midnight_goes_to_the_closing_wave(closes_at):
+    first, _second = waves(closes_at, closes_at + timedelta(days=90))
+    dossier = complete_dossier(wave=first)
+
+    submission = submit_at(dossier, closes_at - timedelta(seconds=1))
+
+    assert submission.wave == first
+
+
+@pytest.mark.parametrize("closes_at", DST_CLOSINGS)
+def test_submission_at_midnight_goes_to_the_next_wave(closes_at):
+    first, second = waves(closes_at, closes_at + timedelta(days=90))
+    dossier = complete_dossier(wave=first)
+
+    submission = submit_at(dossier, closes_at)
+
+    assert submission.wave == second
+    dossier.refresh_from_db()
+    assert dossier.wave == second
+
+
+def test_paris_midnight_is_22_utc_in_summer_and_23_utc_in_winter():
+    # Guards the fixtures above: the DST cases really are on either side of a clock change.
+    assert paris(2021, 3, 29).utcoffset() == timedelta(hours=2)
+    assert paris(2021, 11, 1).utcoffset() == timedelta(hours=1)
+
+
+@pytest.mark.parametrize("closes_at", DST_CLOSINGS)
+def test_submission_at_midnight_of_the_last_wave_is_refused(closes_at):
+    (only,) = waves(closes_at)
+    dossier = complete_dossier(wave=only)
+
+    with pytest.raises(SubmissionRefused) as refusal:
+        submit_at(dossier, closes_at)
+
+    assert "dépôts sont clos" in refusal.value.message
+    assert not Submission.objects.exists()
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DRAFT
+
+
+def test_confirmation_shown_before_midnight_is_refused_after_midnight_naming_the_new_wave():
+    closes_at = paris(2021, 3, 29)
+    first, second = waves(closes_at, closes_at + timedelta(days=90))
+    dossier = complete_dossier(wave=first)
+
+    with pytest.raises(WaveChanged) as change:
+        submit_at(dossier, closes_at, expected_wave=first)
+
+    assert change.value.wave == second
+    assert "vague 2" in change.value.message
+    assert not Submission.objects.exists()
+
+
+def test_submission_confirmed_for_the_wave_it_goes_to_is_accepted():
+    closes_at = paris(2021, 3, 29)
+    first, second = waves(closes_at, closes_at + timedelta(days=90))
+    dossier = complete_dossier(wave=first)
+
+    assert submit_at(dossier, closes_at, expected_wave=second).wave == second
+
+
+# --- what a submission does ------------------------------------------------------------------------------
+
+def test_submission_makes_the_dossier_submitted_and_logs_it():
+    dossier = complete_dossier()
+
+    submission = submit_dossier(dossier, by=dossier.owner)
+
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+    assert dossier.submitted_at == submission.submitted_at
+    log = DossierTransition.objects.get(dossier=dossier)
+    assert (log.from_status, log.to_status, log.by) == (DossierStatus.DRAFT, DossierStatus.SUBMITTED, dossier.owner)
+
+
+def test_second_submission_of_the_same_dossier_is_refused():
+    dossier = complete_dossier()
+    submit_dossier(dossier, by=dossier.owner)
+
+    with pytest.raises(SubmissionRefused, match="déjà été déposé"):
+        submit_dossier(dossier, by=dossier.owner)
+    assert Submission.objects.count() == 1
+
+
+def test_incomplete_dossier_is_refused():
+    dossier = complete_dossier()
+    dossier.attachments.filter(kind=AttachmentKind.BUDGET_TABLE).delete()
+
+    with pytest.raises(SubmissionRefused, match="incomplet"):
+        submit_dossier(dossier, by=dossier.owner)
+
+
+def test_someone_who_is_not_an_editor_cannot_submit():
+    dossier = complete_dossier()
+
+    with pytest.raises(SubmissionRefused):
+        submit_dossier(dossier, by=UserFactory())
+    assert not Submission.objects.exists()
+
+
+def test_checklist_lists_missing_attachments_and_section_gaps(monkeypatch):
+    dossier = complete_dossier()
+    dossier.attachments.filter(kind=AttachmentKind.COUNCIL_DELIBERATION).delete()
+    monkeypatch.setattr(
+        "applications.submission._section_gaps",
+        lambda d: [{"section": "project", "label": "Titre du projet", "url": "/dossiers/1/project/"}],
+    )
+
+    items = submission_checklist(dossier)
+
+    assert [(item.section, item.url) for item in items] == [
+        ("project", "/dossiers/1/project/"),
+        ("attachments", f"/dossiers/{dossier.pk}/attachments/"),
+    ]
+    assert "Délibération du conseil" in items[1].label
+
+
+def test_receipt_email_is_queued_once_for_the_owner_and_each_co_editor():
+    dossier = complete_dossier()
+    co_editor = add_co_editor(dossier)
+
+    submission = submit_dossier(dossier, by=dossier.owner)
+    with pytest.raises(SubmissionRefused):
+        submit_dossier(dossier, by=co_editor)
+
+    messages = OutboxMessage.objects.filter(kind=EmailKind.RECEIPT)
+    assert sorted(messages.values_list("recipient", flat=True)) == sorted([dossier.owner.email, co_editor.email])
+    assert all(m.attachments == [{"kind": "receipt", "submission_id": submission.pk}] for m in messages)
+    assert dossier.reference in messages.first().body_text
+
+
+# --- snapshot ------------------------------------------------------------------------------------------
+
+def test_snapshot_holds_the_content_and_the_attachment_checksums():
+    dossier = complete_dossier(title="Campus connecté")
+
+    snapshot = submit_dossier(dossier, by=dossier.owner).snapshot
+
+    assert snapshot["dossier"]["title"] == "Campus connecté"
+    assert snapshot["dossier"]["reference"] == dossier.reference
+    assert sorted(a["sha256"] for a in snapshot["attachments"]) == sorted(
+        dossier.attachments.values_list("sha256", flat=True)
+    )
+
+
+def test_fingerprint_is_the_sha256_of_the_canonical_snapshot():
+    dossier = complete_dossier()
+
+    submission = submit_dossier(dossier, by=dossier.owner)
+
+    assert submission.fingerprint == hashlib.sha256(canonical_json(submission.snapshot)).hexdigest()
+
+
+def test_fingerprint_is_stable_for_unchanged_content():
+    dossier = complete_dossier()
+
+    first = fingerprint(build_snapshot(dossier, wave=dossier.wave))
+    second = fingerprint(build_snapshot(dossier, wave=dossier.wave))
+
+    assert first == second
+
+
+def test_fingerprint_changes_when_an_attachment_changes():
+    dossier = complete_dossier()
+    before = fingerprint(build_snapshot(dossier, wave=dossier.wave))
+
+    attach(dossier, AttachmentKind.OTHER)
+
+    assert fingerprint(build_snapshot(dossier, wave=dossier.wave)) != before
+
+
+# --- withdraw ------------------------------------------------------------------------------------------
+
+def submitted_dossier(closes_at=None):
+    closes_at = closes_at or paris(2021, 3, 29)
+    (wave,) = waves(closes_at)
+    dossier = complete_dossier(wave=wave)
+    submit_at(dossier, closes_at - timedelta(days=5))
+    return dossier
+
+
+def test_owner_withdraws_before_the_deadline_back_to_draft_with_reason():
+    dossier = submitted_dossier()
+
+    with time_machine.travel(paris(2021, 3, 28, 23, 59, 59), tick=False):
+        withdraw_submission(dossier, by=dossier.owner, reason="Budget à revoir")
+
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.submitted_at) == (DossierStatus.DRAFT, None)
+    assert dossier.transitions.last().reason == "Budget à revoir"
+
+
+def test_withdraw_at_the_deadline_is_refused():
+    dossier = submitted_dossier()
+
+    with time_machine.travel(paris(2021, 3, 29), tick=False), pytest.raises(SubmissionRefused) as refusal:
+        withdraw_submission(dossier, by=dossier.owner, reason="Trop tard")
+
+    assert "date limite" in refusal.value.message
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+
+
+def test_co_editor_cannot_withdraw():
+    dossier = submitted_dossier()
+    co_editor = add_co_editor(dossier)
+
+    with time_machine.travel(paris(2021, 3, 28, 12), tick=False), pytest.raises(SubmissionRefused):
+        withdraw_submission(dossier, by=co_editor, reason="Non")
+
+
+def test_withdraw_needs_a_reason():
+    dossier = submitted_dossier()
+
+    with time_machine.travel(paris(2021, 3, 28, 12), tick=False), pytest.raises(SubmissionRefused, match="motif"):
+        withdraw_submission(dossier, by=dossier.owner, reason="  ")
+
+
+# --- reopen --------------------------------------------------------------------------------------------
+
+def test_staff_reopens_with_a_message_recorded_and_emailed():
+    dossier = submitted_dossier()
+    co_editor = add_co_editor(dossier)
+    staff = reviewer(dossier.region)
+
+    with time_machine.travel(paris(2021, 3, 28, 12), tick=False):
+        log = reopen_dossier(dossier, by=staff, message="Il manque la signature du maire.")
+
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DRAFT
+    assert (log.from_status, log.to_status, log.by, log.reason) == (
+        DossierStatus.SUBMITTED, DossierStatus.DRAFT, staff, "Il manque la signature du maire.")
+    recipients = OutboxMessage.objects.filter(kind=EmailKind.REOPENED).values_list("recipient", flat=True)
+    assert sorted(recipients) == sorted([dossier.owner.email, co_editor.email])
+
+
+def test_an_official_cannot_reopen():
+    dossier = submitted_dossier()
+
+    with time_machine.travel(paris(2021, 3, 28, 12), tick=False), pytest.raises(SubmissionRefused):
+        reopen_dossier(dossier, by=dossier.owner, message="Je veux corriger")
+
+
+def test_staff_of_another_region_cannot_reopen():
+    dossier = submitted_dossier()
+    from tests.factories import RegionFactory
+
+    with time_machine.travel(paris(2021, 3, 28, 12), tick=False), pytest.raises(SubmissionRefused):
+        reopen_dossier(dossier, by=reviewer(RegionFactory()), message="Corrigez")
+
+
+def test_reopen_after_the_deadline_is_refused():
+    dossier = submitted_dossier()
+
+    with time_machine.travel(paris(2021, 3, 29, 0, 0, 1), tick=False), pytest.raises(SubmissionRefused):
+        reopen_dossier(dossier, by=reviewer(dossier.region), message="Corrigez")
