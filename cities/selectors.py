@@ -1,40 +1,104 @@
-"""Read queries on territorial data."""
+"""Read queries on territorial data: search, programme membership."""
 
-from django.db.models import Case, IntegerField, Q, Value, When
+import re
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
+from .models import Commune, Epci, Programme, ProgrammeMembership
 from .text import normalize_search_text
 
+SEARCH_LIMIT = 20
+_CODE_QUERY = re.compile(r"^(\d{2,5}|2[AB]\d{0,3})$")
+# "Chalon-sur-Saône (71)", the label the commune field shows, narrows the search to a département.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+_LABEL_QUERY = re.compile(r"^(?P<name>.*\S)\s*\((?P<dep>\d[\dAB]{1,2})\)$", re.IGNORECASE)
 
-def search_communes(query: str, *, queryset=None, limit: int | None = 20):
-    """Communes matching a name, postal code or INSEE code, exact matches and populous ones first."""
-    from .models import Commune
 
+def _by_code(qs: QuerySet, code: str) -> QuerySet:
+    postal_word = Q(postal_codes_text__startswith=code) | Q(postal_codes_text__contains=f" {code}")
+    return qs.filter(Q(insee_code__startswith=code) | postal_word).annotate(
+        rank=Case(
+            # A five-digit query may be an INSEE code or a postal code: both exact matches rank first.
+            When(Q(insee_code=code) | Q(postal_codes_text=code) | Q(postal_codes_text__startswith=f"{code} ")
+                 | Q(postal_codes_text__contains=f" {code} ") | Q(postal_codes_text__endswith=f" {code}"),
+                 then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _by_name(qs: QuerySet, needle: str, field: str = "search_name") -> QuerySet:
+    for word in needle.split():
+        qs = qs.filter(**{f"{field}__contains": word})
+    return qs.annotate(
+        rank=Case(
+            When(**{field: needle}, then=Value(0)),
+            When(**{f"{field}__startswith": needle}, then=Value(1)),
+            When(**{f"{field}__contains": f" {needle}"}, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def search_communes(query: str, *, queryset: QuerySet | None = None, limit: int | None = SEARCH_LIMIT) -> QuerySet:
+    """Communes matching a name (accent-, case- and punctuation-insensitive, every word must appear), a postal
+    code or an INSEE code (or their first digits). Exact matches first, then the most populous.
+
+    ``limit=None`` returns an unsliced queryset (the admin filters and paginates it further).
+    """
     qs = queryset if queryset is not None else Commune.objects.all()
     query = (query or "").strip()
-    if not query:
-        return qs.none()
-    if query[:2].isdigit() or query[:2].upper() in {"2A", "2B"}:
-        code = query.upper().replace(" ", "")
-        qs = qs.filter(Q(insee_code__startswith=code) | Q(postal_codes_text__contains=code)).annotate(
-            rank=Case(
-                When(insee_code=code, then=Value(0)),
-                When(postal_codes_text__contains=code, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
+    label = _LABEL_QUERY.match(query)
+    if label:
+        qs, query = qs.filter(departement__code=label["dep"].upper()), label["name"]
+    code = query.upper().replace(" ", "")
+    if _CODE_QUERY.match(code):
+        qs = _by_code(qs, code)
+    else:
+        needle = " ".join(_ABBREVIATIONS.get(word, word) for word in normalize_search_text(query).split())
+        if not needle:
+            return qs.none()
+        qs = _by_name(qs, needle)
+    qs = qs.select_related("departement", "region").order_by("rank", Coalesce("population", 0).desc(), "name")
+    return qs[:limit] if limit else qs
+
+
+def search_epcis(query: str, *, queryset: QuerySet | None = None, limit: int | None = SEARCH_LIMIT) -> QuerySet:
+    """EPCI matching a name (accent- and case-insensitive) or a SIREN (or its first digits), exact ones first."""
+    qs = queryset if queryset is not None else Epci.objects.all()
+    query = (query or "").strip()
+    digits = query.replace(" ", "")
+    if digits.isdigit():
+        qs = qs.filter(siren__startswith=digits).annotate(
+            rank=Case(When(siren=digits, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
     else:
         needle = normalize_search_text(query)
         if not needle:
             return qs.none()
-        qs = qs.filter(search_name__contains=needle).annotate(
-            rank=Case(
-                When(search_name=needle, then=Value(0)),
-                When(search_name__startswith=needle, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-    qs = qs.select_related("departement", "region").order_by("rank", Coalesce("population", 0).desc(), "name")
+        qs = _by_name(qs, needle)
+    qs = qs.select_related("region").order_by("rank", "name")
     return qs[:limit] if limit else qs
+
+
+def programmes_of(commune: Commune) -> list[ProgrammeMembership]:
+    """The commune's programme memberships (ACV first), using prefetched ``memberships`` when present."""
+    memberships = commune.memberships.all()
+    return sorted(memberships, key=lambda m: Programme.values.index(m.programme))
+
+
+def with_programmes(queryset: QuerySet, *, commune_field: str | None = None) -> QuerySet:
+    """Annotate ``is_acv`` and ``is_ti`` (booleans) in the same query, for lists without N+1.
+
+    ``queryset`` is of communes, or of any model pointing to one through ``commune_field``
+    (``with_programmes(Dossier.objects.all(), commune_field="commune")``).
+    """
+    commune_ref = OuterRef(f"{commune_field}_id" if commune_field else "pk")
+
+    def member_of(programme):
+        return Exists(ProgrammeMembership.objects.filter(commune_id=commune_ref, programme=programme))
+
+    return queryset.annotate(is_acv=member_of(Programme.ACV), is_ti=member_of(Programme.TI))
