@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.dateparse import parse_datetime
+
+from applications.models import Campaign
+from public.imports import CSV_FORMAT_HELP, LaureateImportError, import_laureates, parse_laureate_csv
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the laureate cities of a historical campaign's wave from a CSV of INSEE codes. "
+        "All or nothing: a bad line is named and nothing is imported.\n\n" + CSV_FORMAT_HELP
+    )
+
+    def create_parser(self, *args, **kwargs):
+        from argparse import RawDescriptionHelpFormatter
+
+        parser = super().create_parser(*args, **kwargs)
+        parser.formatter_class = RawDescriptionHelpFormatter
+        return parser
+
+    def add_arguments(self, parser):
+        parser.add_argument("--campaign", required=True, help="Slug of a historical campaign, e.g. ami-2019.")
+        parser.add_argument("--wave", required=True, type=int, help="Wave number, e.g. 1.")
+        parser.add_argument("--decided-at", help="Decision instant (ISO 8601); default: the wave's publication.")
+        parser.add_argument("file", help="CSV file (see the format above).")
+
+    def handle(self, *args, campaign, wave, decided_at, file, **options):
+        camp = Campaign.objects.filter(slug=campaign).first()
+        if camp is None:
+            raise CommandError(f"Unknown campaign “{campaign}”.")
+        wave_obj = camp.waves.filter(number=wave).first()
+        if wave_obj is None:
+            raise CommandError(f"The campaign “{campaign}” has no wave {wave}.")
+        when = parse_datetime(decided_at) if decided_at else None
+        if decided_at and when is None:
+            raise CommandError(f"Invalid date: “{decided_at}”.")
+        try:
+            lines = parse_laureate_csv(Path(file).read_text(encoding="utf-8"))
+            created = import_laureates(campaign=camp, wave=wave_obj, lines=lines, decided_at=when)
+        except (LaureateImportError, UnicodeDecodeError, OSError) as exc:
+            raise CommandError(f"Nothing imported.\n{exc}") from exc
+        self.stdout.write(self.style.SUCCESS(f"{created} laureate(s) imported, {len(lines) - created} already present."))

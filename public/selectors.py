@@ -1,0 +1,116 @@
+"""Named reads on laureates: the public ones (published waves only) and the press ones (decided, maybe embargoed).
+
+Every page, export, feed and sitemap asks these functions, so the embargo rule is written once:
+a laureate is public iff its wave's ``publishes_at <= now``.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from applications.models import Campaign, Dossier, Wave
+from applications.states import DossierStatus
+from cities.models import Commune, ProgrammeMembership
+
+
+@dataclass(frozen=True)
+class LaureateFilters:
+    """Scope and filters of a laureate list. Codes are INSEE codes; ``programme`` is ``acv`` or ``ti``."""
+
+    campaign: Campaign | None = None
+    wave: Wave | None = None
+    region: str = ""
+    departement: str = ""
+    programme: str = ""
+
+
+def _with_related(qs: QuerySet) -> QuerySet:
+    memberships = ProgrammeMembership.objects.order_by("programme")
+    return qs.select_related(
+        "campaign", "wave", "region", "commune__departement", "commune__region", "epci__region"
+    ).prefetch_related(Prefetch("commune__memberships", queryset=memberships))
+
+
+def _filter(qs: QuerySet, filters: LaureateFilters) -> QuerySet:
+    if filters.wave is not None:
+        qs = qs.filter(wave=filters.wave)
+    elif filters.campaign is not None:
+        qs = qs.filter(campaign=filters.campaign)
+    if filters.region:
+        qs = qs.filter(region__code=filters.region)
+    if filters.departement:
+        qs = qs.filter(commune__departement__code=filters.departement)
+    if filters.programme:
+        member_ids = ProgrammeMembership.objects.filter(programme=filters.programme).values("commune_id")
+        qs = qs.filter(Q(commune_id__in=member_ids) | Q(epci__communes__in=member_ids)).distinct()
+    return qs
+
+
+def decided_laureates(*, filters: LaureateFilters = LaureateFilters()) -> QuerySet:
+    """Every laureate the committee has decided, published or not: for the press area only."""
+    qs = Dossier.objects.filter(status=DossierStatus.LAUREATE, decided_at__isnull=False, wave__isnull=False)
+    return _with_related(_filter(qs, filters)).order_by("campaign__name", "wave__number", "commune__name", "epci__name")
+
+
+def published_laureates(*, now: datetime, filters: LaureateFilters = LaureateFilters()) -> QuerySet:
+    """Laureates whose wave is published at ``now``: what anyone may see."""
+    return decided_laureates(filters=filters).filter(wave__publishes_at__lte=now)
+
+
+def laureates_for(*, press: bool, now: datetime, filters: LaureateFilters = LaureateFilters()) -> QuerySet:
+    return decided_laureates(filters=filters) if press else published_laureates(now=now, filters=filters)
+
+
+def embargo_until(queryset: QuerySet, *, now: datetime) -> datetime | None:
+    """The latest publication instant still in the future among ``queryset``'s waves, or None if all are public."""
+    return queryset.order_by().filter(wave__publishes_at__gt=now).aggregate(until=Max("wave__publishes_at"))["until"]
+
+
+def published_waves(*, now: datetime, campaign: Campaign | None = None) -> QuerySet:
+    qs = Wave.objects.published_at(now).select_related("campaign")
+    return qs.filter(campaign=campaign) if campaign is not None else qs
+
+
+def campaigns_with_published_results(*, now: datetime) -> QuerySet:
+    """Campaigns having at least one published wave with a laureate, with their public laureate count."""
+    public = Q(dossiers__status=DossierStatus.LAUREATE, dossiers__wave__publishes_at__lte=now)
+    return (
+        Campaign.objects.annotate(laureate_count=Count("dossiers", filter=public))
+        .filter(laureate_count__gt=0)
+        .order_by("-created_at")
+    )
+
+
+def published_wave(*, campaign: Campaign, number: int, now: datetime) -> Wave | None:
+    return published_waves(now=now, campaign=campaign).filter(number=number).first()
+
+
+def published_laureate(*, campaign: Campaign, code: str, now: datetime) -> Dossier | None:
+    """The public laureate of ``campaign`` with INSEE code (commune) or SIREN (EPCI) ``code``, or None."""
+    qs = published_laureates(now=now, filters=LaureateFilters(campaign=campaign))
+    return qs.filter(Q(commune__insee_code=code) | Q(epci__siren=code)).first()
+
+
+def counts_by_region(queryset: QuerySet) -> list[dict]:
+    """[{"name": région, "code": code, "count": n}], largest first."""
+    rows = (
+        queryset.order_by().values("region__code", "region__name").annotate(count=Count("pk", distinct=True))
+    )
+    result = [{"code": r["region__code"] or "", "name": r["region__name"] or "—", "count": r["count"]} for r in rows]
+    return sorted(result, key=lambda r: (-r["count"], r["name"]))
+
+
+def not_retained_count(*, wave: Wave) -> int | None:
+    """The not-retained count if the committee chose to show it for ``wave``, else None."""
+    settings_row = getattr(wave, "publication_settings", None)
+    if settings_row is None or not settings_row.show_not_retained_count:
+        return None
+    return Dossier.objects.filter(wave=wave, status=DossierStatus.NOT_RETAINED).count()
+
+
+def commune_coordinates() -> list[tuple[float, float]]:
+    """(latitude, longitude) of every commune that has them: the outline of the map."""
+    return list(
+        Commune.objects.filter(latitude__isnull=False, longitude__isnull=False).values_list("latitude", "longitude")
+    )
