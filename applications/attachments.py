@@ -77,14 +77,18 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def check_display_name(raw: str) -> str:
-    """The user's file name, refused if it tries a path or is absurdly long, else cleaned for display only."""
+    """The user's file name, refused if it tries a path or is absurdly long, else cleaned for display only.
+
+    Django's upload parser already keeps only the last path component of a POSIX path and cuts names to 255
+    characters; this check covers what survives it (Windows paths, control characters) and direct callers.
+    """
     raw = raw or ""
     if len(raw) > MAX_NAME_LENGTH:
         raise AttachmentRejected(
             _("The file name is too long (%(max)s characters at most). Rename the file and try again.")
             % {"max": MAX_NAME_LENGTH}
         )
-    if "/" in raw or "\\" in raw or ".." in raw or _CONTROL.search(raw):
+    if "/" in raw or "\\" in raw or raw.strip() in {".", ".."} or _CONTROL.search(raw):
         raise AttachmentRejected(
             _("The file name “%(name)s” is not acceptable (it contains a path or forbidden characters). "
               "Rename the file and try again.") % {"name": sanitize_display_name(raw)}

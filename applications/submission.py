@@ -46,6 +46,7 @@ class MissingItem:
     section: str
     label: str
     url: str
+    section_title: str = ""
 
 
 # --- completeness ----------------------------------------------------------------------------------------
@@ -59,7 +60,8 @@ def _section_gaps(dossier: Dossier) -> list:
 
 def _as_missing_item(item) -> MissingItem:
     get = item.get if isinstance(item, dict) else (lambda name, default="": getattr(item, name, default))
-    return MissingItem(section=str(get("section", "")), label=str(get("label", "")), url=str(get("url", "") or ""))
+    return MissingItem(section=str(get("section", "")), label=str(get("label", "")), url=str(get("url", "") or ""),
+                       section_title=str(get("section_title", "") or ""))
 
 
 def submission_checklist(dossier: Dossier) -> list[MissingItem]:
@@ -72,7 +74,8 @@ def submission_checklist(dossier: Dossier) -> list[MissingItem]:
     attachments_url = reverse("applications:attachments", kwargs={"pk": dossier.pk})
     for kind in missing_required_kinds(dossier):
         label = _("Missing attachment: %(kind)s") % {"kind": AttachmentKind(kind).label}
-        items.append(MissingItem(section="attachments", label=label, url=attachments_url))
+        items.append(MissingItem(section="attachments", label=label, url=attachments_url,
+                                 section_title=_("Attachments")))
     return items
 
 
@@ -85,7 +88,7 @@ def target_wave(dossier: Dossier, *, now) -> Wave | None:
 
 # Related models that are not the dossier's content: history, workflow and files (attachments are listed
 # separately with their checksums).
-NOT_CONTENT = {"dossiertransition", "submission", "attachment", "dossiermember"}
+NOT_CONTENT = {"dossiertransition", "dossierchange", "submission", "attachment", "dossiermember"}
 
 
 def _plain(value):

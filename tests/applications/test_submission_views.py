@@ -278,3 +278,20 @@ def test_attachment_list_query_count_does_not_grow_with_rows(owner_client, dossi
 
     with django_assert_num_queries(len(with_three.captured_queries)):
         owner_client.get(url)
+
+
+def test_path_traversal_name_in_a_real_request_never_reaches_the_disk(owner_client, dossier):
+    boundary = "AmiBoundary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{AttachmentKind.OTHER}\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../../etc/passwd.pdf\"\r\n"
+        f"Content-Type: application/pdf\r\n\r\n"
+    ).encode() + files.pdf_bytes() + f"\r\n--{boundary}--\r\n".encode()
+
+    owner_client.post(reverse("applications:attachments", kwargs={"pk": dossier.pk}), data=body,
+                      content_type=f"multipart/form-data; boundary={boundary}")
+
+    attachment = dossier.attachments.get(kind=AttachmentKind.OTHER)
+    assert attachment.original_name == "passwd.pdf"
+    assert attachment.file.name.startswith(f"dossiers/{dossier.pk}/")
+    assert ".." not in attachment.file.name
