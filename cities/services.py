@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from .extract import DEFAULT_EXTRACT, read_extract
 from .memberships import (
+    ACV_FILE,
+    TI_FILE,
     MembershipFileError,
     MembershipRow,
     line_error,
@@ -144,13 +146,13 @@ def _save_memberships(rows: list[tuple[str, MembershipRow]], *, overwrite_other_
 
 
 @transaction.atomic
-def load_programmes() -> Counts:
+def load_programmes(*, acv_file: Path = ACV_FILE, ti_file: Path = TI_FILE) -> Counts:
     """Load the bundled Action Cœur de Ville and Territoires d'industrie lists (see cities/data/README.md).
 
     Idempotent. A membership whose source differs from the bundled list's (edited in the admin, imported
     from another source) is left alone. Atomic: an unknown commune in a list keeps nothing.
     """
-    return _save_memberships(read_bundled_programmes(), overwrite_other_sources=False)
+    return _save_memberships(read_bundled_programmes(acv_file, ti_file), overwrite_other_sources=False)
 
 
 @transaction.atomic
