@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +22,12 @@ class Campaign(models.Model):
     is_historical = models.BooleanField(
         _("historical"), default=False, help_text=_("A past campaign kept for its published results.")
     )
+    reference_prefix = models.CharField(
+        _("dossier number prefix"), max_length=12, default="AMI",
+        help_text=_("Dossier numbers read PREFIX-YEAR-00042, e.g. AMI2-2026-00042."),
+    )
+    # Last sequence number handed out, incremented under a row lock (see services.next_dossier_reference).
+    last_dossier_number = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -168,6 +175,48 @@ class Dossier(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decision date"), null=True, blank=True)
+
+    # --- Content, by section (see applications/sections.py). Blank until filled in: required-ness is checked
+    # only at submission (services.dossier_completeness), so a draft can be saved over several sittings.
+    # 1. The territory and its employment basin
+    territory_presentation = models.TextField(_("presentation of the territory"), blank=True, max_length=5000)
+    employment_basin = models.TextField(_("employment basin"), blank=True, max_length=5000)
+    # 2. Skills in shortage and the industries that need them
+    skills_in_shortage = models.TextField(_("skills in shortage"), blank=True, max_length=5000)
+    industries = models.TextField(_("industries that need them"), blank=True, max_length=3000)
+    # 3. Training offer wanted
+    training_courses = models.TextField(_("Cnam courses wanted"), blank=True, max_length=5000)
+    training_levels = models.CharField(_("qualification levels"), max_length=200, blank=True)
+    expected_learners_per_year = models.PositiveIntegerField(_("expected learners per year"), null=True, blank=True)
+    # 5. Premises offered
+    premises_address = models.CharField(_("address of the premises"), max_length=300, blank=True)
+    premises_area_m2 = models.PositiveIntegerField(_("floor area (m²)"), null=True, blank=True)
+    premises_description = models.TextField(_("description of the premises"), blank=True, max_length=5000)
+    premises_available_from = models.DateField(_("available from"), null=True, blank=True)
+    # 6. Budget and co-financing (euros)
+    budget_total = models.DecimalField(
+        _("total budget (€)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    cofinancing_territory = models.DecimalField(
+        _("co-financing by the territory (€)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    cofinancing_region = models.DecimalField(
+        _("co-financing by the région (€)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    cofinancing_other = models.DecimalField(
+        _("other co-financing (€)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    budget_comments = models.TextField(_("budget comments"), blank=True, max_length=3000)
+    # 7. Project lead and contacts
+    lead_name = models.CharField(_("project lead's name"), max_length=150, blank=True)
+    lead_role = models.CharField(_("project lead's position"), max_length=150, blank=True)
+    lead_email = models.EmailField(_("project lead's e-mail"), blank=True)
+    lead_phone = models.CharField(_("project lead's phone"), max_length=32, blank=True)
+    other_contacts = models.TextField(_("other contacts"), blank=True, max_length=2000)
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -191,6 +240,15 @@ class Dossier(models.Model):
             models.CheckConstraint(
                 condition=Q(commune__isnull=False, epci__isnull=True) | Q(commune__isnull=True, epci__isnull=False),
                 name="dossier_has_exactly_one_applicant",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (Q(budget_total__isnull=True) | Q(budget_total__gte=0))
+                    & (Q(cofinancing_territory__isnull=True) | Q(cofinancing_territory__gte=0))
+                    & (Q(cofinancing_region__isnull=True) | Q(cofinancing_region__gte=0))
+                    & (Q(cofinancing_other__isnull=True) | Q(cofinancing_other__gte=0))
+                ),
+                name="dossier_amounts_not_negative",
             ),
         ]
 
@@ -223,6 +281,91 @@ class DossierMember(models.Model):
         verbose_name = _("co-editor")
         verbose_name_plural = _("co-editors")
         constraints = [models.UniqueConstraint(fields=["dossier", "user"], name="unique_dossier_member")]
+
+    def __str__(self):
+        return f"{self.user} → {self.dossier_id}"
+
+
+class PartnerKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    EMPLOYMENT_AGENCY = "employment_agency", _("Employment agency (France Travail, mission locale…)")
+    SCHOOL = "school", _("School, university or training body")
+    PUBLIC_BODY = "public_body", _("Public body or association")
+    OTHER = "other", _("Other")
+
+
+class DossierPartner(models.Model):
+    """A local partner of the project and what it commits to (section 4)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(_("partner's name"), max_length=200)
+    kind = models.CharField(_("kind of partner"), max_length=30, choices=PartnerKind.choices)
+    commitment = models.TextField(_("commitment"), max_length=2000)
+    contact = models.CharField(_("contact (name, e-mail or phone)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self):
+        return self.name
+
+
+class DossierChange(models.Model):
+    """Append-only attribution of content edits: who changed which fields of which section, and when."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="changes")
+    section = models.CharField(_("section"), max_length=30)
+    fields = models.JSONField(_("changed fields"), default=list)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("dossier change")
+        verbose_name_plural = _("dossier changes")
+        indexes = [models.Index(fields=["dossier", "section", "-at"], name="dossier_change_section_idx")]
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.section} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DossierInvitation(models.Model):
+    """An invitation to co-edit a dossier, sent by e-mail; the link works once, for that address only."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("co-editor invitation")
+        verbose_name_plural = _("co-editor invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "email"], condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_pending_invitation_per_address",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.dossier_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
 
 
 class DossierTransition(models.Model):

@@ -1,9 +1,25 @@
-"""URLs of the applications app (namespace "applications")."""
+"""URLs of the applications app (namespace "applications"), mounted at the site root by ami_portal/urls.py.
+
+The dossier pages live under /dossiers/; the official's home is ``applications:home`` at /dossiers/.
+"""
 
 from django.urls import include, path
+
+from . import views
 
 app_name = "applications"
 
 urlpatterns = [
+    path("dossiers/", views.home, name="home"),
+    path("dossiers/start/<slug:slug>/", views.start, name="start"),
+    path("dossiers/start/<slug:slug>/join/", views.join_request, name="join_request"),
+    path("dossiers/invitations/<str:token>/", views.invitation, name="invitation"),
+    path("dossiers/<int:pk>/", views.dossier_detail, name="dossier"),
+    path("dossiers/<int:pk>/sections/<slug:key>/", views.section, name="section"),
+    path("dossiers/<int:pk>/sections/<slug:key>/autosave/<str:field>/", views.autosave, name="autosave"),
+    path("dossiers/<int:pk>/team/", views.team, name="team"),
+    path("dossiers/<int:pk>/team/<int:member_pk>/remove/", views.remove_member, name="remove_member"),
+    path("dossiers/<int:pk>/invitations/<int:invitation_pk>/revoke/", views.revoke_invitation,
+         name="revoke_invitation"),
     path("", include("applications.urls_submission")),
 ]

@@ -1,0 +1,204 @@
+"""Read queries behind the official's home and the dossier pages (a constant number of queries per page)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Prefetch
+
+from cities.models import Commune, ProgrammeMembership
+
+from . import services
+from .models import REQUIRED_ATTACHMENT_KINDS, Attachment, AttachmentKind, Campaign, Dossier, Wave
+from .sections import SECTIONS
+from .states import EDITABLE_STATUSES
+
+# --- deadlines ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    wave: Wave
+    now: datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.wave.is_open_at(self.now)
+
+    @property
+    def not_open_yet(self) -> bool:
+        return self.now < self.wave.opens_at
+
+    @property
+    def last_instant(self) -> datetime:
+        """The last second at which a submission is accepted (``closes_at`` is the first refused instant)."""
+        return self.wave.closes_at - timedelta(seconds=1)
+
+    @property
+    def remaining(self) -> timedelta:
+        return max(self.wave.closes_at - self.now, timedelta(0))
+
+    @property
+    def days_left(self) -> int:
+        return self.remaining.days
+
+    @property
+    def hours_left(self) -> int:
+        return self.remaining.seconds // 3600
+
+    @property
+    def minutes_left(self) -> int:
+        return (self.remaining.seconds % 3600) // 60
+
+
+def _target_waves(campaign_ids, now) -> dict[int, Wave]:
+    """Per campaign: the wave open at ``now``, else the next one to open (one query for all campaigns)."""
+    targets: dict[int, Wave] = {}
+    for wave in Wave.objects.filter(campaign_id__in=campaign_ids, closes_at__gt=now).order_by("closes_at"):
+        targets.setdefault(wave.campaign_id, wave)
+    return targets
+
+
+# --- the official's dossiers ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class DossierRow:
+    dossier: Dossier
+    deadline: Deadline | None
+    missing: list
+    missing_attachments: list
+    percent: int
+
+    @property
+    def is_draft(self) -> bool:
+        return self.dossier.status in EDITABLE_STATUSES
+
+
+def official_dossiers(user):
+    """The dossiers ``user`` owns or co-edits, with what the home page shows, in a fixed number of queries."""
+    required_only = Attachment.objects.filter(kind__in=REQUIRED_ATTACHMENT_KINDS).only("pk", "dossier_id", "kind")
+    return (
+        Dossier.objects.editable_by(user)
+        .select_related("campaign", "wave", "commune", "epci", "owner")
+        .annotate(partner_count=Count("partners", distinct=True))
+        .prefetch_related(Prefetch("attachments", queryset=required_only, to_attr="required_attachments"))
+        .order_by("-created_at")
+    )
+
+
+def _row(dossier, targets, now) -> DossierRow:
+    draft = dossier.status in EDITABLE_STATUSES
+    wave = targets.get(dossier.campaign_id) if draft else dossier.wave
+    present = {attachment.kind for attachment in dossier.required_attachments}
+    return DossierRow(
+        dossier=dossier,
+        deadline=Deadline(wave, now) if wave else None,
+        missing=services.dossier_completeness(dossier) if draft else [],
+        missing_attachments=[AttachmentKind(k).label for k in REQUIRED_ATTACHMENT_KINDS if k not in present] if draft else [],
+        percent=services.progress_percent(dossier),
+    )
+
+
+# --- starting a dossier ---------------------------------------------------------------------------------------------
+
+
+def startable_campaigns(now):
+    """Campaigns that accept dossiers: not historical, with a wave open now or to come."""
+    return Campaign.objects.filter(is_historical=False, waves__closes_at__gt=now).distinct()
+
+
+def official_territories(user) -> list[tuple[str, str, object]]:
+    """(key, label, territory) for the commune and the EPCI of the user's official profile, if any."""
+    profile = getattr(user, "official_profile", None) if user.is_authenticated else None
+    if profile is None:
+        return []
+    territories = []
+    if profile.commune_id:
+        territories.append((f"commune-{profile.commune_id}", str(profile.commune.name), profile.commune))
+    if profile.epci_id:
+        territories.append((f"epci-{profile.epci_id}", str(profile.epci.name), profile.epci))
+    return territories
+
+
+@dataclass
+class StartOption:
+    campaign: Campaign
+    key: str
+    label: str
+    held_by: services.DossierAlreadyExists | None
+
+
+def _start_options(user, now, mine: set[int]) -> list[StartOption]:
+    territories = official_territories(user)
+    if not territories:
+        return []
+    campaigns = list(startable_campaigns(now))
+    held = {}
+    communes = [t.pk for k, _l, t in territories if k.startswith("commune")]
+    epcis = [t.pk for k, _l, t in territories if k.startswith("epci")]
+    for dossier in Dossier.objects.filter(campaign__in=campaigns).select_related("owner", "campaign").filter(
+        commune_id__in=communes
+    ) | Dossier.objects.filter(campaign__in=campaigns, epci_id__in=epcis).select_related("owner", "campaign"):
+        key = f"commune-{dossier.commune_id}" if dossier.commune_id else f"epci-{dossier.epci_id}"
+        held[(dossier.campaign_id, key)] = dossier
+    options = []
+    for campaign in campaigns:
+        for key, label, _territory in territories:
+            dossier = held.get((campaign.pk, key))
+            if dossier is not None and dossier.pk in mine:
+                continue
+            holder = services.DossierAlreadyExists(dossier) if dossier else None
+            options.append(StartOption(campaign, key, label, holder))
+    return options
+
+
+def home_context(user, *, now) -> dict:
+    dossiers = list(official_dossiers(user))
+    targets = _target_waves({d.campaign_id for d in dossiers}, now)
+    profile = getattr(user, "official_profile", None)
+    return {
+        "rows": [_row(dossier, targets, now) for dossier in dossiers],
+        "start_options": _start_options(user, now, {d.pk for d in dossiers}),
+        "has_territory": bool(official_territories(user)),
+        "has_profile": profile is not None,
+        "invitations": list(services.pending_invitations_for(user)),
+        "profile_url": _profile_url(),
+        "now": now,
+    }
+
+
+def _profile_url() -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("accounts:profile")
+    except NoReverseMatch:
+        return None
+
+
+# --- the dossier page ------------------------------------------------------------------------------------------------
+
+
+def section_contents(dossier: Dossier) -> list[tuple]:
+    """(spec, [(label, value)]) for the read-only view of every section."""
+    contents = []
+    for spec in SECTIONS:
+        if spec.formset_class is not None:
+            rows = [(p.name, f"{p.get_kind_display()} — {p.commitment}" + (f" ({p.contact})" if p.contact else ""))
+                    for p in dossier.partners.all()]
+        else:
+            rows = [(Dossier._meta.get_field(name).verbose_name, getattr(dossier, name)) for name in spec.fields]
+        contents.append((spec, rows))
+    return contents
+
+
+def programme_memberships(dossier: Dossier) -> list[ProgrammeMembership]:
+    """ACV / TI memberships of the applicant: the commune's own, or those of the EPCI's communes (TI)."""
+    if dossier.commune_id:
+        return list(ProgrammeMembership.objects.filter(commune_id=dossier.commune_id).select_related("commune"))
+    communes = Commune.objects.filter(epci_id=dossier.epci_id)
+    return list(
+        ProgrammeMembership.objects.filter(commune__in=communes).select_related("commune").order_by("programme")[:50]
+    )

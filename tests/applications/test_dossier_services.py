@@ -1,0 +1,113 @@
+"""Dossier creation, section saving, attribution and completeness, at the service level."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from applications import services
+from applications.models import DossierChange, DossierPartner
+from applications.sections import SECTIONS
+from applications.states import DossierStatus
+from tests.factories import CampaignFactory, CommuneFactory, DossierFactory, EpciFactory, UserFactory, WaveFactory, official
+
+pytestmark = pytest.mark.django_db
+
+
+def _open_campaign(prefix="AMI2"):
+    campaign = CampaignFactory(reference_prefix=prefix)
+    WaveFactory(campaign=campaign, number=1)
+    return campaign
+
+
+def test_create_dossier_generates_a_campaign_reference_and_targets_the_open_wave():
+    campaign = _open_campaign()
+    user = official()
+    dossier = services.create_dossier(campaign=campaign, by=user, commune=user.official_profile.commune)
+    assert dossier.reference.startswith("AMI2-20") and dossier.reference.endswith("-00001")
+    assert dossier.wave == campaign.waves.get()
+    assert dossier.status == DossierStatus.DRAFT and dossier.owner == user
+
+
+def test_references_follow_each_other_within_a_campaign():
+    campaign = _open_campaign()
+    first = services.create_dossier(campaign=campaign, by=UserFactory(), commune=CommuneFactory())
+    second = services.create_dossier(campaign=campaign, by=UserFactory(), epci=EpciFactory())
+    assert first.reference[-5:] == "00001" and second.reference[-5:] == "00002"
+
+
+def test_second_dossier_for_the_same_commune_names_the_holder():
+    campaign = _open_campaign()
+    holder = UserFactory(first_name="Jeanne", last_name="Martin", email="jeanne.martin@ville.fr")
+    commune = CommuneFactory()
+    services.create_dossier(campaign=campaign, by=holder, commune=commune)
+    with pytest.raises(services.DossierAlreadyExists) as held:
+        services.create_dossier(campaign=campaign, by=UserFactory(), commune=commune)
+    assert held.value.holder_name == "Jeanne Martin"
+    assert held.value.holder_email == "j***@ville.fr"
+
+
+def test_sections_save_independently_and_keep_other_sections():
+    dossier = DossierFactory(skills_in_shortage="Soudure")
+    services.save_section(dossier=dossier, section="territory", data={"employment_basin": "Bassin"}, by=dossier.owner)
+    dossier.refresh_from_db()
+    assert dossier.employment_basin == "Bassin" and dossier.skills_in_shortage == "Soudure"
+
+
+def test_saving_a_section_records_who_changed_which_fields():
+    dossier = DossierFactory()
+    services.save_section(
+        dossier=dossier, section="training", data={"training_levels": "bac+2", "training_courses": ""},
+        by=dossier.owner,
+    )
+    change = DossierChange.objects.get()
+    assert (change.by, change.section, change.fields) == (dossier.owner, "training", ["training_levels"])
+
+
+def test_saving_unchanged_values_records_nothing():
+    dossier = DossierFactory()
+    services.save_section(dossier=dossier, section="summary", data={"title": dossier.title}, by=dossier.owner)
+    assert not DossierChange.objects.exists()
+
+
+def test_submitted_dossier_cannot_be_edited():
+    dossier = DossierFactory(status=DossierStatus.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        services.save_section(dossier=dossier, section="summary", data={"title": "x"}, by=dossier.owner)
+
+
+def test_stranger_cannot_save_a_section():
+    dossier = DossierFactory()
+    with pytest.raises(PermissionDenied):
+        services.save_section(dossier=dossier, section="summary", data={"title": "x"}, by=UserFactory())
+
+
+def test_negative_amount_is_refused_by_the_model():
+    dossier = DossierFactory()
+    with pytest.raises(ValidationError):
+        services.save_section(dossier=dossier, section="budget", data={"budget_total": Decimal("-1")}, by=dossier.owner)
+
+
+def test_completeness_lists_every_missing_item_with_its_anchor():
+    dossier = DossierFactory(title="", public_summary="")
+    missing = services.dossier_completeness(dossier)
+    assert {item.section for item in missing} == {spec.key for spec in SECTIONS}
+    title = next(item for item in missing if item.field == "title")
+    assert title.url.endswith(f"/dossiers/{dossier.pk}/sections/summary/#id_title")
+    assert title.label == "Project title"
+
+
+def test_completeness_is_empty_for_a_complete_dossier():
+    dossier = complete_content(DossierFactory())
+    assert services.dossier_completeness(dossier) == []
+
+
+def complete_content(dossier):
+    for spec in SECTIONS:
+        for name in spec.required:
+            value = 12 if name == "expected_learners_per_year" else Decimal("1000") if name == "budget_total" else "x"
+            setattr(dossier, name, value)
+    dossier.lead_email = "chef@ville.fr"
+    dossier.save()
+    DossierPartner.objects.create(dossier=dossier, name="Usine", kind="company", commitment="Stages")
+    return dossier
