@@ -86,9 +86,11 @@ def target_wave(dossier: Dossier, *, now) -> Wave | None:
 
 # --- snapshot --------------------------------------------------------------------------------------------
 
-# Related models that are not the dossier's content: history, workflow and files (attachments are listed
-# separately with their checksums).
-NOT_CONTENT = {"dossiertransition", "dossierchange", "submission", "attachment", "dossiermember"}
+# Related models that are not the dossier's content: history, workflow, people and files (attachments are
+# listed separately with their checksums).
+NOT_CONTENT = {
+    "dossiertransition", "dossierchange", "submission", "attachment", "dossiermember", "dossierinvitation",
+}
 
 
 def _plain(value):
