@@ -83,3 +83,35 @@ def first_link(text: str, path_fragment: str = "") -> str:
         if path_fragment in link:
             return link
     raise AssertionError(f"No link containing {path_fragment!r} in:\n{text}")
+
+
+def label(msgid: str):
+    """A pattern matching the English msgid or its French translation (the page may be in either), with an
+    optional required-field asterisk: ``page.get_by_label(label("Project title"))``."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        french = translation.gettext(msgid)
+    return re.compile(rf"^\s*(?:{re.escape(msgid)}|{re.escape(french)})\s*\*?\s*$", re.IGNORECASE)
+
+
+def text(msgid: str, **params):
+    """A pattern for a translated sentence appearing anywhere in a text (English or French)."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        french = translation.gettext(msgid)
+    if params:
+        msgid, french = msgid % params, french % params
+    return re.compile(f"{re.escape(msgid)}|{re.escape(french)}", re.IGNORECASE)
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Log in through the site's log-in page (accounts:login), as a person would."""
+    from django.urls import reverse
+
+    page.goto(reverse("accounts:login"))
+    page.get_by_label(label("E-mail address")).fill(email)
+    page.get_by_label(label("Password")).fill(password)
+    page.get_by_role("button", name=label("Log in")).click()
+    page.wait_for_load_state()

@@ -72,6 +72,7 @@ def _submission_a(world):
     return {"pk": world.dossier_a.pk, "submission_pk": world.submission.pk}
 
 
+PRESS_AREA = {"press": 200, "coordinator": 200}
 READERS_OF_A = {"official_a": 200, "reviewer_x": 200, "coordinator": 200}
 
 # --- The site -----------------------------------------------------------------------------------------------------
@@ -80,6 +81,29 @@ SITE: dict[str, Rule] = {
     "home": rule(200),
     # set_language only acts on POST; a GET goes back where it came from.
     "set_language": rule(REDIRECT),
+    # --- territories search (used by the sign-up and dossier forms, public reference data)
+    "cities:commune_search": rule(200),
+    "cities:epci_search": rule(200),
+    # --- public results and open data: published laureates only, for everyone
+    "sitemap": rule(200),
+    "results-index": rule(200),
+    "results-campaign": rule(200, kwargs=lambda world: {"slug": world.past_campaign.slug}),
+    "results-wave": rule(200, kwargs=lambda world: {"slug": world.past_campaign.slug, "number": 1}),
+    "results-laureate": rule(
+        200, kwargs=lambda world: {"slug": world.past_campaign.slug, "code": world.laureate.commune.insee_code}
+    ),
+    "opendata": rule(200),
+    "opendata-csv": rule(200),
+    "opendata-json": rule(200),
+    "opendata-campaign-csv": rule(200, kwargs=lambda world: {"slug": world.past_campaign.slug}),
+    "opendata-campaign-json": rule(200, kwargs=lambda world: {"slug": world.past_campaign.slug}),
+    # --- press area: the press and coordinators; anonymous visitors log in; everyone else is refused
+    "press-home": rule(403, anonymous=LOGIN, **PRESS_AREA),
+    "press-export": rule(403, anonymous=LOGIN, **PRESS_AREA),
+    "press-wave": rule(403, kwargs=lambda world: {"slug": world.past_campaign.slug, "number": 1}, anonymous=LOGIN, **PRESS_AREA),
+    # An export job belongs to whoever asked for it (the press user here) and to coordinators.
+    "press-job": rule(403, kwargs=lambda world: {"pk": world.export_job.pk}, anonymous=LOGIN, **PRESS_AREA),
+    "press-job-download": rule(403, kwargs=lambda world: {"pk": world.export_job.pk}, anonymous=LOGIN, **PRESS_AREA),
     # --- attachments, submission, receipts (dossier A: submitted, région X, owned by official A).
     # Its owner, the reviewers of région X and the coordinator may read it; for anyone else it does not exist.
     "applications:attachments": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
@@ -118,6 +142,8 @@ ADMIN_SITE: dict[str, Rule] = {
     # Dossiers have no public URL of their own.
     "admin:view_on_site": rule(404, kwargs=_view_on_site, **NON_STAFF_ADMIN),
     # An app's page exists only for staff holding a permission on one of its models.
+    # Importing programme memberships needs both add and change permission on them.
+    "admin:cities_programmemembership_import": rule(403, **NON_STAFF_ADMIN),
     "admin:app_list": rule(404, kwargs=lambda world: {"app_label": "applications"}, **NON_STAFF_ADMIN),
 }
 
@@ -151,6 +177,18 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "django_celery_beat_intervalschedule": AdminModel(),
     "applications_campaign": AdminModel(obj=lambda world: world.campaign),
     "applications_wave": AdminModel(obj=lambda world: world.wave),
+    "cities_region": AdminModel(obj=lambda world: world.region_x),
+    "cities_departement": AdminModel(),
+    "cities_epci": AdminModel(),
+    "cities_commune": AdminModel(obj=lambda world: world.commune_a),
+    "cities_programmemembership": AdminModel(),
+    # Export jobs are read-only records (the "add" page is the export form); coordinators only.
+    "public_exportjob": AdminModel(
+        view=COORDINATOR, add=COORDINATOR, delete=COORDINATOR, obj=lambda world: world.export_job
+    ),
+    "public_wavepublicationsettings": AdminModel(
+        view=COORDINATOR, add=COORDINATOR, change=COORDINATOR, delete=COORDINATOR
+    ),
 }
 
 

@@ -113,13 +113,17 @@ def build_world() -> World:
         "coordinator": _staff(Role.COORDINATOR, Region.objects.all(), email="coordinator@example.fr"),
         "press": _press_user(),
     }
+    from public.models import ExportJob
+
+    export_job = ExportJob.objects.create(requested_by=users["press"], format="csv", status="done", filename="laureats.csv")
+    export_job.file.save("laureats.csv", ContentFile(b"commune\nVille C\n"), save=True)
     return World(
         users=users,
         objects={
             "region_x": region_x, "region_y": region_y, "commune_a": commune_a, "commune_b": commune_b,
             "campaign": campaign, "wave": wave, "dossier_a": dossier_a, "dossier_b": dossier_b,
             "attachment": attachment, "submission": submission, "past_campaign": past, "past_wave": past_wave,
-            "laureate": laureate,
+            "laureate": laureate, "export_job": export_job,
         },
     )
 
