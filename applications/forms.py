@@ -5,6 +5,7 @@ at submission (``services.dossier_completeness``). They do check types and forma
 """
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -23,10 +24,16 @@ class SectionForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        layout = []
         for name, field in self.fields.items():
             field.required = False
+            layout.append(name)
             if autosave_url and self.is_autosaved(name):
                 self._add_autosave(name, field, autosave_url(name))
+                # Where the autosave reports "saved at HH:MM", read out by screen readers.
+                layout.append(HTML(f'<p id="autosave-{name}" class="small autosave-status" role="status" '
+                                   f'aria-live="polite"></p>'))
+        self.helper.layout = Layout(*layout)
 
     @classmethod
     def autosaved_fields(cls) -> list[str]:

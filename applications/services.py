@@ -204,7 +204,9 @@ def save_section(*, dossier: Dossier, section: str, data: dict, by, now=None) ->
         raise ValueError(f"not a field section: {section}")
     ensure_editable(dossier, by=by)
     now = now or timezone.now()
-    changed = [name for name in spec.fields if name in data and getattr(dossier, name) != data[name]]
+    # Compare with the stored values, not the instance: a bound ModelForm has already copied its input there.
+    stored = Dossier.objects.filter(pk=dossier.pk).values(*spec.fields).get()
+    changed = [name for name in spec.fields if name in data and stored[name] != data[name]]
     if not changed:
         return []
     with transaction.atomic():

@@ -6,10 +6,20 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from applications import services
-from applications.models import DossierChange, DossierPartner
+from applications.models import DossierChange
 from applications.sections import SECTIONS
 from applications.states import DossierStatus
-from tests.factories import CampaignFactory, CommuneFactory, DossierFactory, EpciFactory, UserFactory, WaveFactory, official
+from tests.factories import (
+    CampaignFactory,
+    CommuneFactory,
+    DossierFactory,
+    EpciFactory,
+    UserFactory,
+    WaveFactory,
+    official,
+)
+
+from .dossier_support import fill_sections
 
 pytestmark = pytest.mark.django_db
 
@@ -98,16 +108,5 @@ def test_completeness_lists_every_missing_item_with_its_anchor():
 
 
 def test_completeness_is_empty_for_a_complete_dossier():
-    dossier = complete_content(DossierFactory())
+    dossier = fill_sections(DossierFactory())
     assert services.dossier_completeness(dossier) == []
-
-
-def complete_content(dossier):
-    for spec in SECTIONS:
-        for name in spec.required:
-            value = 12 if name == "expected_learners_per_year" else Decimal("1000") if name == "budget_total" else "x"
-            setattr(dossier, name, value)
-    dossier.lead_email = "chef@ville.fr"
-    dossier.save()
-    DossierPartner.objects.create(dossier=dossier, name="Usine", kind="company", commitment="Stages")
-    return dossier
