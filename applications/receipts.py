@@ -49,6 +49,7 @@ def receipt_context(submission: Submission) -> dict:
         "campaign": dossier.campaign.name,
         "wave_number": wave.number,
         "wave_closes_at": wave.closes_at,
+        "wave_last_day": wave.last_day,
         "submitted_at": submission.submitted_at,
         "submitted_by": (by.get_full_name() or by.email) if by else "",
         "fingerprint": submission.fingerprint,
@@ -61,14 +62,13 @@ def receipt_context(submission: Submission) -> dict:
 
 def _facts(submission: Submission) -> list[tuple[str, str]]:
     context = receipt_context(submission)
-    closes = timezone.localtime(submission.wave.closes_at, timezone.get_default_timezone())
     return [
         (_("Dossier number"), context["reference"]),
         (_("Applicant"), context["applicant"]),
         (_("Project title"), context["title"] or "—"),
         (_("Call"), context["campaign"]),
-        (_("Wave"), _("Wave %(number)s (closing %(date)s)") % {
-            "number": context["wave_number"], "date": formats.date_format(closes, "j F Y H:i")}),
+        (_("Wave"), _("Wave %(number)s (last day for submissions: %(last_day)s)") % {
+            "number": context["wave_number"], "last_day": formats.date_format(context["wave_last_day"], "j F Y")}),
         (_("Submitted on"), submitted_at_display(submission)),
         (_("Submitted by"), context["submitted_by"] or "—"),
     ]

@@ -314,7 +314,7 @@ def _queue_reopened(dossier: Dossier, log: DossierTransition) -> None:
     context = {
         "reference": dossier.reference, "applicant": dossier.applicant_name, "title": dossier.title,
         "message": log.reason, "wave_number": dossier.wave.number if dossier.wave_id else "",
-        "closes_at": dossier.wave.closes_at if dossier.wave_id else None,
+        "last_day": dossier.wave.last_day if dossier.wave_id else None,
         "submit_url": settings.SITE_URL + reverse("applications:submit", kwargs={"pk": dossier.pk}),
     }
     for person in _editors(dossier):
