@@ -4,7 +4,8 @@ A campaign is past retention when its last wave's results were published more th
 ``settings.PERSONAL_DATA_RETENTION_DAYS`` days ago. For such campaigns the purge
 - blanks every personal field of their dossiers and of the rows attached to them (fields named like contact, lead,
   phone, e-mail, first/last name, signatory — found by introspecting the ``applications`` models, so sections added
-  later are covered), the same keys inside submission snapshots, and unlinks owners, co-editors and submitters;
+  later are covered), the same keys inside submission snapshots, and unlinks owners, co-editors, submitters and every
+  other user link of those rows (invitations, edit log), staff in the status history excepted;
 - deletes their attachments, rows and files (laureates keep their public information: applicant, title, summary);
 and, whatever the campaign,
 - deletes outbox e-mails and django-axes log-in records older than the period;
@@ -21,7 +22,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Value
+from django.db.models.functions import Cast, Concat
 
 # Field names that hold personal data, wherever they appear in the applications models or in snapshots.
 PERSONAL_NAME = re.compile(
@@ -111,15 +113,25 @@ def _blank_value(f: models.Field):
     if isinstance(f, models.JSONField):
         return f.get_default() if f.has_default() else None
     if isinstance(f, models.EmailField):
-        return "" if f.blank else f"anonymised@{ANONYMISED_EMAIL_DOMAIN}"
+        # One distinct address per row, so that unique constraints on e-mails still hold.
+        return "" if f.blank else Concat(
+            Value("row-"), Cast("pk", models.CharField()), Value(f"@{ANONYMISED_EMAIL_DOMAIN}"),
+            output_field=models.EmailField(),
+        )
     if isinstance(f, models.CharField | models.TextField):
         return "" if f.blank else ANONYMISED[: f.max_length or None]
     return None if f.null else models.NOT_PROVIDED
 
 
-def _blanking_update(model) -> dict:
+def _user_links(model) -> list[models.Field]:
+    """Nullable foreign keys to a user (invited_by, edited_by...): who did what, personal too."""
+    user_model = get_user_model()
+    return [f for f in model._meta.concrete_fields if f.is_relation and f.related_model is user_model and f.null]
+
+
+def _blanking_update(model, *, unlink_users: bool = False) -> dict:
     update = {}
-    for f in personal_fields(model):
+    for f in personal_fields(model) + (_user_links(model) if unlink_users else []):
         value = _blank_value(f)
         if value is not models.NOT_PROVIDED:
             update[f.attname if f.is_relation else f.name] = value
@@ -157,8 +169,9 @@ def _anonymise_dossiers(campaigns, report: PurgeReport) -> None:
         submission.snapshot = scrub(submission.snapshot)
         submission.submitted_by = None
         submission.save(update_fields=["snapshot", "submitted_by"])
+    # Staff stay linked to the status history (audit); every other row of the dossier loses its user links.
     for model, lookup in _dossier_related_models():
-        update = _blanking_update(model)
+        update = _blanking_update(model, unlink_users=True)
         if update and model not in {Dossier, DossierMember, DossierTransition, Submission}:
             report.rows_anonymised += model._default_manager.filter(**{f"{lookup}_id__in": ids}).update(**update)
 

@@ -216,3 +216,37 @@ def test_command_dry_run_prints_the_report(closed_dossier):
     assert "dossiers anonymised: 1" in out.getvalue()
     closed_dossier.refresh_from_db()
     assert closed_dossier.owner is not None
+
+
+def test_project_lead_and_contacts_of_the_dossier_are_blanked(closed_dossier):
+    type(closed_dossier).objects.filter(pk=closed_dossier.pk).update(
+        lead_name="Jeanne Martin", lead_email="jeanne.martin@ville.fr", lead_phone="03 80 00 00 00",
+        other_contacts="Paul Durand, DGS",
+    )
+    purge_personal_data(now=timezone.now())
+    closed_dossier.refresh_from_db()
+    assert (closed_dossier.lead_name, closed_dossier.lead_email, closed_dossier.lead_phone) == ("", "", "")
+    assert closed_dossier.other_contacts == ""
+
+
+def test_partner_contacts_invitations_and_edit_log_lose_their_personal_data(closed_dossier):
+    from applications.models import DossierChange, DossierInvitation, DossierPartner
+
+    partner = DossierPartner.objects.create(
+        dossier=closed_dossier, name="Lycée Carnot", kind=DossierPartner._meta.get_field("kind").choices[0][0],
+        commitment="Accueil des cours du soir", contact="M. Proviseur, 06 11 22 33 44",
+    )
+    invitation = DossierInvitation.objects.create(
+        dossier=closed_dossier, email="collegue@ville.fr", token="t" * 40, invited_by=closed_dossier.owner
+    )
+    DossierInvitation.objects.create(dossier=closed_dossier, email="autre@ville.fr", token="u" * 40)
+    change = DossierChange.objects.create(
+        dossier=closed_dossier, section="lead", fields=["lead_name"], by=closed_dossier.owner, at=timezone.now()
+    )
+    purge_personal_data(now=timezone.now())
+    partner.refresh_from_db()
+    invitation.refresh_from_db()
+    change.refresh_from_db()
+    assert partner.contact == "" and partner.name == "Lycée Carnot"
+    assert invitation.email.endswith("anonymised.invalid") and invitation.invited_by is None
+    assert change.by is None
