@@ -1,5 +1,7 @@
 """The e-mail outbox: one row per (event, recipient), sent exactly once by a Celery task."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +48,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    sending_started_at = models.DateTimeField(null=True, blank=True)
+    sending_started_at = models.DateTimeField(_("last attempt started at"), null=True, blank=True)
+    # Set after a transient failure: the sweep leaves the row to Celery's back-off until then.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
@@ -57,3 +61,11 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def message_id(self) -> str:
+        """A Message-ID derived from the key: a re-send of the same row carries the same one, so a duplicate
+        after a crash between the SMTP server's acceptance and our SENT commit is recognisable."""
+        digest = hashlib.sha256(self.key.encode()).hexdigest()[:40]
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
+        return f"<{digest}@{domain}>"

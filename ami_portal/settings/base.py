@@ -163,7 +163,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# An unacknowledged task (worker killed) is handed to another worker after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 CACHES = {
@@ -176,6 +177,11 @@ CACHES = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP socket operation may block; OUTBOX_SENDING_TIMEOUT must stay well above it, since a row
+# SENDING for longer is considered abandoned by a dead worker and is sent again (see notifications/README.md).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+OUTBOX_SENDING_TIMEOUT = env.int("OUTBOX_SENDING_TIMEOUT", default=600)
+OUTBOX_MAX_RETRIES = env.int("OUTBOX_MAX_RETRIES", default=6)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AMI Au cœur des territoires <ami@cnam.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
