@@ -223,6 +223,6 @@ def withdraw(request, pk):
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("The submission has been withdrawn: the dossier is a draft again."))
-            return redirect("applications:attachments", pk=dossier.pk)
+            return redirect("applications:dossier", pk=dossier.pk)
     status = 400 if form.errors else 200
     return render(request, TEMPLATES + "withdraw.html", {"dossier": dossier, "form": form}, status=status)

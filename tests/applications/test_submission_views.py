@@ -143,6 +143,24 @@ def test_delete_refused_after_submission(owner_client, submitted):
     assert submitted.attachments.filter(pk=attachment.pk).exists()
 
 
+def test_section_edit_refused_after_submission(owner_client, submitted):
+    url = reverse("applications:section", kwargs={"pk": submitted.pk, "key": "territory"})
+
+    response = owner_client.post(url, {"territory_presentation": "Modifié après dépôt", "employment_basin": "x"})
+
+    assert response.status_code in (302, 403)
+    submitted.refresh_from_db()
+    assert submitted.territory_presentation != "Modifié après dépôt"
+
+
+def test_co_editor_management_refused_after_submission(owner_client, submitted):
+    response = owner_client.post(reverse("applications:team", kwargs={"pk": submitted.pk}),
+                                 {"email": "nouvel.editeur@ville.fr"})
+
+    assert response.status_code in (302, 403)
+    assert not submitted.invitations.exists()
+
+
 def test_submit_page_of_a_submitted_dossier_leads_to_its_receipt(owner_client, submitted):
     response = owner_client.get(submit_url(submitted))
 
