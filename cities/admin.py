@@ -105,10 +105,13 @@ class CommuneAdmin(admin.ModelAdmin):
 
 
 class MembershipImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("Columns: %(columns)s. UTF-8, “;” or “,” separated.") % {"columns": ";".join(IMPORT_COLUMNS)},
-    )
+    file = forms.FileField(label=_("CSV file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted here, not at import time, so that it follows the request's language.
+        self.fields["file"].help_text = _("Columns: %(columns)s. UTF-8, “;” or “,” separated.") % {
+            "columns": ";".join(IMPORT_COLUMNS)}
 
 
 @admin.register(ProgrammeMembership)
