@@ -104,6 +104,31 @@ SITE: dict[str, Rule] = {
     # An export job belongs to whoever asked for it (the press user here) and to coordinators.
     "press-job": rule(403, kwargs=lambda world: {"pk": world.export_job.pk}, anonymous=LOGIN, **PRESS_AREA),
     "press-job-download": rule(403, kwargs=lambda world: {"pk": world.export_job.pk}, anonymous=LOGIN, **PRESS_AREA),
+    # --- the official's home and the dossier (dossier A is submitted: it is read-only for everyone)
+    "applications:home": rule(200, anonymous=LOGIN),
+    # Only officials have a territory to apply for.
+    "applications:start": rule(
+        404, kwargs=lambda world: {"slug": world.campaign.slug}, anonymous=LOGIN, **each(OFFICIALS, 200)
+    ),
+    "applications:join_request": rule(405, kwargs=lambda world: {"slug": world.campaign.slug}, anonymous=LOGIN),
+    # The secret token is the capability; accepting is refused to any address but the invited one (service rule).
+    "applications:invitation": rule(200, kwargs=lambda world: {"token": world.invitation.token}, anonymous=LOGIN),
+    "applications:dossier": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
+    # Editors of a dossier that is no longer a draft are sent to its read-only page; nobody else may edit it.
+    "applications:section": rule(
+        404, kwargs=lambda world: {"pk": world.dossier_a.pk, "key": "territory"}, anonymous=LOGIN, official_a=REDIRECT
+    ),
+    "applications:autosave": rule(
+        405, kwargs=lambda world: {"pk": world.dossier_a.pk, "key": "territory", "field": "territory_presentation"},
+        anonymous=LOGIN,
+    ),
+    "applications:team": rule(404, kwargs=_dossier_a, anonymous=LOGIN, official_a=200),
+    "applications:remove_member": rule(
+        405, kwargs=lambda world: {"pk": world.dossier_a.pk, "member_pk": world.co_editor.pk}, anonymous=LOGIN
+    ),
+    "applications:revoke_invitation": rule(
+        405, kwargs=lambda world: {"pk": world.dossier_a.pk, "invitation_pk": world.invitation.pk}, anonymous=LOGIN
+    ),
     # --- attachments, submission, receipts (dossier A: submitted, région X, owned by official A).
     # Its owner, the reviewers of région X and the coordinator may read it; for anyone else it does not exist.
     "applications:attachments": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),

@@ -113,7 +113,13 @@ def build_world() -> World:
         "coordinator": _staff(Role.COORDINATOR, Region.objects.all(), email="coordinator@example.fr"),
         "press": _press_user(),
     }
+    from applications.models import DossierInvitation, DossierMember
     from public.models import ExportJob
+
+    co_editor = DossierMember.objects.create(dossier=dossier_a, user=UserFactory(email="co.editor.a@example.fr"))
+    invitation = DossierInvitation.objects.create(
+        dossier=dossier_a, email="invited.a@example.fr", token="access-matrix-invitation-token", invited_by=official_a
+    )
 
     export_job = ExportJob.objects.create(requested_by=users["press"], format="csv", status="done", filename="laureats.csv")
     export_job.file.save("laureats.csv", ContentFile(b"commune\nVille C\n"), save=True)
@@ -123,7 +129,7 @@ def build_world() -> World:
             "region_x": region_x, "region_y": region_y, "commune_a": commune_a, "commune_b": commune_b,
             "campaign": campaign, "wave": wave, "dossier_a": dossier_a, "dossier_b": dossier_b,
             "attachment": attachment, "submission": submission, "past_campaign": past, "past_wave": past_wave,
-            "laureate": laureate, "export_job": export_job,
+            "laureate": laureate, "export_job": export_job, "co_editor": co_editor, "invitation": invitation,
         },
     )
 
