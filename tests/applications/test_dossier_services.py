@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from applications import services
 from applications.models import DossierChange
@@ -100,7 +101,8 @@ def test_negative_amount_is_refused_by_the_model():
 
 def test_completeness_lists_every_missing_item_with_its_anchor():
     dossier = DossierFactory(title="", public_summary="")
-    missing = services.dossier_completeness(dossier)
+    with translation.override("en"):
+        missing = services.dossier_completeness(dossier)
     assert {item.section for item in missing} == {spec.key for spec in SECTIONS}
     title = next(item for item in missing if item.field == "title")
     assert title.url.endswith(f"/dossiers/{dossier.pk}/sections/summary/#id_title")

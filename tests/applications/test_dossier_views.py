@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    # Assertions read the English msgids; the French tests send Accept-Language: fr.
+    settings.LANGUAGE_CODE = "en"
+
+
 def logged_in(client, user):
     client.force_login(user)
     return client
