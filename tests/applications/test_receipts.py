@@ -87,3 +87,20 @@ def test_receipt_is_still_available_after_a_withdrawal(client, submission):
     response = client.get(reverse("applications:receipt", kwargs={"pk": dossier.pk, "submission_pk": submission.pk}))
 
     assert response.status_code == 200
+
+
+def test_receipt_email_is_sent_after_commit_with_the_pdf(django_capture_on_commit_callbacks, mailoutbox):
+    (wave,) = waves(CLOSES)
+    dossier = complete_dossier(wave=wave)
+
+    with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            submission = submit_dossier(dossier, by=dossier.owner)
+
+    (mail,) = mailoutbox
+    assert mail.to == [dossier.owner.email]
+    assert dossier.reference in mail.subject
+    assert "28 mars 2021 à 23:59:59" in mail.body
+    (filename, content, mimetype) = mail.attachments[0]
+    assert mimetype == "application/pdf"
+    assert submission.fingerprint in pdf_text(content)

@@ -285,6 +285,7 @@ def test_staff_reopens_with_a_message_recorded_and_emailed():
         DossierStatus.SUBMITTED, DossierStatus.DRAFT, staff, "Il manque la signature du maire.")
     recipients = OutboxMessage.objects.filter(kind=EmailKind.REOPENED).values_list("recipient", flat=True)
     assert sorted(recipients) == sorted([dossier.owner.email, co_editor.email])
+    assert "Il manque la signature du maire." in OutboxMessage.objects.filter(kind=EmailKind.REOPENED).first().body_text
 
 
 def test_an_official_cannot_reopen():
