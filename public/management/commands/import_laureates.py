@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from applications.models import Campaign
 from public.imports import CSV_FORMAT_HELP, LaureateImportError, import_laureates, parse_laureate_csv
@@ -29,16 +30,17 @@ class Command(BaseCommand):
     def handle(self, *args, campaign, wave, decided_at, file, **options):
         camp = Campaign.objects.filter(slug=campaign).first()
         if camp is None:
-            raise CommandError(f"Unknown campaign “{campaign}”.")
+            raise CommandError(_("Unknown campaign “%(slug)s”.") % {"slug": campaign})
         wave_obj = camp.waves.filter(number=wave).first()
         if wave_obj is None:
-            raise CommandError(f"The campaign “{campaign}” has no wave {wave}.")
+            raise CommandError(_("The campaign “%(slug)s” has no wave %(number)s.") % {"slug": campaign, "number": wave})
         when = parse_datetime(decided_at) if decided_at else None
         if decided_at and when is None:
-            raise CommandError(f"Invalid date: “{decided_at}”.")
+            raise CommandError(_("Invalid date: “%(value)s”.") % {"value": decided_at})
         try:
             lines = parse_laureate_csv(Path(file).read_text(encoding="utf-8"))
             created = import_laureates(campaign=camp, wave=wave_obj, lines=lines, decided_at=when)
         except (LaureateImportError, UnicodeDecodeError, OSError) as exc:
-            raise CommandError(f"Nothing imported.\n{exc}") from exc
-        self.stdout.write(self.style.SUCCESS(f"{created} laureate(s) imported, {len(lines) - created} already present."))
+            raise CommandError(_("Nothing imported.") + "\n" + str(exc)) from exc
+        message = _("%(created)s laureate(s) imported, %(skipped)s already present.")
+        self.stdout.write(self.style.SUCCESS(message % {"created": created, "skipped": len(lines) - created}))
