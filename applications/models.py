@@ -255,6 +255,11 @@ class Dossier(models.Model):
     def __str__(self):
         return f"{self.reference} — {self.applicant_name}"
 
+    def save(self, *args, **kwargs):
+        if self.region_id is None:
+            self.region_id = self.commune.region_id if self.commune_id else (self.epci.region_id if self.epci_id else None)
+        super().save(*args, **kwargs)
+
     @property
     def applicant(self):
         return self.commune or self.epci
@@ -262,11 +267,6 @@ class Dossier(models.Model):
     @property
     def applicant_name(self) -> str:
         return str(self.commune.name if self.commune_id else self.epci.name if self.epci_id else "")
-
-    def save(self, *args, **kwargs):
-        if self.region_id is None:
-            self.region_id = self.commune.region_id if self.commune_id else (self.epci.region_id if self.epci_id else None)
-        super().save(*args, **kwargs)
 
 
 class DossierMember(models.Model):
