@@ -66,11 +66,6 @@ def accepted_types_label(kind: str) -> str:
     return ", ".join(t.label for t in ACCEPTED_TYPES.get(kind, ()))
 
 
-def accept_attribute(kind: str) -> str:
-    """Value for the file input's ``accept`` attribute (a hint for the browser; the server decides)."""
-    return ",".join(f"{t.extension},{t.mime}" + (",.jpeg" if t is JPEG else "") for t in ACCEPTED_TYPES.get(kind, ()))
-
-
 # --- names -----------------------------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

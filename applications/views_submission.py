@@ -5,6 +5,7 @@ Every dossier is looked up through ``Dossier.objects.visible_to`` / ``editable_b
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -47,6 +48,7 @@ def _attachments_page(request, dossier, form, *, status=200):
         "required": [(kind, kind.label, kind in present) for kind in REQUIRED_ATTACHMENT_KINDS],
         "accepted": [(label, attachment_services.accepted_types_label(kind))
                      for kind, label in attachment_services.AttachmentKind.choices],
+        "file_max": settings.ATTACHMENT_MAX_FILE_SIZE, "dossier_max": settings.ATTACHMENT_MAX_DOSSIER_SIZE,
     }
     return render(request, TEMPLATES + "attachments.html", context, status=status)
 
