@@ -315,7 +315,7 @@ def test_home_asks_an_official_without_territory_to_complete_their_profile(clien
     assert "does not say which commune" in response.text
 
 
-def _home_queries(client, django_assert_max_num_queries, user):
+def _home_queries(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -329,10 +329,58 @@ def test_home_query_count_does_not_grow_with_the_number_of_dossiers(client, djan
     wave = WaveFactory()
     client = logged_in(client, user)
     fill_sections(DossierFactory(wave=wave, campaign=wave.campaign, owner=user))
-    reference = _home_queries(client, None, user)
+    reference = _home_queries(client)
     for _index in range(3):
         dossier = DossierFactory(owner=user, wave=WaveFactory(opens_at=wave.opens_at - timedelta(days=1)))
         DossierMember.objects.create(dossier=DossierFactory(), user=user)
         fill_sections(dossier)
     with django_assert_num_queries(reference):
         client.get(reverse("applications:home"))
+
+
+def test_start_page_offers_the_official_territory(client):
+    wave = WaveFactory()
+    user = official()
+    response = logged_in(client, user).get(reverse("applications:start", kwargs={"slug": wave.campaign.slug}))
+    assert response.status_code == 200 and user.official_profile.commune.name in response.text
+
+
+def test_start_page_of_a_historical_campaign_is_404(client):
+    wave = WaveFactory(campaign=CampaignFactory(is_historical=True))
+    response = logged_in(client, official()).get(reverse("applications:start", kwargs={"slug": wave.campaign.slug}))
+    assert response.status_code == 404
+
+
+def test_pending_invitation_is_offered_on_the_home_page_after_log_in(client):
+    dossier = DossierFactory()
+    colleague = UserFactory(email="collegue@ville.fr")
+    invitation = DossierInvitation.objects.create(dossier=dossier, email="collegue@ville.fr", token="k" * 20,
+                                                  invited_by=dossier.owner)
+    client = logged_in(client, colleague)
+    accept = reverse("applications:invitation", kwargs={"token": invitation.token})
+    assert accept in client.get(reverse("applications:home")).text
+    assert client.get(accept).status_code == 200
+    client.post(accept)
+    assert DossierMember.objects.filter(dossier=dossier, user=colleague).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == colleague
+
+
+def test_revoked_invitation_cannot_be_accepted(client):
+    dossier = DossierFactory()
+    colleague = UserFactory(email="collegue@ville.fr")
+    invitation = DossierInvitation.objects.create(dossier=dossier, email=colleague.email, token="r" * 20)
+    logged_in(client, dossier.owner).post(
+        reverse("applications:revoke_invitation", kwargs={"pk": dossier.pk, "invitation_pk": invitation.pk})
+    )
+    response = logged_in(client, colleague).post(reverse("applications:invitation", kwargs={"token": invitation.token}))
+    assert response.status_code == 400 and not DossierMember.objects.exists()
+
+
+def test_dossier_page_shows_acv_membership(client):
+    from cities.models import Programme, ProgrammeMembership
+
+    dossier = DossierFactory()
+    ProgrammeMembership.objects.create(programme=Programme.ACV, commune=dossier.commune, source="ANCT")
+    response = logged_in(client, dossier.owner).get(reverse("applications:dossier", kwargs={"pk": dossier.pk}))
+    assert "Action Cœur de Ville" in response.text
