@@ -1,1 +1,44 @@
-from django.contrib import admin  # noqa: F401
+"""The outbox in the admin: read-only (status, attempts, last error), with one action to resend failed messages."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import OutboxMessage, OutboxStatus
+from .services import resend_messages
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "recipient", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["recipient", "subject", "key"]
+    date_hierarchy = "created_at"
+    actions = ["resend_failed"]
+    fields = [
+        "key", "kind", "recipient", "user", "language", "subject", "status", "attempts", "last_error",
+        "created_at", "sending_started_at", "next_attempt_at", "sent_at", "attachments", "body_text", "body_html",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("notifications.resend_outboxmessage")
+
+    @admin.action(description=_("Resend the selected failed messages"), permissions=["resend"])
+    def resend_failed(self, request, queryset):
+        ids = list(queryset.filter(status=OutboxStatus.FAILED).values_list("pk", flat=True))
+        count = resend_messages(message_ids=ids)
+        self.message_user(
+            request,
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count) % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

@@ -58,6 +58,7 @@ class OutboxMessage(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_idx")]
+        permissions = [("resend_outboxmessage", _("Can resend a failed e-mail"))]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"

@@ -1,25 +1,129 @@
-"""Sending one outbox row, exactly once."""
+"""Sending one outbox row, exactly once: READY → SENDING (committed) → SMTP → SENT.
 
+The SENDING status is committed before the SMTP conversation starts, so a second task for the same row (a
+redelivery, the sweep, a double enqueue) finds it taken and does nothing. A row left SENDING by a worker that died
+is taken again only once OUTBOX_SENDING_TIMEOUT has passed (see README.md for what this guarantees).
+"""
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import OutboxMessage, OutboxStatus
 
+logger = logging.getLogger(__name__)
 
-def send_outbox_message(*, message_id: int) -> bool:
-    """Send the row if it is READY; returns True if it was sent by this call."""
+# Worth another attempt later: the server or the network is down or busy (ConnectionError, timeouts are OSError).
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+# The server said no for good: retrying would only be refused again.
+PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+RETRY_BACKOFF_SECONDS = 30
+RETRY_BACKOFF_MAX_SECONDS = 1800
+
+
+class PermanentSendError(Exception):
+    """Sending this row cannot succeed by retrying (refused address, broken template or attachment)."""
+
+
+def stuck_before(now: datetime) -> datetime:
+    """Rows SENDING since before this instant were abandoned by a worker that died."""
+    return now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+
+
+def claim_message(*, message_id: int, now: datetime) -> OutboxMessage | None:
+    """Under a row lock, move a READY row (or an abandoned SENDING one) to SENDING and commit; None otherwise."""
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status != OutboxStatus.READY:
-            return False
+        if message is None:
+            return None
+        abandoned = (
+            message.status == OutboxStatus.SENDING
+            and message.sending_started_at is not None
+            and message.sending_started_at <= stuck_before(now)
+        )
+        if message.status != OutboxStatus.READY and not abandoned:
+            return None
         message.status = OutboxStatus.SENDING
         message.attempts += 1
-        message.sending_started_at = timezone.now()
-        message.save(update_fields=["status", "attempts", "sending_started_at"])
-    email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.recipient])
+        message.sending_started_at = now
+        message.next_attempt_at = None
+        message.save(update_fields=["status", "attempts", "sending_started_at", "next_attempt_at"])
+    return message
+
+
+def send_outbox_message(*, message_id: int, final_attempt: bool = False, now: datetime | None = None) -> bool:
+    """Send the row if it can be claimed; True if this call sent it.
+
+    On a transient error the row goes back to READY (FAILED if ``final_attempt``) with ``last_error`` and the
+    error is re-raised for Celery's retry; a permanent error marks it FAILED and raises PermanentSendError.
+    """
+    now = now or timezone.now()
+    message = claim_message(message_id=message_id, now=now)
+    if message is None:
+        return False
+    try:
+        build_email(message).send()
+    except PERMANENT_SMTP_ERRORS as error:
+        _record_failure(message, error, final=True)
+        raise PermanentSendError(str(error)) from error
+    except TRANSIENT_ERRORS as error:
+        _record_failure(message, error, final=final_attempt)
+        raise
+    except Exception as error:
+        _record_failure(message, error, final=True)
+        raise PermanentSendError(repr(error)) from error
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+    )
+    return True
+
+
+def _record_failure(message: OutboxMessage, error: Exception, *, final: bool) -> None:
+    backoff = min(RETRY_BACKOFF_SECONDS * 2 ** max(message.attempts - 1, 0), RETRY_BACKOFF_MAX_SECONDS)
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.FAILED if final else OutboxStatus.READY,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        # A margin past Celery's own countdown, so the sweep only steps in if the retry itself was lost.
+        next_attempt_at=None if final else timezone.now() + timedelta(seconds=backoff + 60),
+    )
+    logger.warning("Outbox message %s attempt %s failed: %r", message.pk, message.attempts, error)
+
+
+def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The e-mail of a row, with its deterministic Message-ID and its attachments rendered now."""
+    email = EmailMultiAlternatives(
+        message.subject, message.body_text, to=[message.recipient], headers={"Message-ID": message.message_id}
+    )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
-    email.send()
-    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.SENT, sent_at=timezone.now())
-    return True
+    with translation.override(message.language or settings.LANGUAGE_CODE):
+        for spec in message.attachments or []:
+            email.attach(*render_attachment(spec))
+    return email
+
+
+def render_attachment(spec: dict) -> tuple[str, bytes, str]:
+    """(filename, content, MIME type) for an attachment description such as {"kind": "receipt", "submission_id": 3}."""
+    renderer = ATTACHMENT_RENDERERS.get(spec.get("kind"))
+    if renderer is None:
+        raise PermanentSendError(f"Unknown attachment kind {spec.get('kind')!r}")
+    return renderer(spec)
+
+
+def _receipt_attachment(spec: dict) -> tuple[str, bytes, str]:
+    from applications.models import Submission
+    from applications.receipts import render_receipt_pdf
+
+    submission = Submission.objects.select_related("dossier", "wave").filter(pk=spec.get("submission_id")).first()
+    if submission is None:
+        raise PermanentSendError(f"Submission {spec.get('submission_id')} no longer exists")
+    filename = f"{translation.gettext('receipt')}-{submission.dossier.reference}.pdf"
+    return filename, render_receipt_pdf(submission), "application/pdf"
+
+
+ATTACHMENT_RENDERERS = {"receipt": _receipt_attachment}

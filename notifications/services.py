@@ -1,52 +1,108 @@
 """Queueing e-mails through the outbox. Call inside the transaction that causes the message."""
 
+import html
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
-from .models import OutboxMessage
+from .models import OutboxMessage, OutboxStatus
+from .sending import stuck_before
+
+logger = logging.getLogger(__name__)
+
+# A READY row this old whose task never ran (broker down at commit time, task lost) is enqueued by the sweep.
+UNSENT_GRACE = timedelta(minutes=1)
 
 
-def _render(kind: str, context: dict, language: str) -> tuple[str, str, str]:
+def render_email(kind: str, context: dict, language: str) -> tuple[str, str, str]:
+    """(subject, text body, HTML body) of ``kind`` in ``language``."""
     with translation.override(language):
-        subject = " ".join(render_to_string(f"emails/{kind}/subject.txt", context).split())
+        # The subject is plain text: undo the HTML escaping of the template engine (L&#x27;Isle → L'Isle).
+        subject = " ".join(html.unescape(render_to_string(f"emails/{kind}/subject.txt", context)).split())
         text = render_to_string(f"emails/{kind}/body.txt", context)
-        html = render_to_string(f"emails/{kind}/body.html", context)
-    return subject, text, html
+        body_html = render_to_string(f"emails/{kind}/body.html", context)
+    return subject, text, body_html
+
+
+def recipient_language(user) -> str:
+    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def queue_email(*, kind: str, key: str, recipient, context: dict, attachments: list | None = None) -> OutboxMessage:
     """Create the outbox row for (event ``key``, recipient) once; send it after the transaction commits.
 
-    ``recipient`` is a User or an e-mail address. Idempotent: a second call with the same key and
-    recipient returns the existing row and sends nothing more.
+    ``recipient`` is a User (their ``preferred_language`` picks French or English) or an e-mail address (French).
+    The message is rendered now, attachments (``[{"kind": "receipt", "submission_id": N}]``) at send time.
+    Idempotent: a second call with the same key and recipient returns the existing row and sends nothing more.
+    A rolled-back transaction leaves no row and sends nothing; a committed one always leaves a READY row that the
+    sweep sends even if the broker was down at commit time.
     """
     user = None if isinstance(recipient, str) else recipient
     address = recipient if isinstance(recipient, str) else recipient.email
-    language = getattr(user, "preferred_language", "") or "fr"
+    language = recipient_language(user)
     full_key = f"{key}:{address.lower()}"
     existing = OutboxMessage.objects.filter(key=full_key).first()
     if existing:
         return existing
-    subject, text, html = _render(kind, {**context, "recipient": user or address}, language)
+    subject, text, body_html = render_email(kind, {**context, "recipient": user or address}, language)
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
                 key=full_key, kind=kind, recipient=address, user=user, language=language,
-                subject=subject, body_text=text, body_html=html, attachments=attachments or [],
+                subject=subject[:255], body_text=text, body_html=body_html, attachments=attachments or [],
             )
     except IntegrityError:
         return OutboxMessage.objects.get(key=full_key)
-    transaction.on_commit(lambda: _dispatch(message.pk))
+    transaction.on_commit(lambda: enqueue_sending(message_id=message.pk))
     return message
 
 
-def _dispatch(message_id: int) -> None:
+def enqueue_sending(*, message_id: int) -> None:
+    """Hand the row to a Celery worker; if the broker is unreachable, log it and leave the row to the sweep."""
     from .tasks import task_send_outbox_message
 
     try:
         task_send_outbox_message.delay(message_id=message_id)
-    except Exception:  # broker down: the periodic sweep picks the row up later
-        import logging
+    except Exception:  # broker down, or an eager run that failed: the row stays READY/FAILED with its error
+        logger.warning("Outbox message %s was not sent now; the sweep will take it up.", message_id, exc_info=True)
 
-        logging.getLogger(__name__).warning("Could not enqueue outbox message %s; the sweep will send it.", message_id)
+
+def messages_due_for_sending(*, now: datetime) -> QuerySet:
+    """Rows whose sending was lost: READY for over a minute and not waiting for a back-off, or abandoned SENDING."""
+    ready = Q(status=OutboxStatus.READY, created_at__lte=now - UNSENT_GRACE) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    abandoned = Q(status=OutboxStatus.SENDING, sending_started_at__lte=stuck_before(now))
+    return OutboxMessage.objects.filter(ready | abandoned).order_by("created_at")
+
+
+def sweep_outbox(*, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Enqueue every row due for sending (see messages_due_for_sending); returns their ids.
+
+    Safe to run twice or alongside live tasks: sending claims the row under a lock, so an extra task is a no-op.
+    """
+    now = now or timezone.now()
+    ids = list(messages_due_for_sending(now=now).values_list("pk", flat=True)[:limit])
+    for message_id in ids:
+        enqueue_sending(message_id=message_id)
+    return ids
+
+
+def resend_messages(*, message_ids: list[int]) -> int:
+    """Put FAILED rows back to READY (attempts and last error kept) and enqueue them after commit; returns how many."""
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=message_ids, status=OutboxStatus.FAILED)
+            .values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=ids).update(status=OutboxStatus.READY, next_attempt_at=None)
+        for message_id in ids:
+            transaction.on_commit(lambda message_id=message_id: enqueue_sending(message_id=message_id))
+    return len(ids)

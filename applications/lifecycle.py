@@ -1,0 +1,315 @@
+"""Wave after-effects and deadline reminders, driven by the waves' dates (run by periodic Celery tasks).
+
+Nothing here trusts a job to run on time: each sweep looks at the clock and at markers, so running it late does
+the overdue work and running it twice does nothing more. Wave effects hold the wave row under
+``select_for_update(skip_locked=True)`` and set the marker in the same transaction as the effects; e-mails are
+outbox rows with unique keys, sent after commit.
+"""
+
+import logging
+from collections import Counter
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from notifications.models import EmailKind, OutboxMessage
+from notifications.services import queue_email
+
+from .models import Dossier, Wave
+from .signals import wave_closed
+from .states import DECISION_STATUSES, DossierStatus, transition_dossier
+
+logger = logging.getLogger(__name__)
+
+# Most urgent first: a draft gets the reminder of the smallest threshold already passed, once.
+REMINDERS = [("24h", timedelta(hours=24)), ("3d", timedelta(days=3)), ("14d", timedelta(days=14))]
+
+
+def dossier_recipients(dossier: Dossier) -> list:
+    """The owner and co-editors who can receive mail (active, with an address), each once."""
+    people = [dossier.owner] if dossier.owner_id else []
+    people += [member.user for member in dossier.members.all()]
+    seen, unique = set(), []
+    for person in people:
+        if person.pk not in seen and person.is_active and person.email:
+            seen.add(person.pk)
+            unique.append(person)
+    return unique
+
+
+def _dossier_context(dossier: Dossier, wave: Wave) -> dict:
+    return {
+        "reference": dossier.reference,
+        "applicant": dossier.applicant_name,
+        "title": dossier.title,
+        "campaign": dossier.campaign.name,
+        "wave_number": wave.number,
+        "dossier_url": settings.SITE_URL + reverse("applications:dossier", kwargs={"pk": dossier.pk}),
+    }
+
+
+def _dossiers():
+    return Dossier.objects.select_related("campaign", "owner", "commune", "epci", "region").prefetch_related(
+        "members__user"
+    )
+
+
+# --- Closing -------------------------------------------------------------------------------------------------
+
+
+def waves_due_for_closing(*, now: datetime):
+    return Wave.objects.filter(closes_at__lte=now, closed_effects_done_at__isnull=True)
+
+
+def close_wave(*, wave_id: int, now: datetime | None = None) -> bool:
+    """Run the closing effects of a wave whose ``closes_at`` has passed, once; True if this call ran them.
+
+    In one transaction, under the wave's row lock (a concurrent run skips the wave): drafts still aiming at the
+    wave move to the campaign's next wave and their editors are told (WAVE_CLOSED_DRAFT); submitted dossiers go
+    UNDER_REVIEW; the marker ``closed_effects_done_at`` is set; ``wave_closed`` is sent (reviewer assignment);
+    the coordinators get a summary (WAVE_SUMMARY).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        wave = (
+            Wave.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=wave_id, closes_at__lte=now, closed_effects_done_at__isnull=True)
+            .select_related("campaign")
+            .first()
+        )
+        if wave is None:
+            return False
+        moved = _move_drafts_on(wave, now)
+        reviewed = _start_review(wave, now)
+        wave.closed_effects_done_at = now
+        wave.save(update_fields=["closed_effects_done_at"])
+        wave_closed.send(sender=Wave, wave=wave)
+        _queue_summary(wave, reviewed, moved)
+    logger.info("Wave %s closed: %s dossiers under review, %s drafts moved on.", wave.pk, len(reviewed), moved)
+    return True
+
+
+def _move_drafts_on(wave: Wave, now: datetime) -> int:
+    next_wave = wave.campaign.next_wave_after(now)
+    drafts = list(_dossiers().select_for_update(of=("self",)).filter(wave=wave, status=DossierStatus.DRAFT))
+    Dossier.objects.filter(pk__in=[d.pk for d in drafts]).update(wave=next_wave)
+    for dossier in drafts:
+        context = {
+            **_dossier_context(dossier, wave),
+            "next_wave_number": next_wave.number if next_wave else None,
+            "next_wave_opens_at": next_wave.opens_at if next_wave else None,
+            "next_wave_closes_at": next_wave.closes_at if next_wave else None,
+            "next_wave_last_day": next_wave.last_day if next_wave else None,
+        }
+        for person in dossier_recipients(dossier):
+            queue_email(
+                kind=EmailKind.WAVE_CLOSED_DRAFT, key=f"wave-closed-draft:{dossier.pk}:{wave.pk}",
+                recipient=person, context=context,
+            )
+    return len(drafts)
+
+
+def _start_review(wave: Wave, now: datetime) -> list[Dossier]:
+    submitted = list(
+        _dossiers().select_for_update(of=("self",)).filter(wave=wave, status=DossierStatus.SUBMITTED).order_by("pk")
+    )
+    for dossier in submitted:
+        transition_dossier(dossier, to=DossierStatus.UNDER_REVIEW, by=None, reason="wave closed", now=now)
+    return submitted
+
+
+def programmes_of(dossiers: list[Dossier]) -> dict[int, set[str]]:
+    """Programme codes (ACV, TI) of each dossier's applicant: its commune, or any commune of its EPCI."""
+    from cities.models import ProgrammeMembership
+
+    commune_ids = {d.commune_id for d in dossiers if d.commune_id}
+    epci_ids = {d.epci_id for d in dossiers if d.epci_id}
+    by_commune, by_epci = {}, {}
+    rows = ProgrammeMembership.objects.filter(commune_id__in=commune_ids) | ProgrammeMembership.objects.filter(
+        commune__epci_id__in=epci_ids
+    )
+    for commune_id, epci_id, programme in rows.values_list("commune_id", "commune__epci_id", "programme"):
+        by_commune.setdefault(commune_id, set()).add(programme)
+        if epci_id:
+            by_epci.setdefault(epci_id, set()).add(programme)
+    return {
+        d.pk: by_commune.get(d.commune_id, set()) if d.commune_id else by_epci.get(d.epci_id, set()) for d in dossiers
+    }
+
+
+def wave_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> dict:
+    """Counts of the dossiers submitted to ``wave`` per région and per programme, for the coordinators."""
+    from cities.models import Programme
+
+    programmes = programmes_of(dossiers)
+    regions = Counter(d.region.name if d.region_id else "—" for d in dossiers)
+    per_programme = Counter(code for codes in programmes.values() for code in codes)
+    rows = []
+    for region in sorted(regions):
+        in_region = [d for d in dossiers if (d.region.name if d.region_id else "—") == region]
+        rows.append({
+            "region": region,
+            "total": len(in_region),
+            **{code: sum(1 for d in in_region if code in programmes[d.pk]) for code in Programme.values},
+        })
+    return {
+        "campaign": wave.campaign.name,
+        "wave_number": wave.number,
+        "closes_at": wave.closes_at,
+        "total": len(dossiers),
+        "rows": rows,
+        "programmes": [
+            {"code": code, "label": str(label), "count": per_programme.get(code, 0)} for code, label in Programme.choices
+        ],
+        "without_programme": sum(1 for codes in programmes.values() if not codes),
+        "drafts_moved": drafts_moved,
+        "admin_url": _dossiers_admin_url(wave),
+    }
+
+
+def _dossiers_admin_url(wave: Wave) -> str:
+    try:
+        return settings.SITE_URL + reverse("admin:applications_dossier_changelist") + f"?wave__id__exact={wave.pk}"
+    except NoReverseMatch:  # the dossier admin is not registered (yet): the admin home
+        return settings.SITE_URL + reverse("admin:index")
+
+
+def _queue_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> None:
+    coordinators = get_user_model().objects.filter(groups__name=Role.COORDINATOR, is_active=True).distinct()
+    context = wave_summary(wave, dossiers, drafts_moved)
+    for person in coordinators:
+        queue_email(kind=EmailKind.WAVE_SUMMARY, key=f"wave-summary:{wave.pk}", recipient=person, context=context)
+
+
+# --- Publication and decisions -------------------------------------------------------------------------------
+
+
+def waves_due_for_publication(*, now: datetime):
+    return Wave.objects.filter(publishes_at__lte=now, published_effects_done_at__isnull=True)
+
+
+def publish_wave(*, wave_id: int, now: datetime | None = None) -> bool:
+    """Once ``publishes_at`` has passed, queue the decision of every decided dossier of the wave and set the
+    marker, once, under the wave's row lock; True if this call did it. Never before ``publishes_at``."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        wave = (
+            Wave.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=wave_id, publishes_at__lte=now, published_effects_done_at__isnull=True)
+            .first()
+        )
+        if wave is None:
+            return False
+        for dossier in _dossiers().filter(wave=wave, status__in=DECISION_STATUSES):
+            queue_decision(dossier)
+        wave.published_effects_done_at = now
+        wave.save(update_fields=["published_effects_done_at"])
+    return True
+
+
+def decision_key(dossier: Dossier) -> str:
+    return f"decision:{dossier.pk}:{dossier.wave_id}:{dossier.status}"
+
+
+def queue_decision(dossier: Dossier) -> None:
+    """E-mail the decision (laureate / not retained / postponed) to the owner and co-editors, once per status."""
+    wave = dossier.wave
+    next_wave = dossier.campaign.next_wave_after(wave.closes_at) if dossier.status == DossierStatus.POSTPONED else None
+    context = {
+        **_dossier_context(dossier, wave),
+        "status": dossier.status,
+        "status_label": str(DossierStatus(dossier.status).label),
+        "is_laureate": dossier.status == DossierStatus.LAUREATE,
+        "is_not_retained": dossier.status == DossierStatus.NOT_RETAINED,
+        "is_postponed": dossier.status == DossierStatus.POSTPONED,
+        "next_wave_number": next_wave.number if next_wave else None,
+    }
+    for person in dossier_recipients(dossier):
+        queue_email(kind=EmailKind.DECISION, key=decision_key(dossier), recipient=person, context=context)
+
+
+def undelivered_decisions(*, now: datetime):
+    """Decided dossiers of published waves whose decision e-mail was never queued (decided after publication)."""
+    key_prefix = Concat(
+        Value("decision:"), Cast(OuterRef("pk"), CharField()), Value(":"),
+        Cast(OuterRef("wave_id"), CharField()), Value(":"), OuterRef("status"), Value(":"),
+        output_field=CharField(),
+    )
+    return (
+        _dossiers()
+        .select_related("wave")
+        .filter(status__in=DECISION_STATUSES, wave__publishes_at__lte=now, wave__published_effects_done_at__isnull=False)
+        .filter(~Exists(OutboxMessage.objects.filter(key__startswith=key_prefix)))
+    )
+
+
+def notify_late_decisions(*, now: datetime | None = None) -> int:
+    """Queue the decisions recorded after their wave's publication; returns how many dossiers were notified."""
+    now = now or timezone.now()
+    count = 0
+    for dossier in undelivered_decisions(now=now):
+        with transaction.atomic():
+            queue_decision(dossier)
+        count += 1
+    return count
+
+
+def run_due_wave_events(*, now: datetime | None = None) -> dict:
+    """The every-minute sweep: closing effects, publication effects and late decisions that are due."""
+    now = now or timezone.now()
+    closed = [pk for pk in waves_due_for_closing(now=now).values_list("pk", flat=True) if close_wave(wave_id=pk, now=now)]
+    published = [
+        pk for pk in waves_due_for_publication(now=now).values_list("pk", flat=True) if publish_wave(wave_id=pk, now=now)
+    ]
+    return {"closed": closed, "published": published, "late_decisions": notify_late_decisions(now=now)}
+
+
+# --- Reminders -----------------------------------------------------------------------------------------------
+
+
+def reminder_due(wave: Wave, now: datetime) -> str | None:
+    """The label (24h, 3d, 14d) of the most urgent reminder whose time has come for ``wave``, or None.
+
+    Real elapsed time: aware datetimes compared in UTC, so "24 hours before" stays 24 hours across a DST change.
+    """
+    if now >= wave.closes_at:
+        return None
+    for label, delta in REMINDERS:
+        if now >= wave.closes_at - delta:
+            return label
+    return None
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Remind the editors of every unsubmitted draft of the deadline of the wave it aims for; returns the count of
+    dossiers reminded. Once per (dossier, wave, threshold) through the outbox key; never for a submitted dossier."""
+    now = now or timezone.now()
+    count = 0
+    waves = Wave.objects.filter(closes_at__gt=now, closes_at__lte=now + REMINDERS[-1][1]).select_related("campaign")
+    for wave in waves:
+        label = reminder_due(wave, now)
+        for dossier in _dossiers().filter(wave=wave, status=DossierStatus.DRAFT):
+            with transaction.atomic():
+                _queue_reminder(dossier, wave, label)
+            count += 1
+    return count
+
+
+def _queue_reminder(dossier: Dossier, wave: Wave, label: str) -> None:
+    context = {
+        **_dossier_context(dossier, wave),
+        "threshold": label,
+        "closes_at": wave.closes_at,
+        "last_day": wave.last_day,
+    }
+    for person in dossier_recipients(dossier):
+        queue_email(
+            kind=EmailKind.REMINDER, key=f"reminder:{dossier.pk}:{wave.pk}:{label}", recipient=person, context=context
+        )
