@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .models import OutboxMessage, OutboxStatus
 
@@ -122,7 +123,7 @@ def _receipt_attachment(spec: dict) -> tuple[str, bytes, str]:
     submission = Submission.objects.select_related("dossier", "wave").filter(pk=spec.get("submission_id")).first()
     if submission is None:
         raise PermanentSendError(f"Submission {spec.get('submission_id')} no longer exists")
-    filename = f"{translation.gettext('receipt')}-{submission.dossier.reference}.pdf"
+    filename = gettext("receipt-%(reference)s.pdf") % {"reference": submission.dossier.reference}
     return filename, render_receipt_pdf(submission), "application/pdf"
 
 
