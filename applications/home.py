@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch
+from django.utils import formats
 
 from cities.models import Commune, ProgrammeMembership
 
@@ -189,9 +191,18 @@ def section_contents(dossier: Dossier) -> list[tuple]:
             rows = [(p.name, f"{p.get_kind_display()} — {p.commitment}" + (f" ({p.contact})" if p.contact else ""))
                     for p in dossier.partners.all()]
         else:
-            rows = [(Dossier._meta.get_field(name).verbose_name, getattr(dossier, name)) for name in spec.fields]
+            rows = [(Dossier._meta.get_field(name).verbose_name, _display(getattr(dossier, name))) for name in spec.fields]
         contents.append((spec, rows))
     return contents
+
+
+def _display(value):
+    """Amounts and dates in the reader's locale (1 000,00 / 6 novembre 2020)."""
+    if isinstance(value, Decimal):
+        return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    if isinstance(value, date):
+        return formats.date_format(value, "j F Y")
+    return value
 
 
 def programme_memberships(dossier: Dossier) -> list[ProgrammeMembership]:

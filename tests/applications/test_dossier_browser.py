@@ -1,0 +1,67 @@
+"""The section form in a real browser: htmx autosave of a long text field, and the plain POST without JavaScript."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.browser.helpers import assert_accessible
+from tests.factories import DossierFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _log_in(context, user, live_server):
+    """Reuse a server-side session (the log-in page belongs to the accounts app and is tested there)."""
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                          "url": live_server.url}])
+
+
+def _section(dossier, key):
+    return reverse("applications:section", kwargs={"pk": dossier.pk, "key": key})
+
+
+def test_long_text_is_autosaved_while_typing(open_browser, live_server):
+    dossier = DossierFactory()
+    context = open_browser()
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    tab.goto(_section(dossier, "territory"))
+    assert_accessible(tab, "dossier section")
+    tab.locator("#id_employment_basin").press_sequentially("Bassin de Montbéliard")
+    status = tab.locator("#autosave-employment_basin")
+    status.get_by_text("Enregistré à").wait_for(timeout=10_000)
+    dossier.refresh_from_db()
+    assert dossier.employment_basin == "Bassin de Montbéliard"
+
+
+def test_section_saves_without_javascript(open_browser, live_server):
+    dossier = DossierFactory()
+    context = open_browser(javascript=False)
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    tab.goto(_section(dossier, "summary"))
+    tab.locator("#id_title").fill("Titre sans JavaScript")
+    tab.get_by_role("button", name="Enregistrer", exact=True).click()
+    tab.wait_for_load_state()
+    dossier.refresh_from_db()
+    assert dossier.title == "Titre sans JavaScript"
+
+
+def test_dossier_pages_have_no_serious_accessibility_violation(open_browser, live_server):
+    from tests.factories import WaveFactory
+
+    from .dossier_support import fill_sections
+
+    dossier = fill_sections(DossierFactory(wave=WaveFactory()))
+    context = open_browser()
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    for name, kwargs in [("home", {}), ("dossier", {"pk": dossier.pk}), ("team", {"pk": dossier.pk})]:
+        tab.goto(reverse(f"applications:{name}", kwargs=kwargs))
+        tab.screenshot(path=str(settings.ARTIFACTS_DIR / f"dossier-{name}.png"), full_page=True)
+        assert_accessible(tab, name)
+    tab.goto(_section(dossier, "partners"))
+    assert_accessible(tab, "partners section")
