@@ -112,3 +112,22 @@ def test_completeness_lists_every_missing_item_with_its_anchor():
 def test_completeness_is_empty_for_a_complete_dossier():
     dossier = fill_sections(DossierFactory())
     assert services.dossier_completeness(dossier) == []
+
+
+def test_database_constraint_reports_the_holder_when_two_officials_race(monkeypatch):
+    campaign = _open_campaign()
+    commune = CommuneFactory()
+    holder = UserFactory()
+    services.create_dossier(campaign=campaign, by=holder, commune=commune)
+    real = services.existing_dossier
+    calls = []
+
+    def first_check_misses(**kwargs):
+        # The first look-up happens "before" the other official's insert: only the constraint can catch it.
+        calls.append(kwargs)
+        return None if len(calls) == 1 else real(**kwargs)
+
+    monkeypatch.setattr(services, "existing_dossier", first_check_misses)
+    with pytest.raises(services.DossierAlreadyExists) as held:
+        services.create_dossier(campaign=campaign, by=UserFactory(), commune=commune)
+    assert held.value.dossier.owner == holder
