@@ -155,15 +155,35 @@ def text(msgid: str, **params):
     return re.compile(f"{re.escape(msgid)}|{re.escape(french)}", re.IGNORECASE)
 
 
+EMAIL_LABEL = re.compile(r"e-?mail|courriel", re.IGNORECASE)
+
+
+def _password_form(page):
+    return page.locator("main form").filter(has=page.locator("input[type=password]")).first
+
+
+def _fill_all(locator, value: str) -> int:
+    filled = 0
+    for box in locator.all():
+        if box.is_visible() and box.is_editable():
+            box.fill(value)
+            filled += 1
+    return filled
+
+
 def log_in(page, email: str, password: str) -> None:
     """Log in through the site's log-in page (accounts:login), as a person would."""
     from django.urls import reverse
 
     page.goto(reverse("accounts:login"))
-    page.get_by_label(label("E-mail address")).fill(email)
-    page.get_by_label(label("Password")).fill(password)
-    page.get_by_role("button", name=label("Log in")).click()
+    form = _password_form(page)
+    if not form.count():  # already logged in: the log-in page sent us on
+        return
+    assert _fill_all(form.get_by_label(EMAIL_LABEL), email), "no e-mail field on the log-in page"
+    _fill_all(form.locator("input[type=password]"), password)
+    form.locator("button[type=submit], input[type=submit]").last.click()
     page.wait_for_load_state()
+    assert not _password_form(page).count() or "login" not in page.url, f"log-in refused for {email}"
 
 
 def log_out(page) -> None:
@@ -182,11 +202,43 @@ def verify_email(page, email: str) -> None:
 
 
 def sign_up(page, *, email: str, password: str, commune) -> None:
-    """Create an official's account through the sign-up page (accounts:signup)."""
+    """Create an official's account through the sign-up page (accounts:signup): every field a person would fill."""
     from django.urls import reverse
 
     page.goto(reverse("accounts:signup"))
-    page.get_by_label(label("E-mail address")).fill(email)
-    page.get_by_label(label("Password")).fill(password)
-    page.get_by_role("button", name=label("Sign up")).click()
+    form = _password_form(page)
+    _fill_all(form.get_by_label(EMAIL_LABEL), email)
+    _fill_all(form.locator("input[type=password]"), password)
+    _fill_all(form.get_by_label(re.compile(r"first name|prénom", re.IGNORECASE)), "Claire")
+    _fill_all(form.get_by_label(re.compile(r"last name|^\s*nom", re.IGNORECASE)), "Dumont")
+    _fill_all(form.get_by_label(re.compile(r"phone|téléphone", re.IGNORECASE)), "03 80 92 01 34")
+    _fill_all(form.get_by_label(re.compile(r"^\s*commune", re.IGNORECASE)), commune.insee_code)
+    for select in form.locator("select").all():
+        if select.is_visible() and not select.input_value():
+            select.select_option(index=1)
+    for box in form.locator("input[type=checkbox][required]").all():
+        box.check()
+    form.locator("button[type=submit], input[type=submit]").last.click()
     page.wait_for_load_state()
+
+
+def url_exists(name: str) -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+# The accounts app (sign-up, log-in at /compte/) is built by another helper; until its URLs exist the journeys
+# that log in through it are expected to fail — and they run for real as soon as the URLs exist.
+def needs_accounts():
+    import pytest
+
+    return pytest.mark.xfail(
+        not url_exists("accounts:login"),
+        reason="accounts:login / accounts:signup (the accounts app) have not landed",
+        strict=True,
+    )

@@ -13,7 +13,17 @@ from applications.states import DossierStatus
 from tests.factories import CampaignFactory, CommuneFactory, WaveFactory, official
 
 from . import dossier_steps as steps
-from .helpers import AccessibilityAudit, field_label, label, log_in, log_out, sign_up, text, verify_email
+from .helpers import (
+    AccessibilityAudit,
+    field_label,
+    label,
+    log_in,
+    log_out,
+    needs_accounts,
+    sign_up,
+    text,
+    verify_email,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -42,6 +52,7 @@ def _start_dossier(page, wave) -> Dossier:
     return Dossier.objects.get(campaign=wave.campaign)
 
 
+@needs_accounts()
 def test_official_signs_up_fills_the_dossier_over_two_sittings_and_submits(
     open_browser, shooter, open_wave, montbard, tmp_path
 ):
@@ -103,6 +114,7 @@ def official_with_a_started_dossier(open_wave, montbard):
     return user, dossier
 
 
+@needs_accounts()
 def test_dossier_is_filled_and_submitted_without_javascript(open_browser, shooter, official_with_a_started_dossier, tmp_path):
     user, dossier = official_with_a_started_dossier
     page = open_browser(javascript=False).new_page()
@@ -116,6 +128,7 @@ def test_dossier_is_filled_and_submitted_without_javascript(open_browser, shoote
     assert dossier.status == DossierStatus.SUBMITTED
 
 
+@needs_accounts()
 def test_applicant_pages_have_no_serious_accessibility_violation(
     open_browser, official_with_a_started_dossier, tmp_path
 ):

@@ -202,6 +202,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "django_celery_beat_intervalschedule": AdminModel(),
     "applications_campaign": AdminModel(obj=lambda world: world.campaign),
     "applications_wave": AdminModel(obj=lambda world: world.wave),
+    # E-mails are read-only records (never added, changed or deleted in the admin).
+    "notifications_outboxmessage": AdminModel(),
     "cities_region": AdminModel(obj=lambda world: world.region_x),
     "cities_departement": AdminModel(),
     "cities_epci": AdminModel(),

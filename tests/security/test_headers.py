@@ -1,12 +1,25 @@
 """Security headers on every kind of response (test profile; HSTS and cookies are in test_deploy.py)."""
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 pytestmark = pytest.mark.django_db
 
-# One page per app and per kind of response (HTML page, admin, error).
-PAGES = ["home", "admin:login", "accounts:login", "accounts:signup"]
+
+def _exists(name: str) -> bool:
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+_ACCOUNTS = pytest.mark.xfail(not _exists("accounts:login"), reason="the accounts app has not landed", strict=True)
+# One page per app and per kind of response (HTML page, admin, results, press, error).
+PAGES = [
+    "home", "admin:login", "results-index", "opendata",
+    pytest.param("accounts:login", marks=_ACCOUNTS), pytest.param("accounts:signup", marks=_ACCOUNTS),
+]
 
 
 def _directives(header: str) -> dict[str, list[str]]:
