@@ -15,8 +15,6 @@ from .sending import stuck_before
 
 logger = logging.getLogger(__name__)
 
-# A READY row this old whose task never ran (broker down at commit time, task lost) is enqueued by the sweep.
-UNSENT_GRACE = timedelta(minutes=1)
 
 
 def render_email(kind: str, context: dict, language: str) -> tuple[str, str, str]:
@@ -75,7 +73,9 @@ def enqueue_sending(*, message_id: int) -> None:
 
 def messages_due_for_sending(*, now: datetime) -> QuerySet:
     """Rows whose sending was lost: READY for over a minute and not waiting for a back-off, or abandoned SENDING."""
-    ready = Q(status=OutboxStatus.READY, created_at__lte=now - UNSENT_GRACE) & (
+    # A READY row this old whose task never ran (broker down at commit time, task lost) is enqueued again.
+    grace = timedelta(seconds=settings.OUTBOX_UNSENT_GRACE)
+    ready = Q(status=OutboxStatus.READY, created_at__lte=now - grace) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
     abandoned = Q(status=OutboxStatus.SENDING, sending_started_at__lte=stuck_before(now))

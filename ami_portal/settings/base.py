@@ -182,6 +182,8 @@ vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 OUTBOX_SENDING_TIMEOUT = env.int("OUTBOX_SENDING_TIMEOUT", default=600)
 OUTBOX_MAX_RETRIES = env.int("OUTBOX_MAX_RETRIES", default=6)
+# A READY e-mail this many seconds old whose task never ran (broker down at commit) is sent by the sweep.
+OUTBOX_UNSENT_GRACE = env.int("OUTBOX_UNSENT_GRACE", default=60)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AMI Au cœur des territoires <ami@cnam.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
