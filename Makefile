@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo lint browser-deps bench clean
+.PHONY: run test install install-dev migrate demo lint browser-deps bench clean worker beat
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ run: install
 ## test: the whole test suite (PostgreSQL and a real Celery worker when DATABASE_URL / REDIS_URL are set)
 test: install
 	./scripts/run_tests.sh
+
+## worker / beat: the Celery worker and the (single) beat, needs REDIS_URL (see notifications/README.md)
+worker: install
+	$(VENV)/bin/celery -A ami_portal worker -l info
+
+beat: install
+	$(VENV)/bin/celery -A ami_portal beat -l info -S django
 
 lint: install
 	$(VENV)/bin/ruff check .
