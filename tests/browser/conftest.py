@@ -34,13 +34,20 @@ def _chromium_path() -> str:
 def playwright_driver():
     # The sync API runs an event loop in this thread; the ORM calls made by the test body (and by
     # the live server's handlers, in their own thread) are still plain synchronous calls.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     if not Path(_chromium_path()).exists():
         pytest.fail(f"Chromium not found at {_chromium_path()}: apt-get install chromium (see .ci/run).")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as driver:
-        yield driver
+    try:
+        with sync_playwright() as driver:
+            yield driver
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ PROBE = Path(__file__).with_name("production_probe.py")
 
 
 def _production_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL"}}
+    # The browser tests allow async-unsafe ORM calls in the test process: never in a deployment.
+    dropped = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         DJANGO_SETTINGS_MODULE="ami_portal.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
