@@ -1,6 +1,6 @@
 """Named read queries on dossiers, shared by views, admin, exports and tests."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from .states import DossierStatus
 
@@ -17,5 +17,11 @@ def dossiers_visible_to(user, *, queryset=None):
     visible = Q(owner=user) | Q(members__user=user)
     region_ids = list(user.staff_regions.values_list("pk", flat=True))
     if region_ids:
-        visible |= Q(region_id__in=region_ids) & ~Q(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
+        from reviews.models import ConflictOfInterest
+
+        # A reviewer who declared a conflict of interest on a dossier no longer sees it (reviews app).
+        conflicted = Exists(ConflictOfInterest.objects.filter(dossier=OuterRef("pk"), reviewer=user))
+        visible |= (
+            Q(region_id__in=region_ids) & ~Q(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN]) & ~Q(conflicted)
+        )
     return qs.filter(visible).distinct()

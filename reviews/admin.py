@@ -1,1 +1,228 @@
-from django.contrib import admin  # noqa: F401
+"""Admin of the review workflow: scoring grids, reviews, assignments, conflicts and decisions.
+
+The dossier admin itself (applications.Dossier) is registered by ``admin_dossier``, imported here so that the
+admin's autodiscovery of this module registers it.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Dossier
+
+from . import (
+    admin_dossier,  # noqa: F401  (registers the dossier admin)
+    services,
+)
+from .admin_mixins import RulesAdminMixin
+from .models import (
+    GRID_LOCKED_MESSAGE,
+    Assignment,
+    ConflictOfInterest,
+    Criterion,
+    Decision,
+    Review,
+    ReviewStatus,
+    Score,
+    ScoringGrid,
+)
+from .rules import sees_all_dossiers
+
+
+def _visible_dossiers(request):
+    return Dossier.objects.visible_to(request.user).values("pk")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Append-only records: listed and viewed, never added, changed or deleted from the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Scoring grid ----------------------------------------------------------------------------------------------
+
+
+class CriterionFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        grid = self.instance
+        touched = any(form.has_changed() for form in self.forms) or bool(self.deleted_forms)
+        if grid.pk and touched and grid.is_locked:
+            raise ValidationError(GRID_LOCKED_MESSAGE)
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    formset = CriterionFormSet
+    fields = ("position", "label", "description", "weight", "max_points")
+    extra = 0
+
+
+@admin.register(ScoringGrid)
+class ScoringGridAdmin(admin.ModelAdmin):
+    list_display = ("campaign", "criteria_count", "locked")
+    list_select_related = ("campaign",)
+    inlines = [CriterionInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(_criteria=Count("criteria"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("campaign",) if obj is not None and obj.is_locked else ()
+
+    @admin.display(description=_("criteria"), ordering="_criteria")
+    def criteria_count(self, obj):
+        return obj._criteria
+
+    @admin.display(description=_("locked by existing reviews"), boolean=True)
+    def locked(self, obj):
+        return obj.is_locked
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        grid = self.get_object(request, object_id)
+        if grid is not None and grid.is_locked and request.method == "GET":
+            messages.warning(request, GRID_LOCKED_MESSAGE)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+# --- Reviews ---------------------------------------------------------------------------------------------------
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    fields = ("criterion_details", "points", "comment")
+    readonly_fields = ("criterion_details",)
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # ``obj`` is the review: its scores are editable only while it is the user's own draft.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or request.user.has_perm("reviews.edit_own_review", obj))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+    @admin.display(description=_("criterion"))
+    def criterion_details(self, obj):
+        return _("%(label)s (weight %(weight)s, out of %(max)s)") % {
+            "label": obj.criterion.label, "weight": obj.criterion.weight, "max": obj.criterion.max_points,
+        }
+
+
+@admin.register(Review)
+class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
+    view_rule = "reviews.read_review"
+    change_rule = "reviews.edit_own_review"
+    list_display = ("dossier", "reviewer", "status", "score_out_of_20", "updated_at")
+    list_filter = ("status",)
+    list_per_page = 50
+    show_facets = admin.ShowFacets.NEVER
+    fields = ("dossier", "reviewer", "status", "comment", "completed_at")
+    readonly_fields = ("dossier", "reviewer", "status", "completed_at")
+    inlines = [ScoreInline]
+    change_form_template = "reviews/admin/review_change_form.html"
+
+    def visible_queryset(self, request):
+        reviews = (
+            Review.objects.filter(dossier__in=_visible_dossiers(request))
+            .select_related("dossier__commune", "dossier__epci", "reviewer")
+            .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        )
+        if sees_all_dossiers(request.user):
+            return reviews
+        # Reviewers work on their own reviews only.
+        return reviews.filter(reviewer=request.user)
+
+    def has_add_permission(self, request):
+        return False  # started from the dossier's page ("Score this dossier")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("score /20"))
+    def score_out_of_20(self, obj):
+        return obj.score_out_of_20 if obj.score_out_of_20 is not None else "—"
+
+    def response_change(self, request, obj):
+        if "_complete" not in request.POST:
+            return super().response_change(request, obj)
+        try:
+            services.complete_review(review=obj, by=request.user)
+        except services.ReviewRefused as refused:
+            messages.error(request, refused.messages[0])
+            return HttpResponseRedirect(request.path)
+        messages.success(request, _("Your review is completed and now counts in the dossier's score."))
+        return HttpResponseRedirect(reverse("admin:applications_dossier_change", args=[obj.dossier_id]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_complete"] = obj is not None and obj.status == ReviewStatus.DRAFT and self.has_change_permission(
+            request, obj
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+# --- Assignments, conflicts, decisions -------------------------------------------------------------------------
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(RulesAdminMixin, ReadOnlyAdmin):
+    list_display = ("dossier", "reviewer", "assigned_at", "released_at")
+    list_filter = ("released_at",)
+    list_per_page = 50
+    show_facets = admin.ShowFacets.NEVER
+
+    def visible_queryset(self, request):
+        assignments = Assignment.objects.select_related("dossier__commune", "dossier__epci", "reviewer")
+        if sees_all_dossiers(request.user):
+            return assignments.filter(dossier__in=_visible_dossiers(request))
+        return assignments.filter(reviewer=request.user, dossier__in=_visible_dossiers(request))
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(RulesAdminMixin, ReadOnlyAdmin):
+    """A reviewer sees here the note of the conflicts they declared, though the dossiers are hidden from them."""
+
+    list_display = ("dossier_reference", "reviewer", "declared_at")
+    fields = ("dossier_reference", "reviewer", "reason", "declared_at")
+    readonly_fields = fields
+    list_per_page = 50
+
+    def visible_queryset(self, request):
+        conflicts = ConflictOfInterest.objects.select_related("dossier", "reviewer")
+        if sees_all_dossiers(request.user):
+            return conflicts
+        return conflicts.filter(reviewer=request.user)
+
+    @admin.display(description=_("dossier"), ordering="dossier__reference")
+    def dossier_reference(self, obj):
+        return obj.dossier.reference
+
+
+@admin.register(Decision)
+class DecisionAdmin(RulesAdminMixin, ReadOnlyAdmin):
+    list_display = ("dossier", "outcome", "wave", "decided_by", "decided_at")
+    list_filter = ("outcome",)
+    list_per_page = 50
+    show_facets = admin.ShowFacets.NEVER
+
+    def visible_queryset(self, request):
+        return Decision.objects.filter(dossier__in=_visible_dossiers(request)).select_related(
+            "dossier__commune", "dossier__epci", "wave__campaign", "decided_by"
+        )

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Reviews")
+
+    def ready(self):
+        from applications.signals import wave_closed
+
+        from . import receivers
+
+        wave_closed.connect(receivers.assign_reviewers_on_wave_closed, dispatch_uid="reviews.assign_on_wave_closed")

@@ -1,0 +1,186 @@
+"""The dossier admin: what Cnam staff and the committee see of the dossiers, and the review and decision actions.
+
+Everything is read-only here; actions call one service each. The queryset comes from reviews.selectors (which
+starts from ``Dossier.objects.visible_to``), so the list, search, filters, actions, export and object pages all
+see the same rows.
+"""
+
+import csv
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from applications.lifecycle import programmes_of
+from applications.models import Dossier
+
+from . import admin_views, selectors, services
+from .admin_mixins import RulesAdminMixin
+from .dossier_display import HEADER_FIELDS, content_fields
+from .forms import DecisionForm, ReopenForm
+
+
+class VisibleRegionFilter(admin.SimpleListFilter):
+    """Only the régions of dossiers the user can see: a reviewer never learns which other régions have dossiers."""
+
+    title = _("région")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return [(str(r.pk), r.name) for r in selectors.regions_visible_to(request.user)]
+
+    def queryset(self, request, queryset):
+        allowed = {key for key, _label in self.lookup_choices}
+        return queryset.filter(region_id=int(self.value())) if self.value() in allowed else queryset
+
+
+@admin.register(Dossier)
+class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
+    view_rule = "applications.read_dossier"
+    list_display = ("reference", "applicant", "region", "wave", "status", "score", "spread", "reviews_done")
+    list_filter = ("status", VisibleRegionFilter, "wave")
+    list_per_page = 50
+    show_facets = admin.ShowFacets.NEVER
+    show_full_result_count = False
+    search_fields = ("reference", "title", "commune__name", "epci__name")
+    ordering = ("-submitted_at", "reference")
+    actions = ["record_decision", "assign_reviewers", "reopen_for_corrections", "export_csv"]
+    change_form_template = "reviews/admin/dossier_change_form.html"
+    change_list_template = "reviews/admin/dossier_change_list.html"
+
+    def visible_queryset(self, request):
+        return selectors.dossiers_for_staff(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": [f for f in HEADER_FIELDS if hasattr(Dossier, f)]}),
+            (_("Content of the dossier"), {"fields": content_fields(Dossier)}),
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only: decisions and notes go through their own forms and services
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("applications.decide_dossier")
+
+    # --- columns (from prefetched rows only) ---
+
+    @admin.display(description=_("applicant"))
+    def applicant(self, obj):
+        return obj.applicant_name
+
+    @admin.display(description=_("score /20"))
+    def score(self, obj):
+        return selectors.score_of(obj).mean or "—"
+
+    @admin.display(description=_("spread"))
+    def spread(self, obj):
+        return selectors.score_of(obj).spread or "—"
+
+    @admin.display(description=_("completed reviews"))
+    def reviews_done(self, obj):
+        return selectors.score_of(obj).completed
+
+    # --- pages ---
+
+    def get_urls(self):
+        own = [
+            path("dashboard/", self.admin_site.admin_view(admin_views.dashboard), name="applications_dossier_dashboard"),
+            path("rankings/", self.admin_site.admin_view(admin_views.rankings), name="applications_dossier_rankings"),
+            path("rankings/<int:wave_id>/", self.admin_site.admin_view(admin_views.ranking),
+                 name="applications_dossier_ranking"),
+            path("<int:pk>/review/", self.admin_site.admin_view(admin_views.start_review),
+                 name="applications_dossier_review"),
+            path("<int:pk>/conflict/", self.admin_site.admin_view(admin_views.declare_conflict),
+                 name="applications_dossier_conflict"),
+            path("<int:pk>/note/", self.admin_site.admin_view(admin_views.add_note), name="applications_dossier_note"),
+            path("<int:pk>/decide/", self.admin_site.admin_view(admin_views.decide), name="applications_dossier_decide"),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        dossier = self.get_object(request, object_id)
+        if not self.has_view_permission(request, dossier):
+            raise PermissionDenied
+        extra = {**admin_views.dossier_panels(request, dossier), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    # --- actions ---
+
+    @admin.action(description=_("Record the committee's decision for the selected dossiers"), permissions=["decide"])
+    def record_decision(self, request, queryset):
+        applying = "apply" in request.POST
+        form = DecisionForm(request.POST if applying else None)
+        if applying and form.is_valid():
+            try:
+                decisions = services.record_decisions(
+                    dossiers=list(queryset), outcome=form.cleaned_data["outcome"],
+                    justification=form.cleaned_data["justification"], by=request.user,
+                )
+            except services.ReviewRefused as refused:
+                form.add_error(None, refused.messages[0])
+            else:
+                self.message_user(request, _("Decision recorded for %(count)s dossiers.") % {"count": len(decisions)})
+                return None
+        return self._action_form(request, queryset, form, "record_decision", _("Record the committee's decision"))
+
+    @admin.action(description=_("Assign reviewers to the selected dossiers"), permissions=["decide"])
+    def assign_reviewers(self, request, queryset):
+        created = services.assign_reviewers(dossiers=list(queryset), by=request.user)
+        self.message_user(request, _("%(count)s assignments created.") % {"count": len(created)})
+
+    @admin.action(description=_("Reopen the selected dossiers for corrections"), permissions=["decide"])
+    def reopen_for_corrections(self, request, queryset):
+        applying = "apply" in request.POST
+        form = ReopenForm(request.POST if applying else None)
+        if applying and form.is_valid():
+            try:
+                count = services.reopen_for_corrections(
+                    dossiers=list(queryset), by=request.user, message=form.cleaned_data["message"]
+                )
+            except services.ReviewRefused as refused:
+                form.add_error(None, refused.messages[0])
+            else:
+                self.message_user(request, _("%(count)s dossiers reopened for corrections.") % {"count": count})
+                return None
+        return self._action_form(request, queryset, form, "reopen_for_corrections", _("Reopen for corrections"))
+
+    @admin.action(description=_("Export the selected dossiers (CSV)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
+        response.write("\ufeff")  # so that spreadsheet software reads the accents right
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([str(h) for h in (
+            _("dossier number"), _("applicant"), _("région"), _("wave"), _("status"), _("programmes"),
+            _("score /20"), _("spread"), _("completed reviews"),
+        )])
+        dossiers = list(queryset)
+        programmes = programmes_of(dossiers)
+        for d in dossiers:
+            score = selectors.score_of(d)
+            writer.writerow([
+                d.reference, d.applicant_name, d.region.name if d.region_id else "", d.wave or "",
+                d.get_status_display(), " ".join(sorted(programmes.get(d.pk, ()))).upper(),
+                score.mean if score.mean is not None else "", score.spread if score.spread is not None else "",
+                score.completed,
+            ])
+        return response
+
+    def _action_form(self, request, queryset, form, action, title):
+        context = {
+            **self.admin_site.each_context(request), "title": title, "form": form, "dossiers": queryset,
+            "action": action, "opts": self.model._meta,
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "reviews/admin/action_form.html", context)

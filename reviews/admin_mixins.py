@@ -1,0 +1,39 @@
+"""Wires ``rules`` object permissions into the Django admin, once, for every review-related ModelAdmin.
+
+The model permission (from the user's group) says whether the list is reachable at all; the queryset (from a
+selector) says which rows exist for that user; the rule says what they may do with one row. A row outside the
+queryset is a 404, never a redirect that would confirm it exists.
+"""
+
+from django.http import Http404
+
+
+class RulesAdminMixin:
+    #: rules permission names checked on the object, on top of the model permission
+    view_rule: str | None = None
+    change_rule: str | None = None
+
+    def visible_queryset(self, request):
+        """The rows ``request.user`` may see; subclasses ask a selector."""
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        return self.visible_queryset(request)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request)
+        if obj is None or not allowed:
+            return allowed
+        return self.view_rule is None or request.user.has_perm(self.view_rule, obj)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request)
+        if obj is None or not allowed:
+            return allowed
+        return self.change_rule is None or request.user.has_perm(self.change_rule, obj)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj

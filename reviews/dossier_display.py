@@ -1,0 +1,66 @@
+"""Generic, read-only rendering of a dossier for the admin: its fields and related rows, whatever they are.
+
+The dossier's sections belong to the applications app and grow over time, so nothing here names a section
+field: fields and related models are discovered from the model's ``_meta``.
+"""
+
+from django.contrib.admin.utils import display_for_field
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+
+# Shown in the header or in dedicated panels (reviews, history, attachments), or internal to the application.
+HEADER_FIELDS = (
+    "reference", "campaign", "wave", "status", "region", "commune", "epci", "owner", "title", "public_summary",
+    "submitted_at", "decided_at",
+)
+HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
+# Related models shown elsewhere or not part of the dossier's content (logs, invitations, review workflow).
+HIDDEN_RELATIONS = {
+    "applications.dossiertransition", "applications.attachment", "applications.submission",
+    "applications.dossierchange", "applications.dossierinvitation", "applications.dossiermember",
+}
+
+
+def content_fields(model) -> list[str]:
+    """The dossier's content fields in declaration order, after the header ones."""
+    return [
+        f.name for f in model._meta.concrete_fields
+        if f.name not in HEADER_FIELDS and f.name not in HIDDEN_FIELDS and f.editable
+    ]
+
+
+def _value(obj, field) -> str:
+    value = getattr(obj, field.name)
+    if field.choices:
+        return getattr(obj, f"get_{field.name}_display")()
+    return display_for_field(value, field, "—")
+
+
+def related_sections(dossier) -> list[dict]:
+    """One block per other app-``applications`` model pointing at the dossier (partners…), its rows and fields."""
+    blocks = []
+    for relation in dossier._meta.related_objects:
+        model = relation.related_model
+        if not relation.one_to_many or model._meta.app_label != "applications":
+            continue
+        if model._meta.label_lower in HIDDEN_RELATIONS:
+            continue
+        fields = [
+            f for f in model._meta.concrete_fields
+            if f.name != "id" and not (isinstance(f, models.ForeignKey) and f.remote_field.model is type(dossier))
+        ]
+        rows = [[_value(row, f) for f in fields] for row in getattr(dossier, relation.get_accessor_name()).all()]
+        blocks.append({"title": model._meta.verbose_name_plural, "headers": [f.verbose_name for f in fields], "rows": rows})
+    return blocks
+
+
+def attachment_rows(dossier) -> list[dict]:
+    """The dossier's attachments, each linked to the permission-checking download view when there is one."""
+    rows = []
+    for attachment in dossier.attachments.all():
+        try:
+            url = reverse("applications:attachment_download", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk})
+        except NoReverseMatch:
+            url = ""
+        rows.append({"attachment": attachment, "url": url})
+    return rows
