@@ -1,0 +1,154 @@
+#!/usr/bin/env python
+"""Benchmark: SQL queries and time per page as the number of dossiers grows.
+
+Usage: make bench   (or .venv/bin/python bench/run.py [--sizes 20,200,1000])
+
+Runs on a throw-away SQLite file unless DATABASE_URL is set. For every page the query count must stay
+the same whatever the number of rows (lists paginate, exports stream); the script exits 1 if it grows.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django():
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='ami-bench-')}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ami_portal.settings.test")
+    os.environ.setdefault("AXES_ENABLED", "False")
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def build_world():
+    """A published wave, a coordinator, a press user, a reviewer of the dossiers' région, an official."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from accounts.roles import Role
+    from tests.factories import RegionFactory, UserFactory, WaveFactory, official, reviewer
+
+    now = timezone.now()
+    wave = WaveFactory(
+        campaign__slug="bench", number=1, opens_at=now - timedelta(days=90), closes_at=now - timedelta(days=30),
+        publishes_at=now - timedelta(days=1),
+    )
+    region = RegionFactory(code="27", name="Bourgogne-Franche-Comté")
+
+    def member(user, role):
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        return user
+
+    users = {
+        "anonymous": None,
+        "official": official(),
+        "press": member(UserFactory(), Role.PRESS),
+        "coordinator": member(UserFactory(is_staff=True), Role.COORDINATOR),
+        "reviewer": member(reviewer(region), Role.REGIONAL_REVIEWER),
+    }
+    return wave, region, users
+
+
+def grow_to(size, wave, region):
+    """Add laureate dossiers (with communes in ``region``) until the wave has ``size`` of them."""
+    from applications.models import Dossier
+    from applications.states import DossierStatus
+    from tests.factories import CommuneFactory, DepartementFactory, DossierFactory
+
+    departement = DepartementFactory(code="71", name="Saône-et-Loire", region=region)
+    for _ in range(size - Dossier.objects.filter(wave=wave).count()):
+        DossierFactory(
+            wave=wave, commune=CommuneFactory(departement=departement), status=DossierStatus.LAUREATE,
+            decided_at=wave.closes_at,
+        )
+
+
+PAGES = [
+    # (label, role, url name, kwargs)
+    ("public home", "anonymous", "home", {}),
+    ("public results of the campaign", "anonymous", "results-campaign", {"slug": "bench"}),
+    ("open data CSV (streamed)", "anonymous", "opendata-csv", {}),
+    ("press wave list", "press", "press-wave", {"slug": "bench", "number": 1}),
+    ("admin dossier list (coordinator)", "coordinator", "admin:applications_dossier_changelist", {}),
+    ("admin dossier list (reviewer)", "reviewer", "admin:applications_dossier_changelist", {}),
+    ("official home", "official", "applications:home", {}),
+]
+
+
+def measure(client_for, label, role, name, kwargs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+    client = client_for(role)
+    client.get(url)  # warm-up: caches (map outline, content types, sessions) are filled once, not per row
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        elapsed = (time.perf_counter() - started) * 1000
+    return response.status_code, len(queries), elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="20,200,1000")
+    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
+    setup_django()
+    from django.test import Client
+
+    wave, region, users = build_world()
+
+    def client_for(role):
+        client = Client()
+        if users[role] is not None:
+            client.force_login(users[role])
+        return client
+
+    results = {}
+    for size in sizes:
+        grow_to(size, wave, region)
+        for label, role, name, kwargs in PAGES:
+            results.setdefault(label, {})[size] = measure(client_for, label, role, name, kwargs)
+
+    print(f"{'page':<36}" + "".join(f"{f'{s} rows':>22}" for s in sizes))
+    growing = []
+    for label, by_size in results.items():
+        cells = []
+        for size in sizes:
+            r = by_size[size]
+            cells.append("n/a" if r is None else f"{r[0]} {r[1]:>3} q {r[2]:>7.0f} ms")
+        print(f"{label:<36}" + "".join(f"{c:>22}" for c in cells))
+        counts = [by_size[s][1] for s in sizes if by_size[s] is not None]
+        if len(set(counts)) > 1:
+            growing.append(label)
+    if growing:
+        print("\nQuery count grows with the number of rows on: " + ", ".join(growing))
+        return 1
+    print("\nQuery counts are constant on every page.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
