@@ -169,7 +169,23 @@ ADMIN_SITE: dict[str, Rule] = {
     # An app's page exists only for staff holding a permission on one of its models.
     # Importing programme memberships needs both add and change permission on them.
     "admin:cities_programmemembership_import": rule(403, **NON_STAFF_ADMIN),
-    "admin:app_list": rule(404, kwargs=lambda world: {"app_label": "applications"}, **NON_STAFF_ADMIN),
+    # --- review pages of the dossier admin (reviews/admin_dossier.py); dossier A is in région X
+    # --- review pages of the dossier admin (reviews/admin_dossier.py); dossier A is submitted, in région X
+    "admin:applications_dossier_dashboard": rule(200, **NON_STAFF_ADMIN),
+    "admin:applications_dossier_rankings": rule(403, coordinator=200, **NON_STAFF_ADMIN),
+    "admin:applications_dossier_ranking": rule(
+        403, kwargs=lambda world: {"wave_id": world.wave.pk}, coordinator=200, **NON_STAFF_ADMIN
+    ),
+    # Reviewing is for the région's reviewers (the page starts the review, then sends to its form).
+    "admin:applications_dossier_review": rule(
+        403, kwargs=_dossier_a, reviewer_x=REDIRECT, reviewer_y=404, **NON_STAFF_ADMIN
+    ),
+    "admin:applications_dossier_conflict": rule(403, kwargs=_dossier_a, reviewer_x=200, reviewer_y=404, **NON_STAFF_ADMIN),
+    "admin:applications_dossier_note": rule(405, kwargs=_dossier_a, **NON_STAFF_ADMIN),
+    "admin:applications_dossier_decide": rule(
+        403, kwargs=_dossier_a, coordinator=200, reviewer_y=404, **NON_STAFF_ADMIN
+    ),
+    "admin:app_list": rule(200, kwargs=lambda world: {"app_label": "applications"}, **NON_STAFF_ADMIN),
 }
 
 # --- The admin's model views ----------------------------------------------------------------------------------------
@@ -185,6 +201,8 @@ class AdminModel:
     delete: tuple = ()
     hidden_from: tuple = ()
     obj: object = None  # world -> the instance used for change/delete/history (default: first row, if any)
+    # Admins with the rules mixin (reviews) look the object up among those the user may see first: 404 otherwise.
+    scoped_404: bool = False
 
 
 NOBODY = ()
@@ -202,6 +220,17 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "django_celery_beat_intervalschedule": AdminModel(),
     "applications_campaign": AdminModel(obj=lambda world: world.campaign),
     "applications_wave": AdminModel(obj=lambda world: world.wave),
+    # Dossiers in the admin: reviewers see their régions' submitted dossiers, coordinators all; nobody adds or
+    # deletes one there (status changes go through the review and decision pages).
+    "applications_dossier": AdminModel(
+        view=STAFF, hidden_from=("reviewer_y",), scoped_404=True, obj=lambda world: world.dossier_a
+    ),
+    "reviews_scoringgrid": AdminModel(view=COORDINATOR, add=COORDINATOR, change=COORDINATOR, delete=COORDINATOR),
+    # Reviews, assignments and conflicts: every reviewer lists their own; rows are read through the dossier pages.
+    "reviews_review": AdminModel(view=STAFF, scoped_404=True),
+    "reviews_assignment": AdminModel(view=STAFF, scoped_404=True),
+    "reviews_conflictofinterest": AdminModel(view=STAFF, scoped_404=True),
+    "reviews_decision": AdminModel(view=COORDINATOR, scoped_404=True),
     # E-mails are read-only records (never added, changed or deleted in the admin).
     "notifications_outboxmessage": AdminModel(),
     "cities_region": AdminModel(obj=lambda world: world.region_x),
@@ -247,6 +276,10 @@ def admin_expectation(world, role: str, label: str, action: str):
     if action == "add":
         return 200 if role in spec.add else 403
     found = _admin_object(world, label) is not None and role not in spec.hidden_from
+    if spec.scoped_404:
+        if not found:
+            return 404
+        return 200 if (role in spec.delete if action == "delete" else can_view) else 403
     # The history view looks the object up before checking permissions; change and delete check first.
     if action == "history" and not found:
         return REDIRECT
