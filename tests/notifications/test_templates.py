@@ -80,3 +80,18 @@ def test_subject_is_plain_text_without_html_escaping():
 def test_french_by_default_and_english_for_who_prefers_it(kind, french, english):
     assert french in render_email(kind, CONTEXTS[kind], "fr")[1]
     assert english in render_email(kind, CONTEXTS[kind], "en")[1]
+
+
+@pytest.mark.parametrize(
+    ("kind", "url_key"),
+    [
+        (EmailKind.VERIFY_EMAIL, "verify_url"), (EmailKind.PASSWORD_RESET, "reset_url"),
+        (EmailKind.INVITATION, "accept_url"), (EmailKind.RECEIPT, "receipt_url"), (EmailKind.REOPENED, "submit_url"),
+        (EmailKind.DECISION, "dossier_url"), (EmailKind.REMINDER, "dossier_url"),
+        (EmailKind.WAVE_CLOSED_DRAFT, "dossier_url"), (EmailKind.WAVE_SUMMARY, "admin_url"),
+        (EmailKind.EXPORT_READY, "download_url"),
+    ],
+)
+def test_the_link_of_each_kind_is_in_both_bodies(kind, url_key):
+    _, text, html = render_email(kind, CONTEXTS[kind], "fr")
+    assert CONTEXTS[kind][url_key] in text and f'href="{CONTEXTS[kind][url_key]}"' in html
