@@ -129,7 +129,7 @@ def label(msgid: str):
 
     with translation.override("fr"):
         french = translation.gettext(msgid)
-    return re.compile(rf"^\s*(?:{re.escape(msgid)}|{re.escape(french)})\s*\*?\s*$", re.IGNORECASE)
+    return re.compile(rf"^\s*(?:{re.escape(msgid)}|{re.escape(french)})\s*\*?\s*:?\s*$", re.IGNORECASE)
 
 
 def field_label(model, name: str):
@@ -141,7 +141,7 @@ def field_label(model, name: str):
         english = str(verbose)
     with translation.override("fr"):
         french = str(verbose)
-    return re.compile(rf"^\s*(?:{re.escape(english)}|{re.escape(french)})\s*\*?\s*$", re.IGNORECASE)
+    return re.compile(rf"^\s*(?:{re.escape(english)}|{re.escape(french)})\s*\*?\s*:?\s*$", re.IGNORECASE)
 
 
 def text(msgid: str, **params):

@@ -1,9 +1,5 @@
 """Journey 2: a regional reviewer logs into the admin and scores a submitted dossier of their région; a national
-coordinator records the committee's decision.
-
-The review part (reviews/admin.py: scoring grid, decision) had not landed when this journey was written: the test
-is a strict xfail until it does, and must then be completed against the real admin labels.
-"""
+coordinator records the committee's decision (reviews/admin.py, reviews/admin_dossier.py)."""
 
 from datetime import timedelta
 
@@ -18,7 +14,7 @@ from applications.models import Dossier
 from applications.states import DossierStatus
 from tests.factories import DossierFactory, RegionFactory, WaveFactory, reviewer
 
-from .helpers import label, url_exists
+from .helpers import label
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -34,12 +30,17 @@ def _admin_log_in(page, email: str) -> None:
 
 
 @pytest.fixture
-def submitted_dossier():
+def dossier_under_review():
+    from reviews.models import Criterion, ScoringGrid
+
     now = timezone.now()
     wave = WaveFactory(opens_at=now - timedelta(days=40), closes_at=now - timedelta(days=1))
     region = RegionFactory(code="27", name="Bourgogne-Franche-Comté")
-    dossier = DossierFactory(wave=wave, campaign=wave.campaign, status=DossierStatus.SUBMITTED, submitted_at=now)
+    dossier = DossierFactory(wave=wave, campaign=wave.campaign, status=DossierStatus.UNDER_REVIEW, submitted_at=now)
     Dossier.objects.filter(pk=dossier.pk).update(region=region)
+    grid = ScoringGrid.objects.create(campaign=wave.campaign)
+    for position, name in enumerate(["Besoins du territoire", "Partenariats", "Locaux"]):
+        Criterion.objects.create(grid=grid, label=name, position=position)
     return dossier, region
 
 
@@ -49,33 +50,36 @@ def _staff(role, region, email):
     return user
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reviews/admin.py (scoring grid and committee decision in the admin) has not landed; "
-    "complete this journey against it",
-)
-def test_reviewer_scores_and_coordinator_records_the_decision(open_browser, shooter, submitted_dossier):
-    dossier, region = submitted_dossier
+def test_reviewer_scores_and_coordinator_records_the_decision(open_browser, shooter, dossier_under_review):
+    dossier, region = dossier_under_review
     reviewer_x = _staff(Role.REGIONAL_REVIEWER, region, "relecteur@cnam.example")
     coordinator = _staff(Role.COORDINATOR, region, "coordination@cnam.example")
-    assert any(url_exists(f"admin:reviews_{model}_changelist") for model in ("review", "assignment")), (
-        "no review model in the admin"
-    )
 
     page = open_browser().new_page()
     _admin_log_in(page, reviewer_x.email)
     shooter.shoot(page, "review", "reviewer-admin-home")
-    page.get_by_role("link", name=label("Reviews")).first.click()
-    page.get_by_role("link", name=dossier.reference).click()
-    for score in page.get_by_role("spinbutton").all():
-        score.fill("3")
-    page.get_by_role("button", name=label("Save")).click()
-    shooter.shoot(page, "review", "scored")
+    page.goto(reverse("admin:applications_dossier_changelist"))
+    page.get_by_role("link", name=dossier.reference).first.click()
+    shooter.shoot(page, "review", "dossier-in-admin")
+    page.get_by_role("button", name=label("Score this dossier")).click()
+    points = page.get_by_role("spinbutton")
+    expect(points.first).to_be_visible()
+    for box in points.all():
+        box.fill("4")
+    shooter.shoot(page, "review", "scores-typed")
+    page.get_by_role("button", name=label("Save and complete the review")).click()
+    expect(page.locator(".messagelist .success, .messagelist li").first).to_be_visible()
+    shooter.shoot(page, "review", "review-completed")
+    assert dossier.reviews.get(reviewer=reviewer_x).status != "draft"
 
     page = open_browser().new_page()
     _admin_log_in(page, coordinator.email)
     page.goto(reverse("admin:applications_dossier_change", args=[dossier.pk]))
-    page.get_by_role("button", name=label("Laureate")).click()
+    page.get_by_role("link", name=label("Record the decision")).click()
+    page.get_by_label(label("Laureate")).check()
+    page.get_by_label(label("Justification")).fill("Besoins avérés, partenaires engagés, locaux prêts.")
+    shooter.shoot(page, "review", "decision-form")
+    page.get_by_role("button", name=label("Confirm")).click()
     shooter.shoot(page, "review", "decided")
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.LAUREATE
