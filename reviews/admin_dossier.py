@@ -108,6 +108,8 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         return own + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         dossier = self.get_object(request, object_id)
         if not self.has_view_permission(request, dossier):
             raise PermissionDenied

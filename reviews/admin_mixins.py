@@ -5,6 +5,7 @@ selector) says which rows exist for that user; the rule says what they may do wi
 queryset is a 404, never a redirect that would confirm it exists.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 
@@ -31,6 +32,16 @@ class RulesAdminMixin:
         if obj is None or not allowed:
             return allowed
         return self.change_rule is None or request.user.has_perm(self.change_rule, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().delete_view(request, object_id, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -24,7 +24,14 @@ def _context(request, title: str, **extra) -> dict:
     return {**admin.site.each_context(request), "title": title, "opts": Dossier._meta, **extra}
 
 
+def _require_dossier_access(request) -> None:
+    """The model permission first (403), as the admin's own pages do; then the row's visibility (404)."""
+    if not request.user.has_perm("applications.view_dossier"):
+        raise PermissionDenied
+
+
 def _visible_dossier(request, pk: int) -> Dossier:
+    _require_dossier_access(request)
     return get_object_or_404(selectors.dossiers_for_staff(request.user), pk=pk)
 
 
@@ -152,8 +159,7 @@ def ranking(request, wave_id):
 
 @staff_member_required
 def dashboard(request):
-    if not admin.site._registry[Dossier].has_view_permission(request):
-        raise PermissionDenied
+    _require_dossier_access(request)
     figures = selectors.dashboard(user=request.user)
     progress = selectors.reviewer_progress(user=request.user)
     context = _context(

@@ -34,7 +34,7 @@ def dossiers_for_staff(user):
         return Dossier.objects.none()
     return (
         Dossier.objects.visible_to(user)
-        .select_related("campaign", "wave", "region", "commune", "epci")
+        .select_related("campaign", "wave__campaign", "region", "commune", "epci")
         .prefetch_related(Prefetch("reviews", queryset=scored_reviews()))
     )
 
