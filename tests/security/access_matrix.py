@@ -201,7 +201,8 @@ class AdminModel:
     delete: tuple = ()
     hidden_from: tuple = ()
     obj: object = None  # world -> the instance used for change/delete/history (default: first row, if any)
-    # Admins with the rules mixin (reviews) look the object up among those the user may see first: 404 otherwise.
+    # Admins with the rules mixin (reviews) look objects up among those the user may see: 404 when it is not there
+    # (the change view looks up first; delete and history check the permission first).
     scoped_404: bool = False
 
 
@@ -277,9 +278,10 @@ def admin_expectation(world, role: str, label: str, action: str):
         return 200 if role in spec.add else 403
     found = _admin_object(world, label) is not None and role not in spec.hidden_from
     if spec.scoped_404:
-        if not found:
+        allowed = role in spec.delete if action == "delete" else can_view
+        if action == "change" and not found:  # the change view looks the object up first
             return 404
-        return 200 if (role in spec.delete if action == "delete" else can_view) else 403
+        return (200 if found else 404) if allowed else 403
     # The history view looks the object up before checking permissions; change and delete check first.
     if action == "history" and not found:
         return REDIRECT
