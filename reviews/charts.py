@@ -20,9 +20,10 @@ def bar_chart(*, title, description, data) -> dict:
     bars = []
     for index, (label, value) in enumerate(data):
         y = index * (BAR_HEIGHT + GAP)
+        width = round(BAR_AREA * value / largest)
         bars.append({
-            "label": label, "value": value, "y": y, "text_y": y + BAR_HEIGHT * 0.7,
-            "width": round(BAR_AREA * value / largest, 1), "value_x": LABEL_WIDTH + round(BAR_AREA * value / largest, 1) + 6,
+            "label": label, "value": value, "y": y, "text_y": y + round(BAR_HEIGHT * 0.7), "width": width,
+            "value_x": LABEL_WIDTH + width + 6,
         })
     chart_id = next(_ids)
     return {

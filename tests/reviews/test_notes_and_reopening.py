@@ -1,0 +1,74 @@
+"""Internal notes on the dossier page, and sending a submitted dossier back for corrections from the admin."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.states import DossierStatus
+from cities.models import ProgrammeMembership
+from tests.factories import WaveFactory
+
+from .factories import dossier_in
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:applications_dossier_changelist"
+
+
+def test_a_reviewer_adds_an_internal_note_shown_on_the_dossier_page(world, login):
+    client = login(world.users["reviewer_bfc"])
+    client.post(reverse("admin:applications_dossier_note", args=[world.dossier_bfc.pk]), {"text": "Appeler la DGS."})
+    page = client.get(reverse("admin:applications_dossier_change", args=[world.dossier_bfc.pk])).content.decode()
+    assert "Appeler la DGS." in page
+
+
+def test_an_empty_note_is_refused(world, login):
+    client = login(world.users["reviewer_bfc"])
+    client.post(reverse("admin:applications_dossier_note", args=[world.dossier_bfc.pk]), {"text": "  "})
+    assert not world.dossier_bfc.internal_notes.exists()
+
+
+def test_internal_notes_never_reach_the_applicants_dossier_page(world, login):
+    login(world.users["reviewer_bfc"]).post(
+        reverse("admin:applications_dossier_note", args=[world.dossier_bfc.pk]), {"text": "Avis réservé."}
+    )
+    owner_page = login(world.dossier_bfc.owner).get(reverse("applications:dossier", kwargs={"pk": world.dossier_bfc.pk}))
+    assert "Avis réservé." not in owner_page.content.decode()
+
+
+def _open_submitted(world):
+    now = timezone.now()
+    wave = WaveFactory(campaign=world.campaign, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=5),
+                       publishes_at=now + timedelta(days=30), number=9)
+    return dossier_in(world.bfc, wave=wave, status=DossierStatus.SUBMITTED, reference="AMI-BFC-0100")
+
+
+def test_coordinator_reopens_a_submitted_dossier_before_the_deadline(world, login):
+    dossier = _open_submitted(world)
+    response = login(world.users["coordinator"]).post(reverse(CHANGELIST), {
+        "action": "reopen_for_corrections", "_selected_action": [dossier.pk], "apply": "yes",
+        "message": "Il manque la délibération du conseil municipal.",
+    })
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DRAFT
+
+
+def test_reopening_a_dossier_under_review_is_refused_with_the_message_kept(world, login):
+    response = login(world.users["coordinator"]).post(reverse(CHANGELIST), {
+        "action": "reopen_for_corrections", "_selected_action": [world.dossier_bfc.pk], "apply": "yes",
+        "message": "Pièce manquante.",
+    })
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert response.context["form"]["message"].value() == "Pièce manquante."
+    world.dossier_bfc.refresh_from_db()
+    assert world.dossier_bfc.status == DossierStatus.UNDER_REVIEW
+
+
+def test_ranking_shows_the_programmes_of_the_applicant(world, login):
+    ProgrammeMembership.objects.create(programme="acv", commune=world.dossier_bfc.commune, source="test")
+    response = login(world.users["coordinator"]).get(reverse("admin:applications_dossier_ranking", args=[world.wave.pk]))
+    row = next(r for r in response.context["rows"] if r.dossier == world.dossier_bfc)
+    assert [str(p) for p in row.programmes] == ["Action Cœur de Ville"]
