@@ -1,1 +1,67 @@
-from django.contrib import admin  # noqa: F401
+"""Users in the admin: found by e-mail or name, filtered by group and status, with their official or staff profile."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import OfficialProfile, StaffProfile, User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email",)
+
+
+class UserEditForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+class OfficialProfileInline(admin.StackedInline):
+    model = OfficialProfile
+    can_delete = False
+    extra = 0
+    max_num = 1
+    autocomplete_fields = ["commune", "epci"]
+    fields = ["role", "phone", "commune", "epci", "data_notice_accepted_at"]
+    readonly_fields = ["data_notice_accepted_at"]
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    extra = 0
+    max_num = 1
+    autocomplete_fields = ["regions"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    inlines = [OfficialProfileInline, StaffProfileInline]
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "email_verified_at", "last_login"]
+    list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
+    search_fields = ["email", "first_name", "last_name", "official_profile__commune__name"]
+    readonly_fields = ["last_login", "date_joined", "email_verified_at"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal information"), {"fields": ("first_name", "last_name", "preferred_language")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("email_verified_at", "last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),
+    )
+    filter_horizontal = ["groups", "user_permissions"]
+
+    def get_inlines(self, request, obj):
+        # The profiles are added once the account exists (the add page only asks for the address and password).
+        return self.inlines if obj is not None else []

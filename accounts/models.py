@@ -27,6 +27,10 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=[("fr", "Français"), ("en", "English")], default="fr"
     )
+    # Set when the owner opened the verification link (or a password-reset link, which proves the same).
+    # A sign-up stays inactive until then; an inactive account with this date was deactivated by an administrator
+    # and no verification link reactivates it.
+    email_verified_at = models.DateTimeField(_("e-mail address verified at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -52,6 +56,11 @@ class User(AbstractUser):
 
         return Region.objects.filter(staff__user=self)
 
+    @property
+    def awaits_verification(self) -> bool:
+        """A sign-up whose owner has not opened the verification link yet."""
+        return not self.is_active and self.email_verified_at is None
+
 
 class OfficialRole(models.TextChoices):
     MAYOR = "mayor", _("Mayor")
@@ -75,6 +84,8 @@ class OfficialProfile(models.Model):
         "cities.Epci", verbose_name=_("intercommunality (EPCI)"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
+    # When the official accepted the personal-data notice at sign-up (empty for accounts created by staff).
+    data_notice_accepted_at = models.DateTimeField(_("personal-data notice accepted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("official profile")
