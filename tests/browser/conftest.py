@@ -91,3 +91,28 @@ def shooter(request):
     directory = Path(settings.ARTIFACTS_DIR) / "screenshots"
     directory.mkdir(parents=True, exist_ok=True)
     return Shooter(directory)
+
+
+@pytest.fixture(autouse=True)
+def role_groups(transactional_db):
+    """The staff role groups with the permissions their data migration gives them.
+
+    Transactional tests flush the database between tests; the migration's groups only come back through serialized
+    rollback, which another transactional test without it (post_migrate recreating permissions with new ids) can
+    defeat. Applying the migration's table again makes every journey start from the same roles.
+    """
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    try:
+        table = importlib.import_module("reviews.migrations.0002_staff_roles").ROLE_PERMISSIONS
+    except (ImportError, AttributeError):
+        return
+    for name, perms in table.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is not None:
+                group.permissions.add(found)
