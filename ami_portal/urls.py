@@ -10,6 +10,7 @@ admin.site.index_title = _("Review and administration")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("compte/", include("accounts.urls")),
     path("communes/", include("cities.urls")),
     path("", include("applications.urls")),
     path("", include("public.urls")),

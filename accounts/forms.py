@@ -1,0 +1,235 @@
+"""Forms of the accounts pages. Validation messages are French through the catalogue (Django's own for passwords)."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from cities.forms import CommuneChoiceField, EpciChoiceField
+
+from . import services
+from .models import OfficialProfile, OfficialRole, User
+
+# The address is also the username (max. 150 characters in the database).
+EMAIL_MAX_LENGTH = 150
+
+
+class _CrispyFieldsOnly:
+    """The template writes the <form> tag and the buttons; crispy renders the fields."""
+
+    def _init_helper(self):
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def _notice_label():
+    return format_html(
+        _('I have read the <a href="{url}">personal-data notice</a>'), url=reverse("accounts:privacy"),
+    )
+
+
+class TerritoryFieldsMixin:
+    """Commune and/or EPCI the official acts for: at least one."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors.get("commune") and not self.errors.get("epci") and not (
+            cleaned.get("commune") or cleaned.get("epci")
+        ):
+            raise ValidationError(
+                _("Give the commune or the intercommunality (EPCI) you act for."), code="no_territory"
+            )
+        return cleaned
+
+
+class SignUpForm(_CrispyFieldsOnly, TerritoryFieldsMixin, forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=EMAIL_MAX_LENGTH,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=lazy(password_validation.password_validators_help_text_html, str)(),
+    )
+    password2 = forms.CharField(
+        label=_("Password confirmation"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Type the same password again."),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150,
+                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Last name"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    role = forms.ChoiceField(label=_("Role in the collectivity"),
+                             choices=[("", _("— choose —")), *OfficialRole.choices])
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
+    commune = CommuneChoiceField(label=_("Commune"), required=False)
+    epci = EpciChoiceField(label=_("Intercommunality (EPCI)"), required=False,
+                           help_text=_("Fill in the commune, the intercommunality, or both."))
+    accept_notice = forms.BooleanField(
+        label=_("I have read the personal-data notice"),
+        error_messages={"required": _("You must accept the personal-data notice to create an account.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request: the label holds a link to the notice (reversed and translated now).
+        self.fields["accept_notice"].label = _notice_label()
+        self._init_helper()
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_password2(self):
+        password1 = self.cleaned_data.get("password1")
+        password2 = self.cleaned_data.get("password2")
+        if password1 and password2 and password1 != password2:
+            raise ValidationError(_("The two passwords do not match."), code="password_mismatch")
+        return password2
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Validate the password against the would-be user (similarity to the name and the address).
+        password = self.cleaned_data.get("password2")
+        if password:
+            candidate = User(email=self.cleaned_data.get("email", ""), first_name=self.cleaned_data.get("first_name", ""),
+                             last_name=self.cleaned_data.get("last_name", ""))
+            try:
+                password_validation.validate_password(password, candidate)
+            except ValidationError as error:
+                self.add_error("password2", error)
+
+    def details(self) -> services.OfficialDetails:
+        data = self.cleaned_data
+        return services.OfficialDetails(
+            first_name=data["first_name"], last_name=data["last_name"], role=data["role"], phone=data["phone"],
+            commune=data["commune"], epci=data["epci"],
+        )
+
+
+class LoginForm(_CrispyFieldsOnly, auth_forms.AuthenticationForm):
+    """Log in by e-mail address. A sign-up awaiting verification with the right password is told so and sent a new
+    link; anything else gets the one generic error (no enumeration)."""
+
+    username = forms.EmailField(label=_("E-mail address"), max_length=254,
+                                widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    error_messages = {
+        "invalid_login": _("Wrong e-mail address or password. Note that the password is case-sensitive."),
+        "inactive": _("This account is deactivated."),
+        "unverified": _(
+            "Your e-mail address is not confirmed yet. Open the link of the e-mail we sent you; "
+            "we have just sent a new one."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["password"].label = _("Password")
+        self._init_helper()
+
+    def clean_username(self):
+        # One spelling per address, so that the throttling counts "A@x.fr" and "a@x.fr" together.
+        return self.cleaned_data["username"].strip().lower()
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            if self._is_pending_sign_up():
+                base_url = self.request.build_absolute_uri("/").rstrip("/")
+                services.send_verification_email(user=self._pending, base_url=base_url)
+                raise ValidationError(self.error_messages["unverified"], code="unverified") from None
+            raise
+
+    def _is_pending_sign_up(self) -> bool:
+        # Only after the throttled authentication failed, and never while locked out: this is no way around axes.
+        if self.request is None or getattr(self.request, "axes_locked_out", False):
+            return False
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        self._pending = User.objects.filter(email__iexact=email or "", is_active=False,
+                                            email_verified_at__isnull=True).first()
+        return bool(self._pending and password and self._pending.check_password(password))
+
+
+class ResendVerificationForm(_CrispyFieldsOnly, forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_helper()
+
+
+class PasswordResetForm(_CrispyFieldsOnly, auth_forms.PasswordResetForm):
+    """Sends the reset link through the outbox; a sign-up awaiting verification may reset too (the link proves the
+    mailbox, and resetting verifies the address)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+        self._init_helper()
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email__iexact=email).filter(
+            Q(is_active=True) | Q(email_verified_at__isnull=True)
+        )
+        return (user for user in users if user.has_usable_password())
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        path = reverse("accounts:password_reset_confirm",
+                            kwargs={"uidb64": context["uid"], "token": context["token"]})
+        services.queue_password_reset(user=context["user"], reset_url=f"{context['protocol']}://{context['domain']}{path}")
+
+
+class SetPasswordForm(_CrispyFieldsOnly, auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_helper()
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            services.verify_by_password_reset(user=user)
+        return user
+
+
+class PasswordChangeForm(_CrispyFieldsOnly, auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_helper()
+
+
+class UserDetailsForm(_CrispyFieldsOnly, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "preferred_language"]
+        labels = {"first_name": _("First name"), "last_name": _("Last name"),
+                  "preferred_language": _("Language of the e-mails")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self._init_helper()
+
+
+class OfficialProfileForm(_CrispyFieldsOnly, TerritoryFieldsMixin, forms.ModelForm):
+    commune = CommuneChoiceField(label=_("Commune"), required=False)
+    epci = EpciChoiceField(label=_("Intercommunality (EPCI)"), required=False,
+                           help_text=_("Fill in the commune, the intercommunality, or both."))
+
+    class Meta:
+        model = OfficialProfile
+        fields = ["role", "phone", "commune", "epci"]
+        labels = {"role": _("Role in the collectivity"), "phone": _("Phone")}
+        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_helper()
