@@ -50,7 +50,7 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined", "email_verified_at"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal information"), {"fields": ("first_name", "last_name", "preferred_language")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "preferred_language")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
