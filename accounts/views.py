@@ -103,7 +103,13 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    """POST only (Django 5); the navigation bar has a log-out button in a form."""
+    """Logging out is a POST (the navigation bar has a log-out button in a form); a GET, e.g. a typed or
+    bookmarked address, shows a page with that button instead of a bare "405 method not allowed"."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "accounts/logout_confirm.html")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
