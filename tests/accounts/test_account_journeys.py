@@ -195,9 +195,16 @@ def test_login_error_is_generic_and_french(client):
     assert "mot de passe" in str(wrong_password.context["form"].non_field_errors()).lower()
 
 
-def test_logout_is_a_post_and_ends_the_session(client):
+def test_logout_page_opened_by_get_only_offers_the_button(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.get(reverse("accounts:logout"))
+    assert "Voulez-vous vous déconnecter" in response.content.decode()
+    assert _logged_in_user_id(client) == str(user.pk)
+
+
+def test_logout_by_post_ends_the_session(client):
     client.force_login(UserFactory())
-    assert client.get(reverse("accounts:logout")).status_code == 405
     client.post(reverse("accounts:logout"))
     assert _logged_in_user_id(client) is None
 
