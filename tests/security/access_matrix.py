@@ -81,6 +81,23 @@ SITE: dict[str, Rule] = {
     "home": rule(200),
     # set_language only acts on POST; a GET goes back where it came from.
     "set_language": rule(REDIRECT),
+    # --- accounts: sign-up and log-in send people already logged in on; the rest is public or their own
+    "accounts:signup": rule(REDIRECT, anonymous=200),
+    "accounts:signup_done": rule(200),
+    "accounts:resend_verification": rule(200),
+    # A forged verification link is refused.
+    "accounts:verify": rule(400, kwargs=lambda world: {"uidb64": "MQ", "token": "invalid-token"}),
+    "accounts:login": rule(REDIRECT, anonymous=200),
+    # GET shows the log-out button; logging out itself is a POST.
+    "accounts:logout": rule(200),
+    "accounts:password_reset": rule(200),
+    "accounts:password_reset_done": rule(200),
+    # An invalid reset link shows the "link no longer valid" page.
+    "accounts:password_reset_confirm": rule(200, kwargs=lambda world: {"uidb64": "MQ", "token": "invalid-token"}),
+    "accounts:password_reset_complete": rule(200),
+    "accounts:password_change": rule(200, anonymous=LOGIN),
+    "accounts:profile": rule(200, anonymous=LOGIN),
+    "accounts:privacy": rule(200),
     # --- territories search (used by the sign-up and dossier forms, public reference data)
     "cities:commune_search": rule(200),
     "cities:epci_search": rule(200),
@@ -112,7 +129,8 @@ SITE: dict[str, Rule] = {
     ),
     "applications:join_request": rule(405, kwargs=lambda world: {"slug": world.campaign.slug}, anonymous=LOGIN),
     # The secret token is the capability; accepting is refused to any address but the invited one (service rule).
-    "applications:invitation": rule(200, kwargs=lambda world: {"token": world.invitation.token}, anonymous=LOGIN),
+    # Anonymous visitors are sent to sign up (the invited address has no account) or to log in.
+    "applications:invitation": rule(200, kwargs=lambda world: {"token": world.invitation.token}, anonymous=REDIRECT),
     "applications:dossier": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
     # Editors of a dossier that is no longer a draft are sent to its read-only page; nobody else may edit it.
     "applications:section": rule(
@@ -185,6 +203,8 @@ ADMIN_SITE: dict[str, Rule] = {
     "admin:applications_dossier_decide": rule(
         403, kwargs=_dossier_a, coordinator=200, reviewer_y=404, **NON_STAFF_ADMIN
     ),
+    # Users are managed by administrators only (no role of the matrix holds the user permissions).
+    "admin:auth_user_password_change": rule(403, kwargs=lambda world: {"id": world.users["official_a"].pk}, **NON_STAFF_ADMIN),
     "admin:app_list": rule(200, kwargs=lambda world: {"app_label": "applications"}, **NON_STAFF_ADMIN),
 }
 
@@ -232,6 +252,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "reviews_assignment": AdminModel(view=STAFF, scoped_404=True),
     "reviews_conflictofinterest": AdminModel(view=STAFF, scoped_404=True),
     "reviews_decision": AdminModel(view=COORDINATOR, scoped_404=True),
+    "accounts_user": AdminModel(obj=lambda world: world.users["official_a"]),  # administrators only
     # E-mails are read-only records (never added, changed or deleted in the admin).
     "notifications_outboxmessage": AdminModel(),
     "cities_region": AdminModel(obj=lambda world: world.region_x),
