@@ -30,7 +30,10 @@ class _CrispyFieldsOnly:
 
 def _notice_label():
     return format_html(
-        _('I have read the <a href="{url}">personal-data notice</a>'), url=reverse("accounts:privacy"),
+        # A new tab: following the link must not lose what was typed in the form.
+        _('I have read the <a href="{url}" target="_blank" rel="noopener">personal-data notice</a> '
+          "(opens in a new tab)"),
+        url=reverse("accounts:privacy"),
     )
 
 
