@@ -242,3 +242,13 @@ def needs_accounts():
         reason="accounts:login / accounts:signup (the accounts app) have not landed",
         strict=True,
     )
+
+
+def text_prefix(msgid: str):
+    """A pattern for the fixed beginning of a translated sentence with placeholders (up to its first ``%(``)."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        french = translation.gettext(msgid)
+    english, french = msgid.split("%(")[0].strip(), french.split("%(")[0].strip()
+    return re.compile(f"^\\s*(?:{re.escape(english)}|{re.escape(french)})", re.IGNORECASE)

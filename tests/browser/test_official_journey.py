@@ -21,7 +21,7 @@ from .helpers import (
     log_out,
     needs_accounts,
     sign_up,
-    text,
+    text_prefix,
     verify_email,
 )
 
@@ -47,7 +47,7 @@ def montbard():
 
 def _start_dossier(page, wave) -> Dossier:
     page.goto(reverse("applications:home"))
-    page.get_by_role("button", name=text("Start the dossier of")).first.click()
+    page.get_by_role("button", name=text_prefix("Start the dossier of %(applicant)s for %(campaign)s")).first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     return Dossier.objects.get(campaign=wave.campaign)
 

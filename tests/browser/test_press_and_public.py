@@ -16,7 +16,7 @@ from applications.models import Wave
 from applications.states import DossierStatus
 from tests.factories import CampaignFactory, CommuneFactory, DossierFactory, UserFactory, WaveFactory
 
-from .helpers import assert_accessible, label, log_in, needs_accounts, text
+from .helpers import assert_accessible, label, log_in, needs_accounts, text_prefix
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -60,7 +60,7 @@ def test_press_exports_under_embargo_then_the_public_sees_the_laureate(
     expect(press.get_by_role("heading", level=1)).to_be_visible()
     shooter.shoot(press, "press", "press-home")
     press.goto(f"/presse/{wave.campaign.slug}/vague-{wave.number}/")
-    expect(press.get_by_text(text("EMBARGO until")).first).to_be_visible()
+    expect(press.get_by_text(text_prefix("EMBARGO until %(when)s (Paris time): do not publish before.")).first).to_be_visible()
     expect(press.get_by_role("rowheader", name=name)).to_be_visible()
     shooter.shoot(press, "press", "embargoed-wave")
 
