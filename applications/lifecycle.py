@@ -209,9 +209,22 @@ def publish_wave(*, wave_id: int, now: datetime | None = None) -> bool:
             return False
         for dossier in _dossiers().filter(wave=wave, status__in=DECISION_STATUSES):
             queue_decision(dossier)
+        _carry_postponed_over(wave)
         wave.published_effects_done_at = now
         wave.save(update_fields=["published_effects_done_at"])
     return True
+
+
+def _carry_postponed_over(wave: Wave, *, dossier_ids=None) -> None:
+    """Postponed dossiers are examined again in the next wave: once their decision is published they move there,
+    so that their next decision stays confidential until that wave's own publication."""
+    next_wave = wave.campaign.next_wave_after(wave.closes_at)
+    if next_wave is None:
+        return
+    postponed = Dossier.objects.filter(wave=wave, status=DossierStatus.POSTPONED)
+    if dossier_ids is not None:
+        postponed = postponed.filter(pk__in=dossier_ids)
+    postponed.update(wave=next_wave)
 
 
 def decision_key(dossier: Dossier) -> str:
@@ -257,6 +270,7 @@ def notify_late_decisions(*, now: datetime | None = None) -> int:
     for dossier in undelivered_decisions(now=now):
         with transaction.atomic():
             queue_decision(dossier)
+            _carry_postponed_over(dossier.wave, dossier_ids=[dossier.pk])
         count += 1
     return count
 

@@ -194,15 +194,29 @@ def test_decision_recorded_after_publication_is_mailed_by_the_next_sweep_once():
     message = OutboxMessage.objects.get(kind=EmailKind.DECISION)
     assert message.key.startswith(f"decision:{dossier.pk}:{first.pk}:postponed:")
     assert "vague 2" in message.body_text
+    dossier.refresh_from_db()
+    assert dossier.wave.number == 2
 
 
-def test_a_new_decision_status_gets_its_own_mail():
-    first, _ = two_waves()
+def test_postponed_dossier_moves_to_the_next_wave_once_its_decision_is_published():
+    first, second = two_waves()
     dossier = DossierFactory(wave=first, status=DossierStatus.POSTPONED)
     lifecycle.run_due_wave_events(now=first.publishes_at)
+    dossier.refresh_from_db()
+    assert dossier.wave == second
+    assert OutboxMessage.objects.filter(kind=EmailKind.DECISION).count() == 1
+
+
+def test_later_decision_on_a_postponed_dossier_waits_for_the_next_wave_publication():
+    first, second = two_waves()
+    dossier = DossierFactory(wave=first, status=DossierStatus.POSTPONED)
+    lifecycle.run_due_wave_events(now=first.publishes_at)
+    dossier.refresh_from_db()
     dossier.status = DossierStatus.LAUREATE
     dossier.save()
-    lifecycle.run_due_wave_events(now=first.publishes_at + timedelta(minutes=1))
+    lifecycle.run_due_wave_events(now=second.publishes_at - timedelta(seconds=1))
+    assert OutboxMessage.objects.filter(kind=EmailKind.DECISION).count() == 1
+    lifecycle.run_due_wave_events(now=second.publishes_at)
     assert OutboxMessage.objects.filter(kind=EmailKind.DECISION).count() == 2
 
 
