@@ -65,7 +65,7 @@ def verification_url(*, user: User, base_url: str, next_url: str = "") -> str:
 
 
 def sign_up_official(
-    *, email: str, password: str, details: OfficialDetails, base_url: str, next_url: str = "",
+    *, email: str, password: str, details: OfficialDetails, base_url: str, next_url: str = "", language: str = "fr",
     now: datetime | None = None,
 ) -> User | None:
     """Create an inactive account with its official profile and queue the verification e-mail, atomically.
@@ -73,6 +73,7 @@ def sign_up_official(
     When the address already has an account nothing is created or changed and None is returned: an account still
     awaiting verification gets a new verification link, an active one a "you already have an account — log in or
     reset your password" message, a deactivated one nothing. The caller shows the same page in every case.
+    ``language`` (the page's) becomes the new account's e-mail language.
     """
     now = now or timezone.now()
     email = email.strip().lower()
@@ -80,7 +81,8 @@ def sign_up_official(
     if existing is None:
         try:
             with transaction.atomic():
-                user = _create_pending_official(email=email, password=password, details=details, now=now)
+                user = _create_pending_official(email=email, password=password, details=details, language=language,
+                                                now=now)
                 send_verification_email(user=user, base_url=base_url, next_url=next_url, now=now)
             return user
         except IntegrityError:  # a concurrent sign-up with the same address won the race
@@ -90,9 +92,11 @@ def sign_up_official(
     return None
 
 
-def _create_pending_official(*, email: str, password: str, details: OfficialDetails, now: datetime) -> User:
+def _create_pending_official(
+    *, email: str, password: str, details: OfficialDetails, language: str, now: datetime
+) -> User:
     user = User(email=email, username=email, first_name=details.first_name.strip(),
-                last_name=details.last_name.strip(), is_active=False)
+                last_name=details.last_name.strip(), preferred_language=language, is_active=False)
     user.set_password(password)
     # username mirrors the address (set in save()); Django's username rules do not apply to it.
     user.full_clean(exclude=["username", "password"])

@@ -1,5 +1,6 @@
 """Account pages: thin views around Django's authentication views and accounts.services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -39,6 +40,11 @@ def _safe_next(request, value: str | None) -> str:
     return ""
 
 
+def _page_language(request) -> str:
+    language = (getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE)[:2]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def _login_url(*, email: str = "", next_url: str = "") -> str:
     query = {key: value for key, value in (("email", email), ("next", next_url)) if value}
     return reverse("accounts:login") + (f"?{urlencode(query)}" if query else "")
@@ -56,7 +62,7 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         services.sign_up_official(
             email=form.cleaned_data["email"], password=form.cleaned_data["password1"], details=form.details(),
-            base_url=_base_url(request), next_url=next_url,
+            base_url=_base_url(request), next_url=next_url, language=_page_language(request),
         )
         # Same page whether the address had an account or not: the mailbox tells its owner which.
         return redirect("accounts:signup_done")

@@ -229,3 +229,16 @@ def test_an_outside_return_address_is_ignored(client, commune):
     client.post(f"{reverse('accounts:signup')}?next=https://evil.example/", signup_data(commune))
     assert "evil" not in mails(to=EMAIL)[0].body_text
 
+
+
+def test_a_sign_up_made_in_english_gets_its_e_mails_in_english(client, commune):
+    client.post(reverse("set_language"), {"language": "en"})
+    sign_up(client, commune)
+    user = User.objects.get(email=EMAIL)
+    assert user.preferred_language == "en"
+    assert mails(to=EMAIL)[0].subject == "Confirm your e-mail address"
+
+
+def test_a_sign_up_made_in_french_gets_its_e_mails_in_french(client, commune):
+    sign_up(client, commune)
+    assert User.objects.get(email=EMAIL).preferred_language == "fr"
