@@ -100,6 +100,11 @@ class Wave(models.Model):
         return self.is_published_at(timezone.now())
 
     @property
+    def last_instant(self) -> datetime:
+        """The last second at which a submission is accepted (``closes_at`` is the first refused instant)."""
+        return self.closes_at - timezone.timedelta(seconds=1)
+
+    @property
     def last_day(self):
         """The last calendar day (Europe/Paris) on which submissions are accepted."""
         return timezone.localtime(self.closes_at - timezone.timedelta(microseconds=1)).date()

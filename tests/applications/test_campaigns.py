@@ -45,3 +45,13 @@ def test_demo_campaign_has_an_open_wave_today_and_a_published_one():
     assert campaign.waves.get(number=1).is_published_at(now)
     for wave in campaign.waves.all():
         wave.full_clean()
+
+
+@pytest.mark.django_db
+def test_home_page_states_the_last_accepted_second_in_french(client):
+    campaign = ensure_demo_campaign()
+    wave = campaign.wave_open_at(timezone.now())
+    last = timezone.localtime(wave.last_instant)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert f"jusqu’au {last.day} " in response.content.decode()
+    assert "à 23:59:59 (heure de Paris)" in response.content.decode()

@@ -1,7 +1,9 @@
 """Demo data for `make run`: reference campaigns, users for every role (printed with their passwords),
 dossiers in several states, reviews and published results. Idempotent: running it twice changes nothing."""
 
-from django.core.management.base import BaseCommand
+from io import StringIO
+
+from django.core.management.base import BaseCommand, OutputWrapper
 
 from applications.campaigns import ensure_demo_campaign, ensure_first_ami, ensure_second_ami
 
@@ -19,8 +21,12 @@ class Command(BaseCommand):
         ensure_second_ami()
         demo = ensure_demo_campaign()
         self.stdout.write(self.style.SUCCESS(f"Campaigns ready; demo campaign: {demo.name}"))
-        users = accounts_demo.seed(stdout=self.stdout)
+        # The accounts table is printed again at the very end, after the e-mails the console backend prints.
+        accounts_table = StringIO()
+        users = accounts_demo.seed(stdout=OutputWrapper(accounts_table))
+        self.stdout.write(accounts_table.getvalue())
         applications_demo.seed_dossiers(officials=users, stdout=self.stdout)
         reviews_demo.seed(users=users, stdout=self.stdout)
         public_demo.seed(stdout=self.stdout)
+        self.stdout.write("\n" + accounts_table.getvalue())
         self.stdout.write(self.style.SUCCESS("Demo data ready: http://127.0.0.1:8000/"))
