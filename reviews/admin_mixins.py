@@ -5,7 +5,7 @@ selector) says which rows exist for that user; the rule says what they may do wi
 queryset is a 404, never a redirect that would confirm it exists.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 
 
@@ -16,7 +16,7 @@ class RulesAdminMixin:
 
     def visible_queryset(self, request):
         """The rows ``request.user`` may see; subclasses ask a selector."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define visible_queryset() from a selector.")
 
     def get_queryset(self, request):
         return self.visible_queryset(request)
