@@ -88,7 +88,12 @@ PAGES = [
     ("admin dossier list (coordinator)", "coordinator", "admin:applications_dossier_changelist", {}),
     ("admin dossier list (reviewer)", "reviewer", "admin:applications_dossier_changelist", {}),
     ("official home", "official", "applications:home", {}),
+    ("admin dashboard (coordinator)", "coordinator", "admin:applications_dossier_dashboard", {}),
+    ("admin wave ranking (coordinator)", "coordinator", "admin:applications_dossier_ranking", {"wave_id": None}),
 ]
+
+
+WAVE_ID = None  # set once the world is built
 
 
 def measure(client_for, label, role, name, kwargs):
@@ -96,6 +101,7 @@ def measure(client_for, label, role, name, kwargs):
     from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
 
+    kwargs = {key: (WAVE_ID if value is None else value) for key, value in kwargs.items()}
     try:
         url = reverse(name, kwargs=kwargs)
     except NoReverseMatch:
@@ -119,6 +125,8 @@ def main():
     from django.test import Client
 
     wave, region, users = build_world()
+    global WAVE_ID
+    WAVE_ID = wave.pk
 
     def client_for(role):
         client = Client()
