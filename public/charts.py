@@ -17,7 +17,7 @@ WIDTH = 600
 X_SCALE = math.cos(math.radians(46.5))
 HEIGHT = round(WIDTH * (LAT_MAX - LAT_MIN) / ((LON_MAX - LON_MIN) * X_SCALE))
 CELL_DEGREES = 0.2
-OUTLINE_CACHE_KEY = "public:map-outline:v1"
+OUTLINE_CACHE_KEY = "public:map-outline:v2"
 
 
 def in_metropole(lat, lon) -> bool:
@@ -30,16 +30,18 @@ def project(lat: float, lon: float) -> tuple[float, float]:
     return round(x, 1), round(y, 1)
 
 
-def outline_cells() -> list[tuple[float, float, float]]:
-    """(x, y, size) squares covering the communes' territory."""
+def outline_cells() -> list[tuple[float, float, float, float]]:
+    """(x, y, width, height) cells covering the communes' territory; a degree of latitude is taller on screen than
+    a degree of longitude (the projection scales longitude by cos 46.5°), so cells are as tall as a grid row."""
     cells = cache.get(OUTLINE_CACHE_KEY)
     if cells is None:
         occupied = {
             (math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES))
             for lat, lon in selectors.commune_coordinates() if in_metropole(lat, lon)
         }
-        size = round(CELL_DEGREES / (LON_MAX - LON_MIN) * WIDTH + 0.6, 1)
-        cells = sorted(project((i + 1) * CELL_DEGREES, j * CELL_DEGREES) + (size,) for i, j in occupied)
+        width = round(CELL_DEGREES / (LON_MAX - LON_MIN) * WIDTH + 0.6, 1)
+        height = round(CELL_DEGREES / (LAT_MAX - LAT_MIN) * HEIGHT + 0.6, 1)
+        cells = sorted(project((i + 1) * CELL_DEGREES, j * CELL_DEGREES) + (width, height) for i, j in occupied)
         cache.set(OUTLINE_CACHE_KEY, cells, 24 * 3600)
     return cells
 
