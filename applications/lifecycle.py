@@ -23,6 +23,7 @@ from notifications.models import EmailKind, OutboxMessage
 from notifications.services import queue_email
 
 from .models import Dossier, Wave
+from .selectors import dossier_mail_recipients
 from .signals import wave_closed
 from .states import DECISION_STATUSES, DossierStatus, transition_dossier
 
@@ -30,18 +31,6 @@ logger = logging.getLogger(__name__)
 
 # Most urgent first: a draft gets the reminder of the smallest threshold already passed, once.
 REMINDERS = [("24h", timedelta(hours=24)), ("3d", timedelta(days=3)), ("14d", timedelta(days=14))]
-
-
-def dossier_recipients(dossier: Dossier) -> list:
-    """The owner and co-editors who can receive mail (active, with an address), each once."""
-    people = [dossier.owner] if dossier.owner_id else []
-    people += [member.user for member in dossier.members.all()]
-    seen, unique = set(), []
-    for person in people:
-        if person.pk not in seen and person.is_active and person.email:
-            seen.add(person.pk)
-            unique.append(person)
-    return unique
 
 
 def _dossier_context(dossier: Dossier, wave: Wave) -> dict:
@@ -108,7 +97,7 @@ def _move_drafts_on(wave: Wave, now: datetime) -> int:
             "next_wave_closes_at": next_wave.closes_at if next_wave else None,
             "next_wave_last_day": next_wave.last_day if next_wave else None,
         }
-        for person in dossier_recipients(dossier):
+        for person in dossier_mail_recipients(dossier):
             queue_email(
                 kind=EmailKind.WAVE_CLOSED_DRAFT, key=f"wave-closed-draft:{dossier.pk}:{wave.pk}",
                 recipient=person, context=context,
@@ -244,7 +233,7 @@ def queue_decision(dossier: Dossier) -> None:
         "is_postponed": dossier.status == DossierStatus.POSTPONED,
         "next_wave_number": next_wave.number if next_wave else None,
     }
-    for person in dossier_recipients(dossier):
+    for person in dossier_mail_recipients(dossier):
         queue_email(kind=EmailKind.DECISION, key=decision_key(dossier), recipient=person, context=context)
 
 
@@ -323,7 +312,7 @@ def _queue_reminder(dossier: Dossier, wave: Wave, label: str) -> None:
         "closes_at": wave.closes_at,
         "last_day": wave.last_day,
     }
-    for person in dossier_recipients(dossier):
+    for person in dossier_mail_recipients(dossier):
         queue_email(
             kind=EmailKind.REMINDER, key=f"reminder:{dossier.pk}:{wave.pk}:{label}", recipient=person, context=context
         )

@@ -25,3 +25,18 @@ def dossiers_visible_to(user, *, queryset=None):
             Q(region_id__in=region_ids) & ~Q(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN]) & ~Q(conflicted)
         )
     return qs.filter(visible).distinct()
+
+
+def dossier_mail_recipients(dossier) -> list:
+    """The owner then the co-editors (in the order they joined) who can receive mail: active, with an address,
+    each once. Uses the ``members`` prefetch when the caller made one (list pages), else one query."""
+    prefetched = "members" in getattr(dossier, "_prefetched_objects_cache", {})
+    members = dossier.members.all() if prefetched else dossier.members.select_related("user")
+    people = [dossier.owner] if dossier.owner_id else []
+    people += [member.user for member in sorted(members, key=lambda member: member.pk)]
+    seen, unique = set(), []
+    for person in people:
+        if person.pk not in seen and person.is_active and person.email:
+            seen.add(person.pk)
+            unique.append(person)
+    return unique

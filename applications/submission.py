@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import AttachmentKind, Dossier, DossierTransition, Submission, Wave
+from .selectors import dossier_mail_recipients
 from .states import DossierStatus, transition_dossier
 
 
@@ -177,17 +178,6 @@ def _lock(dossier: Dossier) -> Dossier:
     return Dossier.objects.select_for_update().select_related("campaign").get(pk=dossier.pk)
 
 
-def _editors(dossier: Dossier) -> list:
-    people = [dossier.owner] if dossier.owner_id else []
-    people += [member.user for member in dossier.members.select_related("user").order_by("pk")]
-    seen, unique = set(), []
-    for person in people:
-        if person.pk not in seen and person.is_active and person.email:
-            seen.add(person.pk)
-            unique.append(person)
-    return unique
-
-
 def submit_dossier(dossier: Dossier, *, by, now=None, expected_wave: Wave | None = None) -> Submission:
     """Submit ``dossier`` (by one of its editors) to the wave open at ``now``, or the next one.
 
@@ -240,7 +230,7 @@ def _queue_receipts(submission: Submission) -> None:
     from .receipts import receipt_context
 
     context = receipt_context(submission)
-    for person in _editors(submission.dossier):
+    for person in dossier_mail_recipients(submission.dossier):
         queue_email(
             kind=EmailKind.RECEIPT, key=f"receipt:{submission.pk}", recipient=person, context=context,
             attachments=[{"kind": "receipt", "submission_id": submission.pk}],
@@ -317,5 +307,5 @@ def _queue_reopened(dossier: Dossier, log: DossierTransition) -> None:
         "last_day": dossier.wave.last_day if dossier.wave_id else None,
         "submit_url": settings.SITE_URL + reverse("applications:submit", kwargs={"pk": dossier.pk}),
     }
-    for person in _editors(dossier):
+    for person in dossier_mail_recipients(dossier):
         queue_email(kind=EmailKind.REOPENED, key=f"reopened:{log.pk}", recipient=person, context=context)
