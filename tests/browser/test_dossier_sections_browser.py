@@ -51,9 +51,8 @@ def test_section_saves_without_javascript(open_browser, live_server):
 
 
 def test_dossier_pages_have_no_serious_accessibility_violation(open_browser, live_server):
-    from tests.factories import WaveFactory
-
     from tests.applications.dossier_support import fill_sections
+    from tests.factories import WaveFactory
 
     dossier = fill_sections(DossierFactory(wave=WaveFactory()))
     context = open_browser()
