@@ -166,6 +166,8 @@ def section(request, pk, key):
     if not form.is_valid():
         # Everything typed is kept: the bound form is shown again with its errors.
         messages.error(request, _("The section was not saved: please correct the errors below."))
+        # Validation copied the typed values onto the instance; the progress shown must be the stored one.
+        dossier.refresh_from_db()
         return _render_section(request, dossier, spec, form, status=400)
     _save(request, dossier, spec, form)
     messages.success(request, _("Section “%(title)s” saved.") % {"title": spec.title})

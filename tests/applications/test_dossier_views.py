@@ -118,6 +118,23 @@ def test_invalid_section_keeps_everything_typed_and_saves_nothing(client):
     assert dossier.budget_total is None
 
 
+def test_invalid_section_states_a_cross_field_error_once(client):
+    dossier = DossierFactory()
+    response = logged_in(client, dossier.owner).post(
+        section_url(dossier, "budget"), {"budget_total": "1000", "cofinancing_territory": "1900"}
+    )
+    assert response.text.count("cannot be more than the total budget") == 1
+
+
+def test_invalid_section_shows_the_stored_progress_not_the_refused_values(client):
+    dossier = DossierFactory()
+    response = logged_in(client, dossier.owner).post(
+        section_url(dossier, "budget"), {"budget_total": "1000", "cofinancing_territory": "1900"}
+    )
+    budget = next(item for item in response.context["progress"] if item.spec.key == "budget")
+    assert budget.missing and response.context["percent"] == 12  # only the summary section is filled
+
+
 def test_badly_typed_number_is_reported_at_save(client):
     dossier = DossierFactory()
     response = logged_in(client, dossier.owner).post(
@@ -384,3 +401,10 @@ def test_dossier_page_shows_acv_membership(client):
     ProgrammeMembership.objects.create(programme=Programme.ACV, commune=dossier.commune, source="ANCT")
     response = logged_in(client, dossier.owner).get(reverse("applications:dossier", kwargs={"pk": dossier.pk}))
     assert "Action Cœur de Ville" in response.text
+
+
+def test_dossier_page_names_the_campaign_once(client):
+    dossier = DossierFactory()
+    response = logged_in(client, dossier.owner).get(reverse("applications:dossier", kwargs={"pk": dossier.pk}))
+    heading = response.text.split("</h1>", 1)[1].split("</p>", 1)[0]
+    assert heading.count(dossier.campaign.name) == 1 and f"wave {dossier.wave.number}" in heading
