@@ -207,6 +207,20 @@ def test_submitted_dossier_is_read_only(client):
     assert client.get(reverse("applications:dossier", kwargs={"pk": dossier.pk})).status_code == 200
 
 
+def test_submitted_dossier_page_links_to_its_receipt(client):
+    from django.utils import timezone
+
+    dossier = DossierFactory(status=DossierStatus.SUBMITTED, submitted_at=timezone.now())
+    response = logged_in(client, dossier.owner).get(reverse("applications:dossier", kwargs={"pk": dossier.pk}))
+    assert reverse("applications:receipt_latest", kwargs={"pk": dossier.pk}) in response.text
+
+
+def test_draft_dossier_page_offers_no_receipt(client):
+    dossier = DossierFactory()
+    response = logged_in(client, dossier.owner).get(reverse("applications:dossier", kwargs={"pk": dossier.pk}))
+    assert reverse("applications:receipt_latest", kwargs={"pk": dossier.pk}) not in response.text
+
+
 # --- co-editors -----------------------------------------------------------------------------------------------------
 
 
