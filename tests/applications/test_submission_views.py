@@ -177,6 +177,15 @@ def test_owner_withdraws_before_the_deadline_through_the_page(owner_client, subm
     assert submitted.status == DossierStatus.DRAFT
 
 
+def test_withdraw_page_marks_the_reason_as_required_and_offers_a_way_back(owner_client, submitted):
+    with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
+        response = owner_client.get(reverse("applications:withdraw", kwargs={"pk": submitted.pk}))
+
+    page = response.content.decode()
+    assert 'Motif du retrait<span class="asteriskField">*</span>' in page
+    assert reverse("applications:receipt_latest", kwargs={"pk": submitted.pk}) in page
+
+
 def test_withdraw_page_after_the_deadline_explains_the_refusal(owner_client, submitted):
     with time_machine.travel(CLOSES, tick=False):
         response = owner_client.post(reverse("applications:withdraw", kwargs={"pk": submitted.pk}),
