@@ -148,6 +148,11 @@ def test_signup_prefills_the_address_from_the_query_string(client):
     assert 'value="invite@ville.example"' in response.content.decode()
 
 
+def test_signup_page_log_in_link_keeps_the_next_address(client, db):
+    response = client.get(reverse("accounts:signup") + "?next=/dossiers/invitations/abc/")
+    assert reverse("accounts:login") + "?next=/dossiers/invitations/abc/" in response.content.decode()
+
+
 def test_signup_page_is_french(client):
     response = client.get(reverse("accounts:signup"))
     page = response.content.decode()
