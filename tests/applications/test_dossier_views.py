@@ -11,7 +11,7 @@ from applications.models import Dossier, DossierChange, DossierInvitation, Dossi
 from applications.sections import SECTIONS
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
-from tests.factories import CampaignFactory, DossierFactory, UserFactory, WaveFactory, official
+from tests.factories import CampaignFactory, CommuneFactory, DossierFactory, UserFactory, WaveFactory, official
 
 from .dossier_support import fill_sections
 
@@ -338,6 +338,14 @@ def test_home_offers_to_start_a_dossier_in_the_open_campaign(client):
     user = official()
     response = logged_in(client, user).get(reverse("applications:home"))
     assert reverse("applications:start", kwargs={"slug": wave.campaign.slug}) in response.text
+
+
+def test_home_start_button_reads_well_in_french_for_a_name_starting_with_a_vowel(client):
+    # "le dossier de Alès" is wrong French (it elides: "d'Alès"); the sentence must not put "de" before the name.
+    WaveFactory()
+    user = official(commune=CommuneFactory(name="Alès"))
+    response = logged_in(client, user).get(reverse("applications:home"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "de Alès" not in response.text and "Commencer le dossier pour Alès" in response.text
 
 
 def test_home_asks_an_official_without_territory_to_complete_their_profile(client):
