@@ -235,4 +235,6 @@ class OfficialProfileForm(_CrispyFieldsOnly, TerritoryFieldsMixin, forms.ModelFo
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The same blank choice as the sign-up form, not Django's bare "---------".
+        self.fields["role"].choices = [("", _("— choose —")), *OfficialRole.choices]
         self._init_helper()

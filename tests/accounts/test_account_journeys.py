@@ -292,6 +292,13 @@ def test_official_edits_their_profile(client, commune):
     assert (profile.user.first_name, profile.role, profile.commune) == ("Anne", OfficialRole.DGS, other)
 
 
+def test_profile_role_list_has_the_sign_up_blank_choice_not_dashes(client, commune):
+    profile = OfficialProfile.objects.create(user=UserFactory(), role=OfficialRole.MAYOR, commune=commune)
+    client.force_login(profile.user)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert "---------" not in page and "— choisir —" in page
+
+
 def test_profile_validation_error_keeps_what_was_typed(client, commune):
     profile = OfficialProfile.objects.create(user=UserFactory(), role=OfficialRole.MAYOR, commune=commune)
     client.force_login(profile.user)
