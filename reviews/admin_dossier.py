@@ -37,6 +37,24 @@ class VisibleRegionFilter(admin.SimpleListFilter):
         return queryset.filter(region_id=int(self.value())) if self.value() in allowed else queryset
 
 
+def _plain_text(name):
+    """A read-only column showing a related object as text: the admin would link it to a page the user may not open."""
+    @admin.display(description=Dossier._meta.get_field(name).verbose_name)
+    def show(self, obj):
+        return getattr(obj, name)
+
+    return show
+
+
+def _header_field(user, name: str) -> str:
+    """``name``, or its plain-text twin when the user cannot view the related admin page (the link would be a 403)."""
+    field = Dossier._meta.get_field(name)
+    if not field.is_relation:
+        return name
+    meta = field.related_model._meta
+    return name if user.has_perm(f"{meta.app_label}.view_{meta.model_name}") else f"{name}_text"
+
+
 @admin.register(Dossier)
 class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
     view_rule = "applications.read_dossier"
@@ -55,8 +73,9 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         return selectors.dossiers_for_staff(request.user)
 
     def get_fieldsets(self, request, obj=None):
+        header = [_header_field(request.user, f) for f in HEADER_FIELDS if hasattr(Dossier, f)]
         return [
-            (None, {"fields": [f for f in HEADER_FIELDS if hasattr(Dossier, f)]}),
+            (None, {"fields": header}),
             (_("Content of the dossier"), {"fields": content_fields(Dossier)}),
         ]
 
@@ -71,6 +90,14 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
 
     def has_decide_permission(self, request):
         return request.user.has_perm("applications.decide_dossier")
+
+    # --- related header fields as text, for users who cannot open the related admin pages ---
+    campaign_text = _plain_text("campaign")
+    wave_text = _plain_text("wave")
+    region_text = _plain_text("region")
+    commune_text = _plain_text("commune")
+    epci_text = _plain_text("epci")
+    owner_text = _plain_text("owner")
 
     # --- columns (from prefetched rows only) ---
 

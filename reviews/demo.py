@@ -92,7 +92,7 @@ def _staff_setup(users: dict, stdout) -> dict:
         if users.get(key) is not None and code in regions:
             StaffProfile.objects.get_or_create(user=users[key])[0].regions.add(regions[code])
     for code, region in regions.items():
-        second = _second_reviewer(SECOND_REVIEWERS[code], stdout)
+        second = _second_reviewer(SECOND_REVIEWERS[code], stdout, region=region)
         StaffProfile.objects.get_or_create(user=second)[0].regions.add(region)
     return regions
 
@@ -104,9 +104,10 @@ def _join(user, role) -> None:
     user.groups.add(Group.objects.get_or_create(name=role)[0])
 
 
-def _second_reviewer(email: str, stdout):
+def _second_reviewer(email: str, stdout, *, region):
+    # The région in the name tells the two demo second reviewers apart on the dashboard.
     user, created = get_user_model().objects.get_or_create(
-        email=email, defaults={"first_name": "Relecteur", "last_name": "Démo", "is_staff": True}
+        email=email, defaults={"first_name": "Relecteur", "last_name": f"Démo ({region.name})", "is_staff": True}
     )
     if created:
         user.set_password(PASSWORD)
@@ -154,8 +155,8 @@ def _dossiers(campaign, wave, region) -> list[Dossier]:
             training_courses="Titre RNCP technicien supérieur de maintenance ; licence professionnelle.",
             submitted_at=wave.closes_at - timedelta(days=3),
         )
-        transition_dossier(dossier, to=DossierStatus.SUBMITTED, reason="demo", now=dossier.submitted_at)
-        transition_dossier(dossier, to=DossierStatus.UNDER_REVIEW, reason="wave closed", now=wave.closes_at)
+        transition_dossier(dossier, to=DossierStatus.SUBMITTED, reason="Dépôt (démonstration)", now=dossier.submitted_at)
+        transition_dossier(dossier, to=DossierStatus.UNDER_REVIEW, reason="Clôture de la vague", now=wave.closes_at)
         created.append(dossier)
     return existing + created
 

@@ -4,6 +4,7 @@ A reviewer of another région gets nothing: 404 on the dossier's pages, empty li
 """
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from applications.states import DossierStatus
@@ -213,3 +214,23 @@ def test_press_gets_no_dossier_in_the_admin_even_when_published(world, login):
     world.dossier_bfc.save()
     client = login(world.users["press"])
     assert client.get(reverse("admin:applications_dossier_changelist")).status_code == 403
+
+
+def test_dossier_page_does_not_link_a_reviewer_to_admin_pages_they_cannot_open(world, login):
+    response = login(world.users["reviewer_bfc"]).get(
+        reverse("admin:applications_dossier_change", args=[world.dossier_bfc.pk])
+    )
+    body = response.content.decode()
+    for url in (reverse("admin:cities_region_change", args=[world.bfc.pk]),
+                reverse("admin:applications_campaign_change", args=[world.campaign.pk]),
+                reverse("admin:applications_wave_change", args=[world.wave.pk])):
+        assert url not in body
+    assert "Bourgogne-Franche-Comté" in body  # the région is still shown, as text
+
+
+def test_dossier_page_links_the_wave_for_staff_who_can_view_it(world, login):
+    admin = world.users["coordinator"]
+    admin.user_permissions.add(Permission.objects.get(codename="view_wave", content_type__app_label="applications"))
+    admin = type(admin).objects.get(pk=admin.pk)  # fresh permission cache
+    response = login(admin).get(reverse("admin:applications_dossier_change", args=[world.dossier_bfc.pk]))
+    assert reverse("admin:applications_wave_change", args=[world.wave.pk]) in response.content.decode()

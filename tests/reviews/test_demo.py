@@ -3,8 +3,10 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
+from applications.models import DossierTransition
 from applications.states import DossierStatus
 from reviews import demo, selectors
 from reviews.models import Assignment, Decision, Review
@@ -65,3 +67,15 @@ def test_demo_run_twice_changes_nothing(demo_users):
     counts = (Review.objects.count(), Assignment.objects.count(), Decision.objects.count())
     _seed(demo_users)
     assert (Review.objects.count(), Assignment.objects.count(), Decision.objects.count()) == counts
+
+
+def test_demo_second_reviewers_can_be_told_apart_by_name(demo_users):
+    _seed(demo_users)
+    names = [str(u) for u in get_user_model().objects.filter(email__startswith="relecteur2.")]
+    assert len(names) == 2 and len(set(names)) == 2
+
+
+def test_demo_status_history_reasons_are_in_french(demo_users):
+    _seed(demo_users)
+    reasons = set(DossierTransition.objects.values_list("reason", flat=True))
+    assert not reasons & {"demo", "wave closed"}
