@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -121,8 +122,10 @@ class ScoreInline(admin.TabularInline):
 
     @admin.display(description=_("criterion"))
     def criterion_details(self, obj):
+        # floatformat: "3" rather than "3.00", and a French decimal comma when there are decimals.
         return _("%(label)s (weight %(weight)s, out of %(max)s)") % {
-            "label": obj.criterion.label, "weight": obj.criterion.weight, "max": obj.criterion.max_points,
+            "label": obj.criterion.label, "weight": floatformat(obj.criterion.weight, -2),
+            "max": obj.criterion.max_points,
         }
 
 
@@ -134,8 +137,9 @@ class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
     list_filter = ("status",)
     list_per_page = 50
     show_facets = admin.ShowFacets.NEVER
-    fields = ("dossier", "reviewer", "status", "comment", "completed_at")
-    readonly_fields = ("dossier", "reviewer", "status", "completed_at")
+    # reviewer_name, not reviewer: the admin would link the user's account page, which reviewers cannot open.
+    fields = ("dossier", "reviewer_name", "status", "comment", "completed_at")
+    readonly_fields = ("dossier", "reviewer_name", "status", "completed_at")
     inlines = [ScoreInline]
     change_form_template = "reviews/admin/review_change_form.html"
 
@@ -159,6 +163,10 @@ class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("score /20"))
     def score_out_of_20(self, obj):
         return obj.score_out_of_20 if obj.score_out_of_20 is not None else "—"
+
+    @admin.display(description=_("reviewer"))
+    def reviewer_name(self, obj):
+        return obj.reviewer
 
     def response_change(self, request, obj):
         if "_complete" not in request.POST:
@@ -200,7 +208,7 @@ class ConflictOfInterestAdmin(RulesAdminMixin, ReadOnlyAdmin):
     """A reviewer sees here the note of the conflicts they declared, though the dossiers are hidden from them."""
 
     list_display = ("dossier_reference", "reviewer", "declared_at")
-    fields = ("dossier_reference", "reviewer", "reason", "declared_at")
+    fields = ("dossier_reference", "reviewer_name", "reason", "declared_at")
     readonly_fields = fields
     list_per_page = 50
 
@@ -213,6 +221,10 @@ class ConflictOfInterestAdmin(RulesAdminMixin, ReadOnlyAdmin):
     @admin.display(description=_("dossier"), ordering="dossier__reference")
     def dossier_reference(self, obj):
         return obj.dossier.reference
+
+    @admin.display(description=_("reviewer"))
+    def reviewer_name(self, obj):
+        return obj.reviewer
 
 
 @admin.register(Decision)

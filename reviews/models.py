@@ -185,7 +185,8 @@ class Score(models.Model):
         constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")]
 
     def __str__(self):
-        return f"{self.criterion}: {self.points if self.points is not None else '—'}"
+        points = self.points if self.points is not None else "—"
+        return str(_("%(criterion)s: %(points)s") % {"criterion": self.criterion, "points": points})
 
     def clean(self):
         if self.points is not None and self.criterion_id and self.points > self.criterion.max_points:

@@ -122,3 +122,22 @@ def test_grid_admin_refuses_changes_once_reviews_exist(world, login):
     assert response.status_code == 200  # shown again with the error
     assert "grille" in response.content.decode()
     assert not grid.criteria.filter(weight=9).exists()
+
+
+def test_review_page_does_not_link_the_reviewers_account_page(world, login):
+    client, response = _start(world, login)
+    body = client.get(response["Location"]).content.decode()
+    assert reverse("admin:accounts_user_change", args=[world.users["reviewer_bfc"].pk]) not in body
+    assert str(world.users["reviewer_bfc"]) in body
+
+
+def test_review_page_shows_criterion_weights_without_trailing_decimals(world, login):
+    client, response = _start(world, login)
+    body = client.get(response["Location"]).content.decode()
+    assert "Critère 1 (coefficient 1, sur 5)" in body and "1.00" not in body
+
+
+def test_a_score_reads_with_french_colon_spacing(world, login):
+    _start(world, login)
+    score = Review.objects.get().scores.order_by("criterion__position").first()
+    assert str(score) == "Critère 1 : —"
