@@ -156,7 +156,8 @@ class PartnerForm(forms.ModelForm):
 
 
 PartnerFormSet = inlineformset_factory(
-    Dossier, DossierPartner, form=PartnerForm, extra=1, can_delete=True, max_num=50, validate_max=True
+    Dossier, DossierPartner, form=PartnerForm, extra=1, can_delete=True, max_num=50, validate_max=True,
+    can_delete_extra=False,  # the empty line for a new partner has nothing to delete
 )
 
 

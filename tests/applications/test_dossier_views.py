@@ -160,6 +160,15 @@ def test_partners_formset_adds_a_partner(client):
     assert DossierChange.objects.get().section == "partners"
 
 
+def test_partners_page_offers_delete_only_on_saved_partners(client):
+    from applications.models import DossierPartner
+
+    dossier = DossierFactory()
+    DossierPartner.objects.create(dossier=dossier, name="Usine", kind="company", commitment="Stages")
+    page = logged_in(client, dossier.owner).get(section_url(dossier, "partners")).text
+    assert 'name="partners-0-DELETE"' in page and 'name="partners-1-DELETE"' not in page
+
+
 def test_section_page_carries_the_htmx_autosave_on_long_text(client):
     dossier = DossierFactory()
     response = logged_in(client, dossier.owner).get(section_url(dossier, "territory"))
