@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Dossier, DossierPartner
@@ -129,7 +130,9 @@ class BudgetForm(SectionForm):
             raise forms.ValidationError(
                 _("The co-financing (%(cofinancing)s €) cannot be more than the total budget (%(total)s €)."),
                 code="cofinancing_above_total",
-                params={"cofinancing": cofinancing, "total": total},
+                # Amounts written the local way ("3 600,50" in French, not "3600.50").
+                params={"cofinancing": number_format(cofinancing, force_grouping=True),
+                        "total": number_format(total, force_grouping=True)},
             )
         return cleaned
 

@@ -126,6 +126,15 @@ def test_invalid_section_states_a_cross_field_error_once(client):
     assert response.text.count("cannot be more than the total budget") == 1
 
 
+def test_cofinancing_error_writes_amounts_the_french_way(client):
+    dossier = DossierFactory()
+    response = logged_in(client, dossier.owner).post(
+        section_url(dossier, "budget"), {"budget_total": "1000", "cofinancing_territory": "1900.50"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert "(1\xa0900,50 €)" in response.text and "(1\xa0000 €)" in response.text
+
+
 def test_invalid_section_shows_the_stored_progress_not_the_refused_values(client):
     dossier = DossierFactory()
     response = logged_in(client, dossier.owner).post(
