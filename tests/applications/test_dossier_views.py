@@ -423,6 +423,28 @@ def test_pending_invitation_is_offered_on_the_home_page_after_log_in(client):
     assert invitation.accepted_by == colleague
 
 
+def test_invitation_texts_do_not_write_de_before_the_territory_name_in_french(client):
+    # "le dossier … de Alès" is wrong French (elision); the territory goes in brackets instead.
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    dossier = DossierFactory(commune=CommuneFactory(name="Alès"))
+    colleague = UserFactory(email="collegue@ville.fr")
+    invitation = DossierInvitation.objects.create(dossier=dossier, email="collegue@ville.fr", token="k" * 20,
+                                                  invited_by=dossier.owner)
+    page = logged_in(client, colleague).get(
+        reverse("applications:invitation", kwargs={"token": invitation.token}), HTTP_ACCEPT_LANGUAGE="fr"
+    ).text
+    context = {"inviter_name": "Claire", "dossier_reference": "AMI-1", "applicant_name": "Alès",
+               "campaign_name": "AMI", "requester_name": "Paul", "requester_email": "p@ville.fr"}
+    with translation.override("fr"):
+        mails = [render_to_string("applications/emails/invitation_body.txt", {**context, "join_request": flag})
+                 for flag in (False, True)]
+    assert "vous invite" in page and "(Alès" in page
+    for text in [page, *mails]:
+        assert "de Alès" not in text
+
+
 def test_revoked_invitation_cannot_be_accepted(client):
     dossier = DossierFactory()
     colleague = UserFactory(email="collegue@ville.fr")
