@@ -160,12 +160,15 @@ def home_context(user, *, now) -> dict:
     dossiers = list(official_dossiers(user))
     targets = _target_waves({d.campaign_id for d in dossiers}, now)
     profile = getattr(user, "official_profile", None)
+    invitations = list(services.pending_invitations_for(user))
     return {
         "rows": [_row(dossier, targets, now) for dossier in dossiers],
         "start_options": _start_options(user, now, {d.pk for d in dossiers}),
         "has_territory": bool(official_territories(user)),
         "has_profile": profile is not None,
-        "invitations": list(services.pending_invitations_for(user)),
+        "invitations": invitations,
+        # A held dossier the user is already invited to: point at the invitation, not at "ask to join".
+        "invited_dossier_ids": {invitation.dossier_id for invitation in invitations},
         "profile_url": _profile_url(),
         "now": now,
     }

@@ -445,6 +445,15 @@ def test_invitation_texts_do_not_write_de_before_the_territory_name_in_french(cl
         assert "de Alès" not in text
 
 
+def test_home_points_an_invited_colleague_to_the_invitation_not_to_ask_to_join(client):
+    dossier = DossierFactory(wave=WaveFactory(opens_at=paris(2020, 1, 1), closes_at=paris(2099, 1, 1)))
+    colleague = official(commune=dossier.commune)
+    DossierInvitation.objects.create(dossier=dossier, email=colleague.email, token="k" * 20, invited_by=dossier.owner)
+    page = logged_in(client, colleague).get(reverse("applications:home")).text
+    assert "accept the invitation above" in page
+    assert reverse("applications:join_request", kwargs={"slug": dossier.campaign.slug}) not in page
+
+
 def test_revoked_invitation_cannot_be_accepted(client):
     dossier = DossierFactory()
     colleague = UserFactory(email="collegue@ville.fr")
