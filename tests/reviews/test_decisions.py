@@ -143,3 +143,16 @@ def test_regional_ranking_keeps_only_the_region(world, login):
     url = reverse("admin:applications_dossier_ranking", args=[world.wave.pk]) + f"?region={world.hdf.pk}"
     response = login(world.users["coordinator"]).get(url)
     assert [row.dossier.reference for row in response.context["rows"]] == ["AMI-HDF-0001"]
+
+
+@pytest.mark.parametrize("page", ["decide", "bulk"])
+def test_decision_forms_load_the_admin_form_styles(world, login, page):
+    client = login(world.users["coordinator"])
+    if page == "decide":
+        response = client.get(reverse("admin:applications_dossier_decide", args=[world.dossier_bfc.pk]))
+    else:
+        response = client.post(reverse("admin:applications_dossier_changelist"), {
+            "action": "record_decision", "_selected_action": [world.dossier_bfc.pk],
+        })
+    body = response.content.decode()
+    assert response.status_code == 200 and "admin/css/forms" in body and 'class="flex-container"' in body
