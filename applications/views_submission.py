@@ -189,7 +189,9 @@ def receipt(request, pk, submission_pk):
     submission = _submission(request, pk, submission_pk)
     context = {**receipt_context(submission), "submission": submission, "dossier": submission.dossier,
                "submitted_at_display": submitted_at_display(submission),
-               "can_withdraw": _can_withdraw(request.user, submission)}
+               "can_withdraw": _can_withdraw(request.user, submission),
+               # Withdrawal and reopening clear the dossier's submitted_at; a new submission replaces it.
+               "superseded": submission.dossier.submitted_at != submission.submitted_at}
     return render(request, TEMPLATES + "receipt.html", context)
 
 

@@ -177,6 +177,19 @@ def test_owner_withdraws_before_the_deadline_through_the_page(owner_client, subm
     assert submitted.status == DossierStatus.DRAFT
 
 
+def test_receipt_of_a_withdrawn_submission_says_it_is_no_longer_current(owner_client, submitted):
+    receipt = reverse("applications:receipt_latest", kwargs={"pk": submitted.pk})
+    assert "dépôt antérieur" not in owner_client.get(receipt, follow=True).content.decode()
+    with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
+        owner_client.post(reverse("applications:withdraw", kwargs={"pk": submitted.pk}),
+                          {"reason": "Nous voulons ajouter un partenaire."})
+    submitted.refresh_from_db()
+    assert submitted.status == DossierStatus.DRAFT
+    owner_client.force_login(submitted.owner)  # the session saved while time-travelling has expired
+
+    assert "dépôt antérieur" in owner_client.get(receipt, follow=True).content.decode()
+
+
 def test_withdraw_page_marks_the_reason_as_required_and_offers_a_way_back(owner_client, submitted):
     with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
         response = owner_client.get(reverse("applications:withdraw", kwargs={"pk": submitted.pk}))
