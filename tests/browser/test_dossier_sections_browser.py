@@ -64,3 +64,17 @@ def test_dossier_pages_have_no_serious_accessibility_violation(open_browser, liv
         assert_accessible(tab, name)
     tab.goto(_section(dossier, "partners"))
     assert_accessible(tab, "partners section")
+
+
+def test_attachments_page_does_not_scroll_sideways_on_a_phone(open_browser, live_server, tmp_path):
+    from tests.browser.dossier_steps import upload_required_attachments
+
+    dossier = DossierFactory()
+    context = open_browser()
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    upload_required_attachments(tab, dossier, tmp_path)
+    tab.set_viewport_size({"width": 390, "height": 844})
+    tab.reload()
+    widths = tab.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1]
