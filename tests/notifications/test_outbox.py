@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications.models import EmailKind, OutboxMessage, OutboxStatus
 from notifications.sending import PermanentSendError, send_outbox_message
@@ -199,3 +199,8 @@ def test_staff_without_the_resend_permission_does_not_get_the_action(client):
     client.force_login(user)
     page = client.get(reverse("admin:notifications_outboxmessage_changelist"))
     assert page.status_code == 200 and "resend_failed" not in page.content.decode()
+
+
+def test_outbox_account_field_has_a_translatable_label():
+    with translation.override("fr"):
+        assert str(OutboxMessage._meta.get_field("user").verbose_name) == "compte"

@@ -95,3 +95,22 @@ def test_french_by_default_and_english_for_who_prefers_it(kind, french, english)
 def test_the_link_of_each_kind_is_in_both_bodies(kind, url_key):
     _, text, html = render_email(kind, CONTEXTS[kind], "fr")
     assert CONTEXTS[kind][url_key] in text and f'href="{CONTEXTS[kind][url_key]}"' in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "french", "english"),
+    [
+        (EmailKind.REVIEWER_ASSIGNMENT, "Ville : https://ami.example/reviews/1", "Ville: https://ami.example/reviews/1"),
+        (EmailKind.WAVE_SUMMARY, "Dossiers déposés : 2", "Dossiers submitted: 2"),
+        (EmailKind.WAVE_SUMMARY, "Bretagne : 2 / 1 / 1", "Bretagne: 2 / 1 / 1"),
+        (EmailKind.WITHDRAWN, "Motif indiqué : Erreur", "Reason given: Erreur"),
+    ],
+)
+def test_label_and_value_are_spaced_the_french_way_in_french_only(kind, french, english):
+    assert french in render_email(kind, CONTEXTS[kind], "fr")[1]
+    assert english in render_email(kind, CONTEXTS[kind], "en")[1]
+
+
+def test_html_summary_spaces_label_and_value_the_french_way():
+    html = render_email(EmailKind.WAVE_SUMMARY, CONTEXTS[EmailKind.WAVE_SUMMARY], "fr")[2]
+    assert "Dossiers déposés : 2" in html and "Action Cœur de Ville : 1" in html
