@@ -479,3 +479,15 @@ def test_dossier_page_names_the_campaign_once(client):
     response = logged_in(client, dossier.owner).get(reverse("applications:dossier", kwargs={"pk": dossier.pk}))
     heading = response.text.split("</h1>", 1)[1].split("</p>", 1)[0]
     assert heading.count(dossier.campaign.name) == 1 and f"wave {dossier.wave.number}" in heading
+
+
+def test_programme_line_does_not_repeat_the_commune_name_in_brackets(client):
+    from cities.models import Programme, ProgrammeMembership
+
+    dossier = DossierFactory(commune=CommuneFactory(name="Nevers"))
+    ProgrammeMembership.objects.create(programme=Programme.ACV, commune=dossier.commune, source="ANCT",
+                                       territory_name="Nevers")
+    ProgrammeMembership.objects.create(programme=Programme.TI, commune=dossier.commune, source="ANCT",
+                                       territory_name="Nevers Val de Loire")
+    page = logged_in(client, dossier.owner).get(reverse("applications:dossier", kwargs={"pk": dossier.pk})).text
+    assert "(Nevers)" not in page and "(Nevers Val de Loire)" in page
