@@ -71,13 +71,15 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("reviews", "0001_initial"),
-        ("auth", "__latest__"),
-        ("contenttypes", "__latest__"),
-        ("accounts", "__latest__"),
-        ("applications", "__latest__"),
-        ("cities", "__latest__"),
-        ("notifications", "__latest__"),
-        ("django_celery_beat", "__latest__"),
+        # Pinned, never "__latest__": a later migration of one of these apps would otherwise be a dependency of
+        # this already applied one, and migrate would refuse to run (InconsistentMigrationHistory).
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("accounts", "0001_initial"),
+        ("applications", "0002_dossier_sections"),
+        ("cities", "0003_search_trigram_index_postgresql"),
+        ("notifications", "0004_outbox_resend_permission"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]
