@@ -136,3 +136,8 @@ def test_press_does_not_see_dossier_contents_of_undecided_or_rejected_dossiers(c
         export = body(client.post("/presse/exports/", {"campaign": "ami2", "format": "json"}))
     for text in (page, export):
         assert "Projet encore en examen" not in text and "Projet non retenu" not in text
+
+
+def test_press_home_keeps_each_wave_link_on_one_line(client_for):
+    response = client_for("press").get("/presse/")
+    assert '<td class="text-nowrap"><a href="/presse/ami2/vague-1/">' in body(response)

@@ -67,3 +67,8 @@ def test_dashboard_shows_each_reviewers_progress_to_coordinators(world, login):
     response = login(world.users["coordinator"]).get(reverse("admin:applications_dossier_dashboard"))
     completed = {row["reviewer"].email: row["completed"] for row in response.context["progress"]}
     assert completed["relecteur2.bfc@example.fr"] == 1 and completed["relecteur.bfc@example.fr"] == 0
+
+
+def test_ranking_keeps_each_dossier_reference_on_one_line(world, login):
+    response = login(world.users["coordinator"]).get(reverse("admin:applications_dossier_ranking", args=[world.wave.pk]))
+    assert '<td class="reviews-nowrap"><a' in response.content.decode()
