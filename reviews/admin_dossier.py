@@ -59,7 +59,8 @@ def _header_field(user, name: str) -> str:
 class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
     view_rule = "applications.read_dossier"
     list_display = ("reference", "applicant", "region", "wave", "status", "score", "spread", "reviews_done")
-    list_filter = ("status", VisibleRegionFilter, "wave")
+    # Only the waves of dossiers the user can see: the whole history of campaigns was noise in the filter.
+    list_filter = ("status", VisibleRegionFilter, ("wave", admin.RelatedOnlyFieldListFilter))
     list_per_page = 50
     show_facets = admin.ShowFacets.NEVER
     show_full_result_count = False

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from applications.states import DossierStatus
+from tests.factories import WaveFactory
 
 from .factories import review
 
@@ -234,3 +235,10 @@ def test_dossier_page_links_the_wave_for_staff_who_can_view_it(world, login):
     admin = type(admin).objects.get(pk=admin.pk)  # fresh permission cache
     response = login(admin).get(reverse("admin:applications_dossier_change", args=[world.dossier_bfc.pk]))
     assert reverse("admin:applications_wave_change", args=[world.wave.pk]) in response.content.decode()
+
+
+def test_wave_filter_offers_only_waves_with_dossiers_the_user_can_see(world, login):
+    WaveFactory()  # another campaign's wave, without any dossier
+    response = login(world.users["reviewer_bfc"]).get(reverse("admin:applications_dossier_changelist"))
+    wave_filter = next(f for f in response.context["cl"].filter_specs if getattr(f, "field_path", "") == "wave")
+    assert [pk for pk, _label in wave_filter.lookup_choices] == [world.wave.pk]
