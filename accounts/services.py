@@ -180,3 +180,14 @@ def queue_password_reset(*, user: User, reset_url: str, now: datetime | None = N
         kind=EmailKind.PASSWORD_RESET, key=f"password-reset:{user.pk}:{_window(now)}:{password_tag}",
         recipient=user, context={"reset_url": reset_url, "user": user},
     )
+
+
+def landing_url_for(user) -> str:
+    """Where a user lands after logging in when no page was asked for."""
+    from django.urls import reverse
+
+    if user.is_staff:
+        return reverse("admin:index")
+    if user.has_perm("public.use_press_area") and not hasattr(user, "official_profile"):
+        return reverse("press-home")
+    return reverse("applications:home")
