@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.roles import Role
 from notifications.models import EmailKind, OutboxMessage
@@ -31,6 +32,12 @@ logger = logging.getLogger(__name__)
 
 # Most urgent first: a draft gets the reminder of the smallest threshold already passed, once.
 REMINDERS = [("24h", timedelta(hours=24)), ("3d", timedelta(days=3)), ("14d", timedelta(days=14))]
+
+
+def _wave_closed_reason() -> str:
+    # Stored in the log, which staff read: written in the portal's language, not the worker's.
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("Wave closed")
 
 
 def _dossier_context(dossier: Dossier, wave: Wave) -> dict:
@@ -110,7 +117,7 @@ def _start_review(wave: Wave, now: datetime) -> list[Dossier]:
         _dossiers().select_for_update(of=("self",)).filter(wave=wave, status=DossierStatus.SUBMITTED).order_by("pk")
     )
     for dossier in submitted:
-        transition_dossier(dossier, to=DossierStatus.UNDER_REVIEW, by=None, reason="wave closed", now=now)
+        transition_dossier(dossier, to=DossierStatus.UNDER_REVIEW, by=None, reason=_wave_closed_reason(), now=now)
     return submitted
 
 

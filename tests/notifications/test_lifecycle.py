@@ -67,7 +67,7 @@ def test_closing_puts_submitted_dossiers_under_review_logged_as_wave_closed():
     dossier.refresh_from_db()
     log = dossier.transitions.get()
     assert dossier.status == DossierStatus.UNDER_REVIEW
-    assert (log.by, log.reason, log.to_status) == (None, "wave closed", DossierStatus.UNDER_REVIEW)
+    assert (log.by, log.reason, log.to_status) == (None, "Clôture de la vague", DossierStatus.UNDER_REVIEW)
 
 
 def test_closing_moves_open_drafts_to_the_next_wave_and_tells_their_editors_once():
