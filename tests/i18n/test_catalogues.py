@@ -13,6 +13,14 @@ CATALOGUES = sorted(
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{\{\s*(\w+)\s*\}\}")
 
 
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_catalogue_header_is_final_and_french(path):
+    with path.open("rb") as po:
+        catalogue = read_po(po)
+    assert not catalogue.fuzzy, "the header is marked fuzzy: compilers may ignore its charset and plural forms"
+    assert str(catalogue.locale) == "fr"
+
+
 def _messages(path):
     with path.open("rb") as po:
         return [m for m in read_po(po, locale="fr") if m.id]
