@@ -57,6 +57,8 @@ class SectionForm(forms.ModelForm):
             "hx-trigger": "keyup changed delay:2s",
             "hx-target": f"#autosave-{name}",
             "hx-swap": "innerHTML",
+            # One autosave of a field at a time, in order: each carries the base the previous one returned.
+            "hx-sync": "this:queue last",
             "aria-describedby": f"autosave-{name}",
         })
 

@@ -7,7 +7,7 @@ Every function is keyword-only past the dossier and states its guarantees. Statu
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import coediting
 from .models import Campaign, Dossier, DossierChange, DossierInvitation, DossierMember
 from .sections import PARTNERS, SECTIONS, SectionSpec, get_section
 from .states import EDITABLE_STATUSES
@@ -193,36 +194,64 @@ def _record_change(*, dossier: Dossier, section: str, fields: list[str], by, now
     return DossierChange.objects.create(dossier=dossier, section=section, fields=fields, by=by, at=now)
 
 
-def save_section(*, dossier: Dossier, section: str, data: dict, by, now=None) -> list[str]:
-    """Store the cleaned values of one section's fields and attribute the change. Returns the changed fields.
+@dataclass(frozen=True)
+class SectionSave:
+    """What a section save did: the fields written, and the fields left alone because of a conflict."""
 
-    Atomic. Writes only the fields that changed (``update_fields``), so co-editors working on other sections
-    at the same time do not overwrite each other. Validates the model (types, amounts) before saving.
+    changed: list[str]
+    conflicts: list[coediting.Conflict] = field(default_factory=list)
+
+
+def save_section(
+    *, dossier: Dossier, section: str, data: dict, by, now=None, base: coediting.EditBase | None = None,
+    keep_theirs: frozenset[str] = frozenset(),
+) -> SectionSave:
+    """Store the cleaned values of one section's fields and attribute the change.
+
+    Atomic, under the dossier's row lock. Writes only the fields this person changed since the form was loaded
+    (``base``; without one, every posted field that differs from the stored value), so co-editors never reset
+    each other's fields. A field someone else changed meanwhile is not written but returned as a conflict
+    (see ``coediting``), unless it is in ``keep_theirs``. Validates the model (types, amounts) before saving.
     """
     spec = get_section(section)
     if spec is None or spec.form_class is None:
         raise ValueError(f"not a field section: {section}")
     ensure_editable(dossier, by=by)
     now = now or timezone.now()
-    # Compare with the stored values, not the instance: a bound ModelForm has already copied its input there.
-    stored = Dossier.objects.filter(pk=dossier.pk).values(*spec.fields).get()
-    changed = [name for name in spec.fields if name in data and stored[name] != data[name]]
-    if not changed:
-        return []
+    touched = [name for name in coediting.touched_fields(data, base, spec.fields) if name not in keep_theirs]
     with transaction.atomic():
-        for name in changed:
-            setattr(dossier, name, data[name])
-        dossier.full_clean(validate_unique=False, validate_constraints=False)
-        dossier.save(update_fields=[*changed, "updated_at"])
-        _record_change(dossier=dossier, section=section, fields=changed, by=by, now=now)
-    return changed
+        # Compare with the stored values, not the instance: a bound ModelForm has already copied its input there.
+        stored = Dossier.objects.select_for_update().filter(pk=dossier.pk).values(*spec.fields).get()
+        conflicts = coediting.find_conflicts(
+            dossier=dossier, section=section, data=data, stored=stored, base=base, touched=touched, by=by
+        )
+        conflicted = {conflict.field for conflict in conflicts}
+        changed = [name for name in touched if name not in conflicted and stored[name] != data[name]]
+        for name in spec.fields:  # the instance shows what is stored now, plus this person's writes
+            setattr(dossier, name, data[name] if name in changed else stored[name])
+        if changed:
+            dossier.full_clean(validate_unique=False, validate_constraints=False)
+            dossier.save(update_fields=[*changed, "updated_at"])
+            _record_change(dossier=dossier, section=section, fields=changed, by=by, now=now)
+    return SectionSave(changed=changed, conflicts=conflicts)
 
 
-def autosave_field(*, dossier: Dossier, section: str, field: str, raw_value: str, by, now=None) -> list[str]:
+class StaleAutosave(Exception):
+    """An autosave whose field changed since the page loaded it: refused, so it never replaces a later save."""
+
+    def __init__(self, change: DossierChange | None):
+        self.change = change
+        super().__init__("stale autosave")
+
+
+def autosave_field(
+    *, dossier: Dossier, section: str, field: str, raw_value: str, by, base_fingerprint: str | None = None, now=None
+) -> list[str]:
     """Validate one long text field of a section on its own, then save it like ``save_section``.
 
     Raises ValidationError (nothing saved) if the value is not acceptable, ValueError if the field is not
-    autosaved in that section.
+    autosaved in that section, StaleAutosave (nothing saved) if the stored value moved away from
+    ``base_fingerprint`` (the value the page was loaded with or last autosaved).
     """
     spec = get_section(section)
     if spec is None or spec.form_class is None or not spec.form_class.is_autosaved(field):
@@ -231,7 +260,11 @@ def autosave_field(*, dossier: Dossier, section: str, field: str, raw_value: str
     value = form_field.clean(raw_value)
     for validator in Dossier._meta.get_field(field).validators:
         validator(value)
-    return save_section(dossier=dossier, section=section, data={field: value}, by=by, now=now)
+    with transaction.atomic():
+        stored = Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list(field, flat=True).get()
+        if coediting.autosave_is_stale(stored_value=stored, value=value, base_fingerprint=base_fingerprint):
+            raise StaleAutosave(coediting.last_change_of(dossier=dossier, section=section, field=field))
+        return save_section(dossier=dossier, section=section, data={field: value}, by=by, now=now).changed
 
 
 def save_partners(*, dossier: Dossier, formset, by, now=None) -> list[str]:

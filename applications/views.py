@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import coediting, services
 from . import home as home_queries
 from . import rules as dossier_rules
-from . import services
 from .forms import InvitationForm, PartnerFormSetHelper, StartDossierForm
 from .models import Dossier, DossierInvitation, DossierMember
 from .sections import SECTIONS, get_section, next_section
@@ -124,15 +124,18 @@ def _autosave_url(dossier, key):
     return url
 
 
-def _section_form(spec, dossier, data=None):
+def _section_form(spec, dossier, data=None, *, initial=None):
     if spec.formset_class is not None:
         return spec.formset_class(data, instance=dossier, prefix="partners")
-    return spec.form_class(data, instance=dossier, autosave_url=_autosave_url(dossier, spec.key))
+    return spec.form_class(data, instance=dossier, initial=initial, autosave_url=_autosave_url(dossier, spec.key))
 
 
-def _render_section(request, dossier, spec, form, *, status=200):
+def _render_section(request, dossier, spec, form, *, base=None, conflicts=(), status=200):
+    if base is None and spec.formset_class is None:
+        base = coediting.EditBase.of(dossier, spec.fields)
     context = {
         "dossier": dossier, "spec": spec, "form": form, "sections": SECTIONS,
+        "base_fields": base.as_hidden_fields() if base else [], "conflicts": conflicts,
         "progress": services.dossier_progress(dossier),
         "percent": services.progress_percent(dossier),
         "last_change": services.last_changes(dossier).get(spec.key),
@@ -143,11 +146,28 @@ def _render_section(request, dossier, spec, form, *, status=200):
     return render(request, TEMPLATES + "section.html", context, status=status)
 
 
-def _save(request, dossier, spec, form) -> None:
+def _save(request, dossier, spec, form) -> list:
+    """Save the section; returns the conflicts with co-editors' changes (fields left unsaved)."""
     if spec.formset_class is not None:
         services.save_partners(dossier=dossier, formset=form, by=request.user)
-    else:
-        services.save_section(dossier=dossier, section=spec.key, data=form.cleaned_data, by=request.user)
+        return []
+    keep_theirs = frozenset(
+        name for name in spec.fields if request.POST.get(coediting.RESOLVE_PREFIX + name) == coediting.KEEP_THEIRS
+    )
+    result = services.save_section(
+        dossier=dossier, section=spec.key, data=form.cleaned_data, by=request.user,
+        base=coediting.EditBase.from_post(request.POST, spec.fields), keep_theirs=keep_theirs,
+    )
+    return result.conflicts
+
+
+def _render_conflicts(request, dossier, spec, conflicts):
+    """The section again: stored values, this person's text in the conflicting fields, both versions shown."""
+    mine = {conflict.field: conflict.mine for conflict in conflicts}
+    form = _section_form(spec, dossier, initial=mine)
+    messages.warning(request, _("Someone else changed this section while you were editing it: compare the versions "
+                                "below and choose. Your other changes are saved."))
+    return _render_section(request, dossier, spec, form, conflicts=conflicts, status=409)
 
 
 @login_required
@@ -169,7 +189,9 @@ def section(request, pk, key):
         # Validation copied the typed values onto the instance; the progress shown must be the stored one.
         dossier.refresh_from_db()
         return _render_section(request, dossier, spec, form, status=400)
-    _save(request, dossier, spec, form)
+    conflicts = _save(request, dossier, spec, form)
+    if conflicts:
+        return _render_conflicts(request, dossier, spec, conflicts)
     messages.success(request, _("Section “%(title)s” saved.") % {"title": spec.title})
     following = next_section(spec)
     if "save_next" in request.POST and following:
@@ -186,15 +208,23 @@ def autosave(request, pk, key, field):
     if not dossier_rules.can_edit_dossier(request.user, dossier):
         raise Http404
     context = {"field": field}
+    raw_value = request.POST.get(field, "")
     try:
         services.autosave_field(
-            dossier=dossier, section=key, field=field, raw_value=request.POST.get(field, ""), by=request.user
+            dossier=dossier, section=key, field=field, raw_value=raw_value, by=request.user,
+            base_fingerprint=request.POST.get(coediting.BASE_PREFIX + field),
         )
     except ValueError:
         raise Http404 from None
     except ValidationError as error:
         context["errors"] = error.messages
         return render(request, TEMPLATES + "_autosave_status.html", context, status=400)
+    except services.StaleAutosave as stale:
+        context["stale"] = stale.change or True
+        return render(request, TEMPLATES + "_autosave_status.html", context, status=409)
+    # The page's base for this field moves on, so the next autosave or save starts from what is stored now.
+    context["base_id"], context["base_name"] = f"base-{field}", coediting.BASE_PREFIX + field
+    context["base_value"] = coediting.fingerprint(getattr(dossier, field))
     context["saved_at"] = timezone.localtime()
     return render(request, TEMPLATES + "_autosave_status.html", context)
 
