@@ -11,6 +11,7 @@ from django.forms import inlineformset_factory
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from .amounts import AmountField
 from .models import Dossier, DossierPartner
 
 # Long text fields protected by the htmx autosave (and only them: short fields are quick to retype).
@@ -116,12 +117,8 @@ class BudgetForm(SectionForm):
         fields = ["budget_total", "cofinancing_territory", "cofinancing_region", "cofinancing_other",
                   "budget_comments"]
         widgets = {"budget_comments": _textarea(4)}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in self.Meta.fields[:-1]:
-            self.fields[name].min_value = 0
-            self.fields[name].widget.attrs.update({"min": "0", "step": "0.01"})
+        # French input (« 80 000,50 », « 80000.50 ») read the same in every browser, see amounts.py.
+        field_classes = dict.fromkeys(fields[:-1], AmountField)
 
     def clean(self):
         cleaned = super().clean()

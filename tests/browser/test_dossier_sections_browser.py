@@ -78,3 +78,22 @@ def test_attachments_page_does_not_scroll_sideways_on_a_phone(open_browser, live
     tab.reload()
     widths = tab.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1]
+
+
+@pytest.mark.parametrize("typed", ["80000,50", "80 000,50", "80000.50"])
+def test_amount_typed_the_french_way_in_a_french_browser_is_saved_exactly(open_browser, live_server, typed):
+    from decimal import Decimal
+
+    dossier = DossierFactory()
+    context = open_browser()
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    tab.goto(_section(dossier, "budget"))
+    tab.locator("#id_budget_total").press_sequentially(typed)
+    tab.get_by_role("button", name="Enregistrer", exact=True).click()
+    tab.wait_for_load_state()
+    dossier.refresh_from_db()
+    assert dossier.budget_total == Decimal("80000.50")
+    shown = tab.locator("#id_budget_total").input_value()
+    assert shown.replace("\u202f", " ").replace("\u00a0", " ") == "80 000,50"
+    assert "En euros, par exemple 80 000,50." in tab.locator("#section-form").inner_text()
