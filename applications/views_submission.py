@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import attachments as attachment_services
 from . import submission as submission_services
@@ -96,10 +96,16 @@ def attachment_download(request, pk, attachment_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attachment_delete(request, pk, attachment_pk):
+    """GET asks for confirmation (naming the file); POST deletes."""
     dossier = _editable(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, dossier=dossier)
+    if request.method == "GET":
+        if dossier.status not in EDITABLE_STATUSES:
+            messages.error(request, _("This dossier has been submitted: it can no longer be modified."))
+            return redirect("applications:attachments", pk=dossier.pk)
+        return render(request, TEMPLATES + "attachment_delete.html", {"dossier": dossier, "attachment": attachment})
     try:
         attachment_services.delete_attachment(attachment=attachment, by=request.user)
     except attachment_services.AttachmentRejected as error:

@@ -213,3 +213,32 @@ def test_delete_refused_once_the_dossier_is_submitted(dossier):
     with pytest.raises(AttachmentRejected):
         delete_attachment(attachment=attachment, by=dossier.owner)
     assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_deleting_an_attachment_asks_for_confirmation_naming_the_file(client):
+    from django.urls import reverse
+
+    from applications.models import Attachment
+
+    dossier = DossierFactory()
+    attachment = add_attachment(dossier=dossier, kind=AttachmentKind.COMMITMENT_LETTER,
+                                upload=files.upload(files.pdf_bytes(), "lettre.pdf"), by=dossier.owner)
+    client.force_login(dossier.owner)
+    url = reverse("applications:attachment_delete", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk})
+    page = client.get(url).text
+    assert "Supprimer « lettre.pdf » ?" in page and "Oui, le supprimer" in page
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+    client.post(url)
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_attachments_page_shows_no_template_comment_once_a_file_is_added(client):
+    from django.urls import reverse
+
+    dossier = DossierFactory()
+    add_attachment(dossier=dossier, kind=AttachmentKind.COMMITMENT_LETTER, upload=files.upload(files.pdf_bytes(), "lettre.pdf"),
+                   by=dossier.owner)
+    client.force_login(dossier.owner)
+    page = client.get(reverse("applications:attachments", kwargs={"pk": dossier.pk})).text
+    assert "lettre.pdf" in page
+    assert "{#" not in page and "position-relative:" not in page

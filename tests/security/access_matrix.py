@@ -151,8 +151,8 @@ SITE: dict[str, Rule] = {
     # Its owner, the reviewers of région X and the coordinator may read it; for anyone else it does not exist.
     "applications:attachments": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
     "applications:attachment_download": rule(404, kwargs=_attachment_a, anonymous=LOGIN, **READERS_OF_A),
-    # POST only: a GET is refused before anything is looked up.
-    "applications:attachment_delete": rule(405, kwargs=_attachment_a, anonymous=LOGIN),
+    # GET asks for confirmation, to editors only; dossier A is submitted, so its owner is sent back to the list.
+    "applications:attachment_delete": rule(404, kwargs=_attachment_a, anonymous=LOGIN, official_a=REDIRECT),
     # Dossier A is already submitted: its owner is sent back to the dossier.
     "applications:submit": rule(404, kwargs=_dossier_a, anonymous=LOGIN, official_a=REDIRECT),
     "applications:receipt_latest": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **each(READERS_OF_A, REDIRECT)),
