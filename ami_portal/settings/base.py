@@ -213,6 +213,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Attachments
 ATTACHMENT_MAX_FILE_SIZE = env.int("ATTACHMENT_MAX_FILE_SIZE", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_DOSSIER_SIZE = env.int("ATTACHMENT_MAX_DOSSIER_SIZE", default=50 * 1024 * 1024)
+# Dossier pages show the deadline of the wave a draft aims for once it closes within this many days.
+DEADLINE_BANNER_DAYS = env.int("DEADLINE_BANNER_DAYS", default=14)
 
 # Personal data of closed campaigns is purged after this many days.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3 * 365)

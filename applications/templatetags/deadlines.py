@@ -1,0 +1,37 @@
+"""The deadline banner of dossier pages: shown to the dossier's editors while it is a draft and its wave closes
+within ``settings.DEADLINE_BANNER_DAYS``."""
+
+from datetime import timedelta
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+
+from applications.home import Deadline
+from applications.states import EDITABLE_STATUSES
+
+register = template.Library()
+
+
+def near_deadline(dossier, *, now) -> Deadline | None:
+    """The deadline of the wave a draft dossier aims for, if it is open and closes soon; else None."""
+    if dossier is None or getattr(dossier, "status", None) not in EDITABLE_STATUSES or not dossier.campaign_id:
+        return None
+    wave = dossier.campaign.next_wave_after(now)
+    if wave is None or not wave.is_open_at(now):
+        return None
+    deadline = Deadline(wave, now)
+    return deadline if deadline.remaining <= timedelta(days=settings.DEADLINE_BANNER_DAYS) else None
+
+
+@register.inclusion_tag("applications/_deadline_banner.html", takes_context=True)
+def deadline_banner(context, dossier):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    deadline = None
+    if user is not None and user.is_authenticated and dossier is not None and getattr(dossier, "pk", None):
+        from applications.models import Dossier
+
+        if Dossier.objects.editable_by(user).filter(pk=dossier.pk).exists():
+            deadline = near_deadline(dossier, now=timezone.now())
+    return {"deadline": deadline}
