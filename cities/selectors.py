@@ -66,8 +66,33 @@ def search_communes(query: str, *, queryset: QuerySet | None = None, limit: int 
     return qs[:limit] if limit else qs
 
 
+# The register names EPCI by their short legal form ("CA Bergeracoise"); people write either form.
+_EPCI_LEGAL_FORMS = (
+    ("CA", ("communaute d agglomeration", "ca")),
+    ("CC", ("communaute de communes", "cc")),
+    ("CU", ("communaute urbaine", "cu")),
+)
+_EPCI_NAME_STOPWORDS = {"de", "du", "des", "la", "le", "les", "l", "d"}
+
+
+def _epci_name_query(query: str) -> tuple[str, str | None]:
+    """(name words to find, legal form) of an EPCI query: "Communauté d'agglomération de Bergerac" and
+    "CA Bergerac" both give ("bergerac", "CA"). Articles are dropped: the register often omits them."""
+    text = f" {normalize_search_text(query)} "
+    kind = None
+    for code, forms in _EPCI_LEGAL_FORMS:
+        form = next((form for form in forms if f" {form} " in text), None)
+        if form:
+            text, kind = text.replace(f" {form} ", " ", 1), code
+            break
+    words = text.split()
+    meaningful = [word for word in words if word not in _EPCI_NAME_STOPWORDS]
+    return " ".join(meaningful or words), kind
+
+
 def search_epcis(query: str, *, queryset: QuerySet | None = None, limit: int | None = SEARCH_LIMIT) -> QuerySet:
-    """EPCI matching a name (accent- and case-insensitive) or a SIREN (or its first digits), exact ones first."""
+    """EPCI matching a name (accent- and case-insensitive, long or short legal form: "Communauté de communes" or
+    "CC") or a SIREN (or its first digits), exact ones first."""
     qs = queryset if queryset is not None else Epci.objects.all()
     query = (query or "").strip()
     digits = query.replace(" ", "")
@@ -76,10 +101,12 @@ def search_epcis(query: str, *, queryset: QuerySet | None = None, limit: int | N
             rank=Case(When(siren=digits, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
     else:
-        needle = normalize_search_text(query)
-        if not needle:
+        needle, kind = _epci_name_query(query)
+        if not needle and not kind:
             return qs.none()
-        qs = _by_name(qs, needle)
+        if kind:
+            qs = qs.filter(kind=kind)
+        qs = _by_name(qs, needle) if needle else qs.annotate(rank=Value(0, output_field=IntegerField()))
     qs = qs.select_related("region").order_by("rank", "name")
     return qs[:limit] if limit else qs
 

@@ -85,3 +85,26 @@ def test_epci_search_by_name_and_siren():
     assert [e.name for e in search_epcis("grand chalon")] == ["CA Le Grand Chalon"]
     assert [e.name for e in search_epcis("2000709")] == ["CA de la Baie de Somme"]
     assert [e.name for e in search_epcis("baie somme")] == ["CA de la Baie de Somme"]
+
+
+@pytest.mark.parametrize("query", [
+    "Communauté d'agglomération Bergeracoise", "communaute d agglomeration bergeracoise", "CA Bergeracoise",
+    "Communauté d’agglomération de la Bergeracoise", "bergeracoise",
+])
+def test_epci_search_understands_long_and_short_legal_forms(query):
+    EpciFactory(siren="200040392", name="CA Bergeracoise", kind="CA")
+    EpciFactory(siren="242400752", name="CC Bastides Dordogne-Périgord", kind="CC")
+    assert [e.name for e in search_epcis(query)] == ["CA Bergeracoise"]
+
+
+def test_epci_search_by_long_form_keeps_to_that_legal_form():
+    EpciFactory(siren="200040392", name="CA Bergeracoise", kind="CA")
+    EpciFactory(siren="200040393", name="CC Bergeracoise imaginaire", kind="CC")
+    assert [e.name for e in search_epcis("Communauté de communes Bergeracoise")] == ["CC Bergeracoise imaginaire"]
+    assert [e.name for e in search_epcis("Communauté urbaine de Dunkerque")] == []
+
+
+def test_epci_search_for_a_metropole_by_its_name():
+    EpciFactory(siren="200023414", name="Métropole Rouen Normandie", kind="METRO")
+    assert [e.name for e in search_epcis("Rouen Métropole")] == ["Métropole Rouen Normandie"]
+    assert [e.name for e in search_epcis("metropole-rouen")] == ["Métropole Rouen Normandie"]
