@@ -26,6 +26,12 @@ class Campaign(models.Model):
         _("dossier number prefix"), max_length=12, default="AMI",
         help_text=_("Dossier numbers read PREFIX-YEAR-00042, e.g. AMI2-2026-00042."),
     )
+    contact_email = models.EmailField(
+        _("contact e-mail"), blank=True, help_text=_("Shown on the call's public page for questions from applicants.")
+    )
+    contact_details = models.TextField(
+        _("contact details"), blank=True, help_text=_("Who to ask, by phone or post, shown on the call's public page.")
+    )
     # Last sequence number handed out, incremented under a row lock (see services.next_dossier_reference).
     last_dossier_number = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -45,6 +51,48 @@ class Campaign(models.Model):
     def next_wave_after(self, when: datetime):
         """The first wave that has not closed yet at ``when`` (open now or opening later), or None."""
         return self.waves.filter(closes_at__gt=when).order_by("closes_at").first()
+
+
+def campaign_document_upload_to(instance, filename):
+    import uuid
+
+    return f"campaigns/{instance.campaign_id}/{uuid.uuid4().hex}.pdf"
+
+
+class CampaignDocument(models.Model):
+    """A public document of the call (règlement, cahier des charges…): a PDF uploaded by staff in the admin."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("PDF file"), upload_to=campaign_document_upload_to, max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("document of the call")
+        verbose_name_plural = _("documents of the call")
+
+    def __str__(self):
+        return self.title
+
+
+class CampaignQuestion(models.Model):
+    """A question applicants ask, with the answer staff keep up to date (the call's FAQ)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions")
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("frequently asked question")
+        verbose_name_plural = _("frequently asked questions")
+
+    def __str__(self):
+        return self.question
 
 
 class WaveQuerySet(models.QuerySet):
@@ -408,6 +456,16 @@ REQUIRED_ATTACHMENT_KINDS = (
     AttachmentKind.COUNCIL_DELIBERATION,
     AttachmentKind.BUDGET_TABLE,
 )
+
+# What it takes to obtain each required document, told to applicants before they sign up.
+REQUIRED_ATTACHMENT_LEAD_TIMES = {
+    AttachmentKind.COMMITMENT_LETTER: _("A few days: signed by the mayor or the president."),
+    AttachmentKind.COUNCIL_DELIBERATION: _(
+        "Several weeks: it needs a vote of the municipal or community council, so plan it at the next meeting."
+    ),
+    AttachmentKind.BUDGET_TABLE: _("One to two weeks: the project's budget with its co-financing, prepared by your "
+                                   "services."),
+}
 
 
 def attachment_upload_to(instance, filename):

@@ -5,7 +5,7 @@ The dossier pages live under /dossiers/; the official's home is ``applications:h
 
 from django.urls import include, path
 
-from . import views
+from . import views, views_campaign
 
 app_name = "applications"
 
@@ -21,5 +21,9 @@ urlpatterns = [
     path("dossiers/<int:pk>/team/<int:member_pk>/remove/", views.remove_member, name="remove_member"),
     path("dossiers/<int:pk>/invitations/<int:invitation_pk>/revoke/", views.revoke_invitation,
          name="revoke_invitation"),
+    # The call's public page, readable before signing up.
+    path("appel/<slug:slug>/", views_campaign.campaign_page, name="campaign"),
+    path("appel/<slug:slug>/eligibilite/", views_campaign.eligibility, name="campaign_eligibility"),
+    path("appel/<slug:slug>/documents/<int:pk>/", views_campaign.campaign_document, name="campaign_document"),
     path("", include("applications.urls_submission")),
 ]

@@ -43,6 +43,7 @@ def test_public_pages_have_no_serious_accessibility_violation(page, shooter, pub
         "wave-results": reverse("results-wave", kwargs={"slug": slug, "number": 1}),
         "laureate": reverse("results-laureate", kwargs={"slug": slug, "code": code}),
         "open-data": reverse("opendata"),
+        "call-page": reverse("applications:campaign", kwargs={"slug": "ami-ouvert-a11y"}) + "?q=Vierzon",
     }
     audit = AccessibilityAudit()
     for where, url in pages.items():

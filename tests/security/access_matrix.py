@@ -100,6 +100,11 @@ SITE: dict[str, Rule] = {
     "accounts:privacy": rule(200),
     # --- territories search (used by the sign-up and dossier forms, public reference data)
     "cities:commune_search": rule(200),
+    # The call's public page, its eligibility check and its documents: readable by anyone, before signing up.
+    "applications:campaign": rule(200, kwargs=lambda world: {"slug": world.campaign.slug}),
+    "applications:campaign_eligibility": rule(200, kwargs=lambda world: {"slug": world.campaign.slug}),
+    # No such document: the view looks it up within the campaign.
+    "applications:campaign_document": rule(404, kwargs=lambda world: {"slug": world.campaign.slug, "pk": 999999}),
     "cities:epci_search": rule(200),
     # --- public results and open data: published laureates only, for everyone
     "sitemap": rule(200),
