@@ -123,9 +123,15 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same work and the same next page for every address (see ``services.request_password_reset``)."""
+
     form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        services.request_password_reset(email=form.cleaned_data["email"], base_url=_base_url(self.request))
+        return redirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

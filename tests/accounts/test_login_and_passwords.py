@@ -12,7 +12,7 @@ from accounts.models import User
 from notifications.models import EmailKind
 from tests.factories import CommuneFactory, EpciFactory, OfficialProfileFactory, UserFactory
 
-from .support import PASSWORD, link_path, log_in, mails, sign_up
+from .support import PASSWORD, ask_password_reset, link_path, log_in, mails, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_the_log_in_page_sends_a_logged_in_user_on(client):
 
 
 def _ask_reset(client, email):
-    return client.post(reverse("accounts:password_reset"), {"email": email})
+    return ask_password_reset(client, email)
 
 
 def test_the_reset_link_is_single_use(client):
