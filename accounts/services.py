@@ -143,8 +143,19 @@ def send_verification_email(
     )
 
 
+def request_verification_resend(*, email: str, base_url: str) -> None:
+    """Arrange for a new verification link to reach ``email`` if it awaits verification; return at once.
+
+    Like ``request_password_reset``: the request looks nothing up and queues the same task for every address.
+    """
+    email = normalise_email(email)
+    transaction.on_commit(lambda: _enqueue("task_resend_verification", email=email, base_url=base_url))
+
+
 def resend_verification(*, email: str, base_url: str, now: datetime | None = None) -> None:
-    """Send a new verification link if ``email`` belongs to an account awaiting verification; otherwise nothing."""
+    """Send a new verification link if ``email`` belongs to an account awaiting verification; otherwise nothing.
+
+    The worker's part of ``request_verification_resend`` (task ``accounts.resend_verification``)."""
     user = User.objects.filter(email__iexact=normalise_email(email)).first()
     if user is not None:
         send_verification_email(user=user, base_url=base_url, now=now)
@@ -185,16 +196,16 @@ def request_password_reset(*, email: str, base_url: str) -> None:
     address has an account.
     """
     email = normalise_email(email)
-    transaction.on_commit(lambda: _enqueue_password_reset(email=email, base_url=base_url))
+    transaction.on_commit(lambda: _enqueue("task_send_password_reset", email=email, base_url=base_url))
 
 
-def _enqueue_password_reset(*, email: str, base_url: str) -> None:
-    from .tasks import task_send_password_reset
+def _enqueue(task_name: str, **kwargs) -> None:
+    from . import tasks
 
     try:
-        task_send_password_reset.delay(email=email, base_url=base_url)
-    except Exception:  # broker down: the user asks again; nothing was promised but "if the address has an account"
-        logger.warning("A password-reset request could not be queued.", exc_info=True)
+        getattr(tasks, task_name).delay(**kwargs)
+    except Exception:  # broker down: the user asks again; the page promised nothing but "if the address has an account"
+        logger.warning("Task %s could not be queued.", task_name, exc_info=True)
 
 
 def password_reset_recipient(email: str) -> User | None:

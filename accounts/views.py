@@ -94,7 +94,7 @@ def verify(request, uidb64, token):
 def resend_verification(request):
     form = ResendVerificationForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
-        services.resend_verification(email=form.cleaned_data["email"], base_url=_base_url(request))
+        services.request_verification_resend(email=form.cleaned_data["email"], base_url=_base_url(request))
         return redirect("accounts:signup_done")
     return render(request, "accounts/resend_verification.html", {"form": form})
 

@@ -45,3 +45,9 @@ def ask_password_reset(client, email, **extra):
     """Post the reset form and run what it queued after the commit (the worker's part runs eagerly in tests)."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         return client.post(reverse("accounts:password_reset"), {"email": email}, **extra)
+
+
+def ask_verification_resend(client, email, **extra):
+    """Post the resend-verification form and run what it queued after the commit."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("accounts:resend_verification"), {"email": email}, **extra)

@@ -11,7 +11,7 @@ from accounts.models import OfficialProfile, OfficialRole, User
 from notifications.models import EmailKind, OutboxMessage
 from tests.factories import CommuneFactory, UserFactory
 
-from .support import ask_password_reset
+from .support import ask_password_reset, ask_verification_resend
 
 pytestmark = pytest.mark.django_db
 
@@ -95,9 +95,8 @@ def test_invalid_verification_link_shows_a_french_error_with_a_way_to_resend(cli
 
 def test_resend_verification_answers_the_same_for_a_known_and_an_unknown_address(client, commune):
     client.post(reverse("accounts:signup"), _signup_data(commune))
-    url = reverse("accounts:resend_verification")
-    known = client.post(url, {"email": "claire.dumont@montbard.example"}, follow=True)
-    unknown = client.post(url, {"email": "personne@nulle-part.example"}, follow=True)
+    known = ask_verification_resend(client, "claire.dumont@montbard.example", follow=True)
+    unknown = ask_verification_resend(client, "personne@nulle-part.example", follow=True)
     assert known.redirect_chain == unknown.redirect_chain
     assert _page(known).replace("claire.dumont@montbard.example", "") == _page(unknown).replace(
         "personne@nulle-part.example", ""

@@ -3,7 +3,8 @@
 Checked deterministically, not with timings: every log-in attempt hashes the typed password exactly once, whatever
 the address (unknown, wrong password, awaiting verification, deactivated, right); a sign-up hashes once whether the
 address is new or not; a password-reset request does the same database work and queues the same after-commit work
-for a registered and an unknown address, the lookup and the e-mail being the worker's.
+for a registered and an unknown address, the lookup and the e-mail being the worker's (resend-verification
+likewise).
 """
 
 import pytest
@@ -106,11 +107,12 @@ def test_a_sign_up_hashes_the_password_exactly_once_whether_the_address_is_new_o
 # --- password reset ------------------------------------------------------------------------------------------------
 
 
-def _reset_request_work(client, email, capture):
-    """What the reset request itself does: its queries and the callbacks it leaves for after the commit."""
+def _request_work(client, email, capture, url_name="accounts:password_reset",
+                        next_url_name="accounts:password_reset_done"):
+    """What the request itself does: its queries and the callbacks it leaves for after the commit."""
     with CaptureQueriesContext(connection) as queries, capture(execute=False) as callbacks:
-        response = client.post(reverse("accounts:password_reset"), {"email": email})
-    assert response.url == reverse("accounts:password_reset_done")
+        response = client.post(reverse(url_name), {"email": email})
+    assert response.url == reverse(next_url_name)
     return queries.captured_queries, callbacks
 
 
@@ -119,9 +121,9 @@ def _reset_request_work(client, email, capture):
 def test_a_reset_request_does_the_same_work_as_for_an_unknown_address(
     client, accounts, password_hashes, django_capture_on_commit_callbacks, email
 ):
-    unknown_queries, unknown_callbacks = _reset_request_work(client, "personne@nulle-part.example.fr",
+    unknown_queries, unknown_callbacks = _request_work(client, "personne@nulle-part.example.fr",
                                                              django_capture_on_commit_callbacks)
-    queries, callbacks = _reset_request_work(client, email, django_capture_on_commit_callbacks)
+    queries, callbacks = _request_work(client, email, django_capture_on_commit_callbacks)
     assert len(queries) == len(unknown_queries)
     assert not any("accounts_user" in query["sql"] for query in queries)
     assert len(callbacks) == len(unknown_callbacks) == 1
@@ -131,7 +133,7 @@ def test_a_reset_request_does_the_same_work_as_for_an_unknown_address(
 def test_the_queued_reset_work_mails_a_registered_address_in_any_case(
     client, accounts, django_capture_on_commit_callbacks
 ):
-    _, callbacks = _reset_request_work(client, " Maire@Ville.example.FR ", django_capture_on_commit_callbacks)
+    _, callbacks = _request_work(client, " Maire@Ville.example.FR ", django_capture_on_commit_callbacks)
     callbacks[0]()
     [mail] = mails(EmailKind.PASSWORD_RESET, "maire@ville.example.fr")
     assert "/compte/mot-de-passe/nouveau/" in mail.body_text
@@ -140,6 +142,22 @@ def test_the_queued_reset_work_mails_a_registered_address_in_any_case(
 def test_the_queued_reset_work_mails_nobody_for_an_unknown_address(
     client, accounts, django_capture_on_commit_callbacks
 ):
-    _, callbacks = _reset_request_work(client, "personne@nulle-part.example.fr", django_capture_on_commit_callbacks)
+    _, callbacks = _request_work(client, "personne@nulle-part.example.fr", django_capture_on_commit_callbacks)
     callbacks[0]()
     assert mails(EmailKind.PASSWORD_RESET) == []
+
+
+# --- resend verification -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("email", [PENDING, PENDING.upper(), "maire@ville.example.fr", "ancien@ville.example.fr"])
+def test_a_resend_verification_request_does_the_same_work_as_for_an_unknown_address(
+    client, accounts, django_capture_on_commit_callbacks, email
+):
+    resend = {"url_name": "accounts:resend_verification", "next_url_name": "accounts:signup_done"}
+    unknown_queries, unknown_callbacks = _request_work(client, "personne@nulle-part.example.fr",
+                                                             django_capture_on_commit_callbacks, **resend)
+    queries, callbacks = _request_work(client, email, django_capture_on_commit_callbacks, **resend)
+    assert len(queries) == len(unknown_queries)
+    assert not any("accounts_user" in query["sql"] for query in queries)
+    assert len(callbacks) == len(unknown_callbacks) == 1
