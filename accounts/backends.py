@@ -8,6 +8,7 @@
   lock-out.
 """
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
@@ -27,8 +28,9 @@ class EmailBackend(ModelBackend):
         address = username if username is not None else kwargs.get(User.USERNAME_FIELD)
         if address is None or password is None:
             return None
-        user = User._default_manager.filter(email__iexact=normalise_email(address)).first()
-        if user is None:
+        try:
+            user = User._default_manager.get_by_natural_key(address)  # normalises the address
+        except User.DoesNotExist:
             User().set_password(password)  # the hashing work of a known address
             return None
         if not user.check_password(password):  # an unusable password is hashed too (Django runs a dummy hash)
@@ -38,6 +40,10 @@ class EmailBackend(ModelBackend):
         if user.awaits_verification and request is not None:
             setattr(request, _AWAITING_VERIFICATION, user)
         return None
+
+    async def aauthenticate(self, request, username=None, password=None, **kwargs):
+        # The same rules, not Django's separate async copy of its backend.
+        return await sync_to_async(self.authenticate)(request, username=username, password=password, **kwargs)
 
 
 def awaiting_verification(request: HttpRequest | None) -> User | None:

@@ -30,6 +30,9 @@ class EmailUserManager(UserManager):
         # matches; the case-insensitive unique constraint keeps this to one row.
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": normalise_email(username)})
 
+    async def aget_by_natural_key(self, username):
+        return await self.aget(**{f"{self.model.USERNAME_FIELD}__iexact": normalise_email(username)})
+
 
 class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)

@@ -208,7 +208,7 @@ def _enqueue(task_name: str, **kwargs) -> None:
         logger.warning("Task %s could not be queued.", task_name, exc_info=True)
 
 
-def password_reset_recipient(email: str) -> User | None:
+def password_reset_recipient(*, email: str) -> User | None:
     """The account a reset link for ``email`` goes to: active, or a sign-up awaiting verification (the link proves
     the mailbox, and resetting verifies the address), with a usable password. None otherwise."""
     user = User.objects.filter(email__iexact=normalise_email(email)).first()
@@ -222,7 +222,7 @@ def send_password_reset(*, email: str, base_url: str, now: datetime | None = Non
 
     Idempotent within the e-mail window (see ``queue_password_reset``); returns None when nothing is sent.
     """
-    user = password_reset_recipient(email)
+    user = password_reset_recipient(email=email)
     if user is None:
         return None
     path = reverse("accounts:password_reset_confirm",
