@@ -3,9 +3,8 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
@@ -14,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from cities.forms import CommuneChoiceField, EpciChoiceField
 
 from . import services
+from .addresses import normalise_email
+from .backends import awaiting_verification
 from .models import OfficialProfile, OfficialRole, User
 
 # The address is also the username (max. 150 characters in the database).
@@ -86,7 +87,7 @@ class SignUpForm(_CrispyFieldsOnly, TerritoryFieldsMixin, forms.Form):
         self._init_helper()
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalise_email(self.cleaned_data["email"])
 
     def clean_password2(self):
         password1 = self.cleaned_data.get("password1")
@@ -136,27 +137,21 @@ class LoginForm(_CrispyFieldsOnly, auth_forms.AuthenticationForm):
         self._init_helper()
 
     def clean_username(self):
-        # One spelling per address, so that the throttling counts "A@x.fr" and "a@x.fr" together.
-        return self.cleaned_data["username"].strip().lower()
+        # One spelling per address (the backend and the throttling normalise the same way).
+        return normalise_email(self.cleaned_data["username"])
 
     def clean(self):
         try:
             return super().clean()
         except ValidationError:
-            if self._is_pending_sign_up():
+            # Only after the throttled authentication failed, and never while locked out: no way around axes.
+            # The backend has checked the password (hashing it once, as on every attempt); nothing is hashed here.
+            pending = awaiting_verification(self.request)
+            if pending is not None and not getattr(self.request, "axes_locked_out", False):
                 base_url = self.request.build_absolute_uri("/").rstrip("/")
-                services.send_verification_email(user=self._pending, base_url=base_url)
+                services.send_verification_email(user=pending, base_url=base_url)
                 raise ValidationError(self.error_messages["unverified"], code="unverified") from None
             raise
-
-    def _is_pending_sign_up(self) -> bool:
-        # Only after the throttled authentication failed, and never while locked out: this is no way around axes.
-        if self.request is None or getattr(self.request, "axes_locked_out", False):
-            return False
-        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-        self._pending = User.objects.filter(email__iexact=email or "", is_active=False,
-                                            email_verified_at__isnull=True).first()
-        return bool(self._pending and password and self._pending.check_password(password))
 
 
 class ResendVerificationForm(_CrispyFieldsOnly, forms.Form):
@@ -167,27 +162,22 @@ class ResendVerificationForm(_CrispyFieldsOnly, forms.Form):
         super().__init__(*args, **kwargs)
         self._init_helper()
 
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
 
-class PasswordResetForm(_CrispyFieldsOnly, auth_forms.PasswordResetForm):
-    """Sends the reset link through the outbox; a sign-up awaiting verification may reset too (the link proves the
-    mailbox, and resetting verifies the address)."""
+
+class PasswordResetForm(_CrispyFieldsOnly, forms.Form):
+    """The address to send a reset link to; the view hands it to ``services.request_password_reset``."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = _("E-mail address")
         self._init_helper()
 
-    def get_users(self, email):
-        users = get_user_model()._default_manager.filter(email__iexact=email).filter(
-            Q(is_active=True) | Q(email_verified_at__isnull=True)
-        )
-        return (user for user in users if user.has_usable_password())
-
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
-        path = reverse("accounts:password_reset_confirm",
-                            kwargs={"uidb64": context["uid"], "token": context["token"]})
-        services.queue_password_reset(user=context["user"], reset_url=f"{context['protocol']}://{context['domain']}{path}")
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
 
 
 class SetPasswordForm(_CrispyFieldsOnly, auth_forms.SetPasswordForm):

@@ -1,10 +1,17 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from .addresses import normalise_email
 
 
 class EmailUserManager(UserManager):
     """Users log in with their e-mail address; ``username`` mirrors it."""
+
+    @classmethod
+    def normalize_email(cls, email):
+        return normalise_email(email)
 
     def _create_user(self, username, email, password, **extra_fields):
         email = self.normalize_email(email or username)
@@ -19,7 +26,12 @@ class EmailUserManager(UserManager):
         return super().create_superuser(email, email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+        # iexact, not exact: an address stored before save() normalised it (or written by a bulk update) still
+        # matches; the case-insensitive unique constraint keeps this to one row.
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": normalise_email(username)})
+
+    async def aget_by_natural_key(self, username):
+        return await self.aget(**{f"{self.model.USERNAME_FIELD}__iexact": normalise_email(username)})
 
 
 class User(AbstractUser):
@@ -40,9 +52,17 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # One account per mailbox whatever the case: also catches an admin typing "Maire@…" next to "maire@…"
+            # (the unique field compares the spelling before save() normalises it).
+            models.UniqueConstraint(
+                Lower("email"), name="accounts_user_email_case_insensitive_unique",
+                violation_error_message=_("An account with this e-mail address already exists."),
+            ),
+        ]
 
     def save(self, *args, **kwargs):
-        self.email = (self.email or "").strip().lower()
+        self.email = normalise_email(self.email)
         self.username = self.email
         super().save(*args, **kwargs)
 

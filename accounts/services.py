@@ -6,11 +6,13 @@ address itself receives the message that fits (verification link, or "you alread
 
 import enum
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +22,11 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from notifications.models import EmailKind, OutboxMessage
 from notifications.services import queue_email
 
+from .addresses import normalise_email
 from .models import OfficialProfile, User
 from .tokens import email_verification_token
+
+logger = logging.getLogger(__name__)
 
 # At most one e-mail of each kind per account in this window, however often the forms are posted:
 # the forms cannot be used to flood a mailbox.
@@ -76,7 +81,7 @@ def sign_up_official(
     ``language`` (the page's) becomes the new account's e-mail language.
     """
     now = now or timezone.now()
-    email = email.strip().lower()
+    email = normalise_email(email)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is None:
         try:
@@ -138,9 +143,20 @@ def send_verification_email(
     )
 
 
+def request_verification_resend(*, email: str, base_url: str) -> None:
+    """Arrange for a new verification link to reach ``email`` if it awaits verification; return at once.
+
+    Like ``request_password_reset``: the request looks nothing up and queues the same task for every address.
+    """
+    email = normalise_email(email)
+    transaction.on_commit(lambda: _enqueue("task_resend_verification", email=email, base_url=base_url))
+
+
 def resend_verification(*, email: str, base_url: str, now: datetime | None = None) -> None:
-    """Send a new verification link if ``email`` belongs to an account awaiting verification; otherwise nothing."""
-    user = User.objects.filter(email__iexact=email.strip()).first()
+    """Send a new verification link if ``email`` belongs to an account awaiting verification; otherwise nothing.
+
+    The worker's part of ``request_verification_resend`` (task ``accounts.resend_verification``)."""
+    user = User.objects.filter(email__iexact=normalise_email(email)).first()
     if user is not None:
         send_verification_email(user=user, base_url=base_url, now=now)
 
@@ -170,6 +186,48 @@ def verify_by_password_reset(*, user: User, now: datetime | None = None) -> None
         user.is_active = True
         user.email_verified_at = now or timezone.now()
         user.save(update_fields=["is_active", "email_verified_at"])
+
+
+def request_password_reset(*, email: str, base_url: str) -> None:
+    """Arrange for a reset link to reach ``email`` if it belongs to an account that may reset; return at once.
+
+    The request does the same work for every address: it looks nothing up and, after the commit, hands the
+    address to a worker (``send_password_reset``). Neither the page nor the response time tells whether the
+    address has an account.
+    """
+    email = normalise_email(email)
+    transaction.on_commit(lambda: _enqueue("task_send_password_reset", email=email, base_url=base_url))
+
+
+def _enqueue(task_name: str, **kwargs) -> None:
+    from . import tasks
+
+    try:
+        getattr(tasks, task_name).delay(**kwargs)
+    except Exception:  # broker down: the user asks again; the page promised nothing but "if the address has an account"
+        logger.warning("Task %s could not be queued.", task_name, exc_info=True)
+
+
+def password_reset_recipient(*, email: str) -> User | None:
+    """The account a reset link for ``email`` goes to: active, or a sign-up awaiting verification (the link proves
+    the mailbox, and resetting verifies the address), with a usable password. None otherwise."""
+    user = User.objects.filter(email__iexact=normalise_email(email)).first()
+    if user is None or not (user.is_active or user.awaits_verification) or not user.has_usable_password():
+        return None
+    return user
+
+
+def send_password_reset(*, email: str, base_url: str, now: datetime | None = None) -> OutboxMessage | None:
+    """Queue the reset link of the account of ``email``, if any may reset (see ``password_reset_recipient``).
+
+    Idempotent within the e-mail window (see ``queue_password_reset``); returns None when nothing is sent.
+    """
+    user = password_reset_recipient(email=email)
+    if user is None:
+        return None
+    path = reverse("accounts:password_reset_confirm",
+                   kwargs={"uidb64": _uid(user), "token": default_token_generator.make_token(user)})
+    return queue_password_reset(user=user, reset_url=f"{base_url}{path}", now=now)
 
 
 def queue_password_reset(*, user: User, reset_url: str, now: datetime | None = None) -> OutboxMessage:

@@ -94,7 +94,7 @@ def verify(request, uidb64, token):
 def resend_verification(request):
     form = ResendVerificationForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
-        services.resend_verification(email=form.cleaned_data["email"], base_url=_base_url(request))
+        services.request_verification_resend(email=form.cleaned_data["email"], base_url=_base_url(request))
         return redirect("accounts:signup_done")
     return render(request, "accounts/resend_verification.html", {"form": form})
 
@@ -123,9 +123,15 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same work and the same next page for every address (see ``services.request_password_reset``)."""
+
     form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        services.request_password_reset(email=form.cleaned_data["email"], base_url=_base_url(self.request))
+        return redirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

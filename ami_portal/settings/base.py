@@ -97,7 +97,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend with the address normalised and one password hash on every attempt.
+    "accounts.backends.EmailBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -116,13 +117,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-# Log-in throttling (django-axes): 5 failures lock the (username, IP) pair for 30 minutes.
+# Log-in throttling (django-axes), policy in accounts/README.md: 5 failures lock the (address, IP) pair for
+# 30 minutes after the last failure, on the site and the admin log-in alike.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Both log-in forms (site and admin) post the address as "username"; axes would otherwise read USERNAME_FIELD
 # ("email"), record every failure under no name and never lock the account out.
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures are counted under the normalised address: "MAIRE@x.fr", " maire@X.fr" and "maire@x.fr" are one key.
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 

@@ -2,6 +2,7 @@
 
 import re
 
+from django.test import TestCase
 from django.urls import reverse
 
 from notifications.models import EmailKind, OutboxMessage
@@ -38,3 +39,15 @@ def link_path(body: str, fragment: str = "") -> str:
 
 def log_in(client, email, password=PASSWORD, **extra):
     return client.post(reverse("accounts:login"), {"username": email, "password": password}, **extra)
+
+
+def ask_password_reset(client, email, **extra):
+    """Post the reset form and run what it queued after the commit (the worker's part runs eagerly in tests)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("accounts:password_reset"), {"email": email}, **extra)
+
+
+def ask_verification_resend(client, email, **extra):
+    """Post the resend-verification form and run what it queued after the commit."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("accounts:resend_verification"), {"email": email}, **extra)

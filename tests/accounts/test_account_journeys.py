@@ -11,6 +11,8 @@ from accounts.models import OfficialProfile, OfficialRole, User
 from notifications.models import EmailKind, OutboxMessage
 from tests.factories import CommuneFactory, UserFactory
 
+from .support import ask_password_reset, ask_verification_resend
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Tournesol-Bleu-2026"
@@ -93,9 +95,8 @@ def test_invalid_verification_link_shows_a_french_error_with_a_way_to_resend(cli
 
 def test_resend_verification_answers_the_same_for_a_known_and_an_unknown_address(client, commune):
     client.post(reverse("accounts:signup"), _signup_data(commune))
-    url = reverse("accounts:resend_verification")
-    known = client.post(url, {"email": "claire.dumont@montbard.example"}, follow=True)
-    unknown = client.post(url, {"email": "personne@nulle-part.example"}, follow=True)
+    known = ask_verification_resend(client, "claire.dumont@montbard.example", follow=True)
+    unknown = ask_verification_resend(client, "personne@nulle-part.example", follow=True)
     assert known.redirect_chain == unknown.redirect_chain
     assert _page(known).replace("claire.dumont@montbard.example", "") == _page(unknown).replace(
         "personne@nulle-part.example", ""
@@ -237,9 +238,8 @@ def test_five_wrong_passwords_lock_the_account_out_with_a_french_page(client):
 
 def test_password_reset_answers_the_same_for_a_known_and_an_unknown_address(client):
     UserFactory(email="maire@ville.example")
-    url = reverse("accounts:password_reset")
-    known = client.post(url, {"email": "maire@ville.example"}, follow=True)
-    unknown = client.post(url, {"email": "inconnu@ville.example"}, follow=True)
+    known = ask_password_reset(client, "maire@ville.example", follow=True)
+    unknown = ask_password_reset(client, "inconnu@ville.example", follow=True)
     assert known.redirect_chain == unknown.redirect_chain
     assert _page(known) == _page(unknown)
     assert len(_mails(EmailKind.PASSWORD_RESET, "maire@ville.example")) == 1
@@ -248,7 +248,7 @@ def test_password_reset_answers_the_same_for_a_known_and_an_unknown_address(clie
 
 def test_password_reset_link_sets_a_new_password(client):
     user = UserFactory(email="maire@ville.example")
-    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    ask_password_reset(client, user.email)
     [mail] = _mails(EmailKind.PASSWORD_RESET, user.email)
     form_page = client.get(_link(mail), follow=True)
     set_password_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else _link(mail)

@@ -82,3 +82,14 @@ def test_staff_without_user_permissions_cannot_open_the_user_admin(client):
     reviewer = UserFactory(email="instructeur@cnam.example", is_staff=True)
     client.force_login(reviewer)
     assert _changelist(client).status_code == 403
+
+
+def test_admin_refuses_a_second_account_for_the_same_address_in_another_case_in_french(admin_client):
+    UserFactory(email="maire@montbard.example")
+    response = admin_client.post(reverse("admin:accounts_user_add"), {
+        "email": "Maire@Montbard.example", "usable_password": "true",
+        "password1": "Nouveau-Secret-2026", "password2": "Nouveau-Secret-2026",
+    })
+    assert response.status_code == 200
+    assert "Un compte existe déjà avec cette adresse e-mail." in response.content.decode()
+    assert User.objects.filter(email__iexact="maire@montbard.example").count() == 1

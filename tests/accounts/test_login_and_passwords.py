@@ -4,15 +4,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.backends import EmailBackend
 from accounts.models import User
 from notifications.models import EmailKind
 from tests.factories import CommuneFactory, EpciFactory, OfficialProfileFactory, UserFactory
 
-from .support import PASSWORD, link_path, log_in, mails, sign_up
+from .support import PASSWORD, ask_password_reset, link_path, log_in, mails, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +86,7 @@ def test_the_log_in_page_sends_a_logged_in_user_on(client):
 
 
 def _ask_reset(client, email):
-    return client.post(reverse("accounts:password_reset"), {"email": email})
+    return ask_password_reset(client, email)
 
 
 def test_the_reset_link_is_single_use(client):
@@ -193,3 +195,22 @@ def test_the_profile_refuses_to_drop_every_territory_in_french(client):
     assert "Indiquez la commune ou l’intercommunalité (EPCI)" in response.content.decode()
     profile.refresh_from_db()
     assert profile.commune is not None
+
+
+# --- the authentication backend, for any caller of authenticate() (future SSO, async views) ------------------------
+
+
+def test_the_backend_finds_the_account_by_any_spelling_given_as_email():
+    user = UserFactory(email="maire@ville.example.fr")
+    assert EmailBackend().authenticate(None, email="  Maire@Ville.Example.FR ", password=FACTORY_PASSWORD) == user
+
+
+def test_the_async_backend_applies_the_same_normalisation():
+    user = UserFactory(email="maire@ville.example.fr")
+    authenticate = async_to_sync(EmailBackend().aauthenticate)
+    assert authenticate(None, username="MAIRE@VILLE.EXAMPLE.FR", password=FACTORY_PASSWORD) == user
+
+
+def test_the_async_natural_key_lookup_ignores_case():
+    user = UserFactory(email="maire@ville.example.fr")
+    assert async_to_sync(User.objects.aget_by_natural_key)(" Maire@Ville.example.fr") == user

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import OfficialProfile, User
 from tests.factories import CommuneFactory, EpciFactory, UserFactory
 
-from .support import PASSWORD, link_path, log_in, mails, sign_up, signup_data
+from .support import PASSWORD, ask_verification_resend, link_path, log_in, mails, sign_up, signup_data
 
 pytestmark = pytest.mark.django_db
 
@@ -208,9 +208,8 @@ def test_a_verification_link_does_not_reactivate_an_account_deactivated_by_staff
 def test_resending_the_verification_gives_the_same_page_for_any_address(client, commune):
     sign_up(client, commune)
     UserFactory(email="active@mairie.example.fr")
-    url = reverse("accounts:resend_verification")
     with time_machine.travel(timezone.now() + timedelta(minutes=15)):
-        pages = {client.post(url, {"email": email}).url for email in (EMAIL, "active@mairie.example.fr", "x@y.fr")}
+        pages = {ask_verification_resend(client, email).url for email in (EMAIL, "active@mairie.example.fr", "x@y.fr")}
     assert pages == {reverse("accounts:signup_done")}
     assert len(mails(to=EMAIL)) == 2
     assert mails(to="active@mairie.example.fr") == [] and mails(to="x@y.fr") == []
