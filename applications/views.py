@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -193,6 +194,10 @@ def section(request, pk, key):
     if conflicts:
         return _render_conflicts(request, dossier, spec, conflicts)
     messages.success(request, _("Section “%(title)s” saved.") % {"title": spec.title})
+    # Saved on the way out of the page (the unsaved-changes dialog): go on to the link that was followed.
+    leaving_to = request.POST.get("next", "")
+    if leaving_to and url_has_allowed_host_and_scheme(leaving_to, {request.get_host()}, request.is_secure()):
+        return HttpResponseRedirect(leaving_to)
     following = next_section(spec)
     if "save_next" in request.POST and following:
         return redirect("applications:section", pk=dossier.pk, key=following.key)

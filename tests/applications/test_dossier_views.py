@@ -491,3 +491,20 @@ def test_programme_line_does_not_repeat_the_commune_name_in_brackets(client):
                                        territory_name="Nevers Val de Loire")
     page = logged_in(client, dossier.owner).get(reverse("applications:dossier", kwargs={"pk": dossier.pk})).text
     assert "(Nevers)" not in page and "(Nevers Val de Loire)" in page
+
+
+def test_saving_on_the_way_out_goes_on_to_the_followed_link(client):
+    dossier = DossierFactory()
+    target = section_url(dossier, "budget")
+    response = logged_in(client, dossier.owner).post(section_url(dossier, "lead"),
+                                                     {"lead_name": "Claire", "save": "", "next": target})
+    assert response.status_code == 302 and response["Location"] == target
+    dossier.refresh_from_db()
+    assert dossier.lead_name == "Claire"
+
+
+def test_saving_on_the_way_out_never_redirects_to_another_site(client):
+    dossier = DossierFactory()
+    response = logged_in(client, dossier.owner).post(section_url(dossier, "lead"),
+                                                     {"lead_name": "Claire", "save": "", "next": "https://evil.example/"})
+    assert response["Location"] == section_url(dossier, "lead")

@@ -97,3 +97,55 @@ def test_amount_typed_the_french_way_in_a_french_browser_is_saved_exactly(open_b
     shown = tab.locator("#id_budget_total").input_value()
     assert shown.replace("\u202f", " ").replace("\u00a0", " ") == "80 000,50"
     assert "En euros, par exemple 80 000,50." in tab.locator("#section-form").inner_text()
+
+
+def _leave_through_the_section_list(tab):
+    tab.get_by_role("navigation", name="Rubriques du dossier").get_by_role("link", name="Budget et cofinancements").click()
+
+
+def test_leaving_a_section_with_unsaved_short_fields_offers_to_save_them(open_browser, live_server):
+    dossier = DossierFactory()
+    context = open_browser()
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    tab.goto(_section(dossier, "lead"))
+    tab.locator("#id_lead_name").fill("Claire Martin")
+    _leave_through_the_section_list(tab)
+    dialog = tab.locator("#unsaved-dialog")
+    dialog.wait_for()
+    assert_accessible(tab, "unsaved-changes dialog")
+    dialog.get_by_role("button", name="Enregistrer et continuer").click()
+    tab.wait_for_url(f"**{_section(dossier, 'budget')}")
+    dossier.refresh_from_db()
+    assert dossier.lead_name == "Claire Martin"
+
+
+def test_leaving_without_saving_drops_the_change_only_when_asked(open_browser, live_server):
+    dossier = DossierFactory(lead_name="Ancien nom")
+    context = open_browser()
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    tab.goto(_section(dossier, "lead"))
+    tab.locator("#id_lead_name").fill("Nom abandonné")
+    _leave_through_the_section_list(tab)
+    tab.locator("#unsaved-dialog").get_by_role("button", name="Rester sur cette page").click()
+    assert tab.locator("#id_lead_name").input_value() == "Nom abandonné"
+    _leave_through_the_section_list(tab)
+    tab.locator("#unsaved-dialog").get_by_role("button", name="Quitter sans enregistrer").click()
+    tab.wait_for_url(f"**{_section(dossier, 'budget')}")
+    dossier.refresh_from_db()
+    assert dossier.lead_name == "Ancien nom"
+
+
+def test_leaving_after_saving_asks_nothing(open_browser, live_server):
+    dossier = DossierFactory()
+    context = open_browser()
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    tab.goto(_section(dossier, "lead"))
+    tab.locator("#id_lead_name").fill("Claire Martin")
+    tab.get_by_role("button", name="Enregistrer", exact=True).click()
+    tab.wait_for_load_state()
+    _leave_through_the_section_list(tab)
+    tab.wait_for_url(f"**{_section(dossier, 'budget')}")
+    assert not tab.locator("#unsaved-dialog").is_visible()
