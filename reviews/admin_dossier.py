@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from ami_portal.tabular import safe_row
 from applications.lifecycle import programmes_of
 from applications.models import Dossier
 
@@ -190,20 +191,20 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
         response.write("\ufeff")  # so that spreadsheet software reads the accents right
         writer = csv.writer(response, delimiter=";")
-        writer.writerow([str(h) for h in (
+        writer.writerow(safe_row(str(h) for h in (
             _("dossier number"), _("applicant"), _("région"), _("wave"), _("status"), _("programmes"),
             _("score /20"), _("spread"), _("completed reviews"),
-        )])
+        )))
         dossiers = list(queryset)
         programmes = programmes_of(dossiers)
         for d in dossiers:
             score = selectors.score_of(d)
-            writer.writerow([
+            writer.writerow(safe_row([
                 d.reference, d.applicant_name, d.region.name if d.region_id else "", d.wave or "",
                 d.get_status_display(), " ".join(sorted(programmes.get(d.pk, ()))).upper(),
                 score.mean if score.mean is not None else "", score.spread if score.spread is not None else "",
                 score.completed,
-            ])
+            ]))
         return response
 
     def _action_form(self, request, queryset, form, action, title):
