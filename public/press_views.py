@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -76,7 +77,7 @@ def export_response(request, form: ExportForm, *, press: bool = True):
     else:
         job = services.export_job_create(user=request.user, params=form.params(), fmt=fmt)
         return redirect("press-job", pk=job.pk)
-    response["Content-Disposition"] = f'attachment; filename="{meta.filename(fmt)}"'
+    response["Content-Disposition"] = content_disposition_header(True, meta.filename(fmt))
     response["Cache-Control"] = "private, no-store"
     return response
 
