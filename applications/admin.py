@@ -16,7 +16,7 @@ class WaveInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "is_historical", "wave_count")
+    list_display = ("name", "slug", "reference_prefix", "is_historical", "wave_count")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [WaveInline]
