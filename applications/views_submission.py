@@ -92,7 +92,6 @@ def attachment_download(request, pk, attachment_pk):
     # FileResponse writes Content-Disposition with content_disposition_header (RFC 6266 filename*).
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -210,7 +209,6 @@ def receipt_pdf(request, pk, submission_pk):
     filename = f"accuse-reception-{submission.dossier.reference}-{submission.pk}.pdf"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
