@@ -1,7 +1,8 @@
 """Demo accounts for `make run` (called by ``seed_demo``): officials of three cities and one user per staff role.
 
 Idempotent: an account that exists is reused as it is (its password is not reset), so running it twice changes
-nothing — except that no demo account stays a superuser (the Administrator role sees no dossier). Every account is printed with its e-mail address and the demo password.
+nothing — except that no demo account stays a superuser (the Administrator role sees no dossier). Every account
+is printed with its e-mail address and the demo password.
 """
 
 from dataclasses import dataclass
