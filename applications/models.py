@@ -474,7 +474,14 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
 
     def __str__(self):
-        return f"{self.get_kind_display()} — {self.original_name}"
+        return f"{self.get_kind_display()} — {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The user's file name as shown on pages: cleaned again, for rows stored before bidi characters were removed."""
+        from .attachments import sanitize_display_name
+
+        return sanitize_display_name(self.original_name)
 
 
 class Submission(models.Model):

@@ -66,3 +66,13 @@ def test_display_name_loses_bidi_overrides(client):
     attachment = attach(DossierFactory(), AttachmentKind.OTHER, name=f"facture{RLO}fdp.pdf", content=files.pdf_bytes())
 
     assert attachment.original_name == "facturefdp.pdf"
+
+
+def test_a_name_stored_with_a_bidi_override_is_shown_without_it(client):
+    attachment = attach(DossierFactory(), AttachmentKind.OTHER, name="facture.pdf", content=files.pdf_bytes())
+    type(attachment).objects.filter(pk=attachment.pk).update(original_name=f"facture{RLO}fdp.exe")
+    client.force_login(attachment.dossier.owner)
+
+    page = client.get(reverse("applications:attachments", kwargs={"pk": attachment.dossier_id}))
+
+    assert RLO not in page.content.decode() and "facturefdp.exe" in page.content.decode()
