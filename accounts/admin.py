@@ -1,8 +1,14 @@
-"""Users in the admin: found by e-mail or name, filtered by group and status, with their official or staff profile."""
+"""Users in the admin: found by e-mail or name, filtered by group and status, with their official or staff profile.
+
+Least privilege: only a superuser grants superuser status or individual permissions, edits a superuser's account,
+or changes what a group (role) may do; the Administrator role manages accounts and their roles, nothing above.
+"""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .models import OfficialProfile, StaffProfile, User
@@ -62,6 +68,32 @@ class UserAdmin(DjangoUserAdmin):
     )
     filter_horizontal = ["groups", "user_permissions"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_inlines(self, request, obj):
         # The profiles are added once the account exists (the add page only asks for the address and password).
         return self.inlines if obj is not None else []
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, "permissions"]

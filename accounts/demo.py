@@ -1,7 +1,8 @@
 """Demo accounts for `make run` (called by ``seed_demo``): officials of three cities and one user per staff role.
 
 Idempotent: an account that exists is reused as it is (its password is not reset), so running it twice changes
-nothing. Every account is printed with its e-mail address and the demo password.
+nothing — except that no demo account stays a superuser (the Administrator role sees no dossier). Every account
+is printed with its e-mail address and the demo password.
 """
 
 from dataclasses import dataclass
@@ -86,8 +87,13 @@ def _seed_official(spec: DemoOfficial, stdout) -> User | None:
 def _seed_staff(spec: DemoStaff, stdout) -> User:
     from cities.models import Region
 
-    flags = {"is_staff": spec.uses_admin, "is_superuser": spec.role == Role.ADMINISTRATOR}
-    user, _created = _account(spec.email, spec.first_name, spec.last_name, **flags)
+    # No demo account is a superuser: the Administrator is a technical admin (users, campaigns, waves, territories,
+    # outbox, schedules, scoring grids) who sees no dossier (least privilege, reviews/README.md).
+    flags = {"is_staff": spec.uses_admin, "is_superuser": False}
+    user, created = _account(spec.email, spec.first_name, spec.last_name, **flags)
+    if not created and user.is_superuser:  # a demo database seeded when the administrator was a superuser
+        User.objects.filter(pk=user.pk).update(is_superuser=False)
+        user.is_superuser = False
     user.groups.add(Group.objects.get_or_create(name=str(spec.role))[0])
     if spec.region_code:
         region = Region.objects.filter(code=spec.region_code).first()

@@ -63,7 +63,7 @@ class CampaignQuestionInline(admin.StackedInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "is_historical", "wave_count")
+    list_display = ("name", "slug", "reference_prefix", "is_historical", "wave_count")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [WaveInline, CampaignDocumentInline, CampaignQuestionInline]

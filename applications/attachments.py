@@ -3,7 +3,8 @@
 Guarantees of ``add_attachment``:
 - the file is inspected before anything is written to storage: a refused upload leaves nothing on disk;
 - the stored name is generated (``dossiers/<id>/<uuid><ext of the detected type>``), the user's name is kept
-  only, sanitised, for display;
+  only, sanitised, for display; a download is named ``download_name(...)``: that name with the extension of the
+  detected type (a PDF uploaded as ``rapport.html`` downloads as ``rapport.pdf``);
 - size limits per file and per dossier are checked under a row lock on the dossier;
 - only editors of a draft dossier may add or delete attachments.
 """
@@ -91,16 +92,44 @@ def check_display_name(raw: str) -> str:
     return sanitize_display_name(raw)
 
 
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def _visible_characters(name: str) -> str:
+    """``name`` without control characters (C0, C1), bidi overrides/embeddings/isolates/marks and other
+    invisible format characters (Unicode categories Cc, Cf, Zl, Zp), which could disguise an extension."""
+    return "".join(ch for ch in name if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
+
+
 def sanitize_display_name(raw: str) -> str:
-    """A harmless version of a file name, for display and for the download's Content-Disposition."""
+    """A harmless version of a file name, for display (no path, no control or bidi character)."""
     name = unicodedata.normalize("NFC", raw or "")
     name = re.split(r"[/\\]", name)[-1]
-    name = _CONTROL.sub("", name)
+    name = _visible_characters(name)
     name = re.sub(r"\s+", " ", name).strip().lstrip(".")
     if len(name) > 120:
         stem, dot, ext = name.rpartition(".")
         name = (stem[: 110] + "…" + dot + ext[:8]) if dot and len(ext) <= 8 else name[:120]
     return name or "document"
+
+
+# Characters no download name keeps: quotes, path separators and what Windows forbids in a file name
+# (the ASCII apostrophe becomes the typographic one, so « l'hôtel » still reads right).
+_UNSAFE_IN_FILENAME = re.compile(r'["`/\\<>:|?*]')
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+
+
+def download_name(*, original_name: str, extension: str) -> str:
+    """The name a download is saved under: the cleaned user's name with the extension of the *detected* type.
+
+    ``rapport.html`` holding a PDF downloads as ``rapport.pdf``. The result has no control or bidi character,
+    quote, slash or backslash; send it with ``django.utils.http.content_disposition_header`` (FileResponse does),
+    which adds the RFC 6266 ``filename*`` form for non-ASCII names.
+    """
+    name = sanitize_display_name(original_name)
+    stem = _EXTENSION.sub("", name)
+    stem = _UNSAFE_IN_FILENAME.sub("_", stem.replace("'", "’")).strip(" .")[:120]
+    return f"{stem or 'document'}{extension}"
 
 
 # --- content -----------------------------------------------------------------------------------------------

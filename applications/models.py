@@ -1,16 +1,20 @@
 """Campaigns (AMI), their waves, and the application dossiers cities submit to them."""
 
+import re
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .states import DossierStatus
+
+PREFIX_TAKEN = _("Another campaign already uses this dossier number prefix: choose another one.")
 
 
 class Campaign(models.Model):
@@ -23,8 +27,10 @@ class Campaign(models.Model):
         _("historical"), default=False, help_text=_("A past campaign kept for its published results.")
     )
     reference_prefix = models.CharField(
-        _("dossier number prefix"), max_length=12, default="AMI",
-        help_text=_("Dossier numbers read PREFIX-YEAR-00042, e.g. AMI2-2026-00042."),
+        _("dossier number prefix"), max_length=12, blank=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9]+$", _("Use only letters and digits (no space, no hyphen)."))],
+        help_text=_("Dossier numbers read PREFIX-YEAR-00042, e.g. AMI2-2026-00042. Letters and digits, unique "
+                    "across campaigns; left empty, it is derived from the slug."),
     )
     contact_email = models.EmailField(
         _("contact e-mail"), blank=True, help_text=_("Shown on the call's public page for questions from applicants.")
@@ -40,9 +46,40 @@ class Campaign(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
+        constraints = [
+            # Dossier numbers are unique across campaigns: so must their prefixes be (whatever the case).
+            models.UniqueConstraint(
+                Upper("reference_prefix"), name="campaign_reference_prefix_unique_ci",
+                violation_error_message=PREFIX_TAKEN,
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Campaigns created in code (reference campaigns, demo, tests) get a free prefix too.
+        self.reference_prefix = (self.reference_prefix or "").upper() or self.derived_reference_prefix()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.reference_prefix = (self.reference_prefix or "").upper() or self.derived_reference_prefix()
+        if self.reference_prefix_taken(self.reference_prefix):
+            raise ValidationError({"reference_prefix": PREFIX_TAKEN})
+
+    def reference_prefix_taken(self, prefix: str) -> bool:
+        """Whether another campaign already numbers its dossiers with ``prefix`` (case-insensitive)."""
+        return Campaign.objects.filter(reference_prefix__iexact=prefix).exclude(pk=self.pk).exists()
+
+    def derived_reference_prefix(self) -> str:
+        """A prefix no other campaign uses, derived from the slug: ``ami-2026`` → ``AMI2026`` (then ``AMI20262``…)."""
+        base = re.sub(r"[^A-Z0-9]", "", (self.slug or "").upper())[:12] or "AMI"
+        candidate, number = base, 2
+        while self.reference_prefix_taken(candidate):
+            candidate = base[: 12 - len(str(number))] + str(number)
+            number += 1
+        return candidate
 
     def wave_open_at(self, when: datetime):
         """The wave accepting submissions at ``when``, or None."""
@@ -495,7 +532,14 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
 
     def __str__(self):
-        return f"{self.get_kind_display()} — {self.original_name}"
+        return f"{self.get_kind_display()} — {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The user's file name as shown on pages: cleaned again, for rows stored before bidi characters were removed."""
+        from .attachments import sanitize_display_name
+
+        return sanitize_display_name(self.original_name)
 
 
 class Submission(models.Model):

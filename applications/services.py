@@ -134,13 +134,22 @@ class DossierAlreadyExists(Exception):
 
 
 def next_dossier_reference(*, campaign: Campaign, now=None) -> str:
-    """The next number of ``campaign``, e.g. ``AMI2-2026-00042``. Call inside a transaction: locks the campaign."""
+    """The next free number of ``campaign``, e.g. ``AMI2-2026-00042``. Call inside a transaction: locks the campaign.
+
+    Prefixes are unique across campaigns (Campaign's constraint), so two campaigns never hand out the same number;
+    a number already taken anyway (a prefix given up by one campaign and reused by another) is skipped.
+    """
     now = now or timezone.now()
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    locked.last_dossier_number += 1
-    locked.save(update_fields=["last_dossier_number"])
     year = timezone.localtime(now).year
-    return f"{locked.reference_prefix or 'AMI'}-{year}-{locked.last_dossier_number:05d}"
+    prefix = locked.reference_prefix or locked.derived_reference_prefix()
+    while True:
+        locked.last_dossier_number += 1
+        reference = f"{prefix}-{year}-{locked.last_dossier_number:05d}"
+        if not Dossier.objects.filter(reference=reference).exists():
+            break
+    locked.save(update_fields=["last_dossier_number"])
+    return reference
 
 
 def existing_dossier(*, campaign: Campaign, commune=None, epci=None) -> Dossier | None:

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -87,11 +88,10 @@ def attachment_download(request, pk, attachment_pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    name = attachment_services.download_name(original_name=attachment.original_name, extension=attachment.extension)
+    # FileResponse writes Content-Disposition with content_disposition_header (RFC 6266 filename*).
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -213,9 +213,8 @@ def receipt_pdf(request, pk, submission_pk):
     submission = _submission(request, pk, submission_pk)
     response = HttpResponse(render_receipt_pdf(submission), content_type="application/pdf")
     filename = f"accuse-reception-{submission.dossier.reference}-{submission.pk}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

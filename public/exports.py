@@ -2,6 +2,7 @@
 
 CSV and JSON are produced lazily (stdlib ``csv``/``json``) so they can stream; XLSX and ODS go through tablib.
 The embargo notice is written in the file name and inside the file (first CSV line, sheet title, JSON field).
+Every CSV/XLSX/ODS row goes through ``ami_portal.tabular.safe_row`` (no cell can become a formula).
 """
 
 import csv
@@ -13,6 +14,8 @@ from datetime import datetime
 import tablib
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ami_portal.tabular import safe_row
 
 from .models import ExportFormat
 from .selectors import LaureateFilters
@@ -132,9 +135,9 @@ def _csv_lines(rows, *, preamble, excel) -> Iterator[str]:
     if excel:
         yield "\ufeff"  # the BOM makes French Excel read UTF-8
     for line in preamble:
-        yield writer.writerow(line)
+        yield writer.writerow(safe_row(line))
     for row in rows:
-        yield writer.writerow(["" if v is None else v for v in row])
+        yield writer.writerow(["" if v is None else v for v in safe_row(row)])
 
 
 def iter_json(rows: Iterable[list], *, meta: ExportMeta) -> Iterator[str]:
@@ -158,9 +161,9 @@ def _json_parts(rows, *, head: str) -> Iterator[str]:
 
 
 def build_dataset(rows: Iterable[list], *, meta: ExportMeta) -> tablib.Dataset:
-    data = tablib.Dataset(headers=labels(), title=meta.sheet_title())
+    data = tablib.Dataset(headers=safe_row(labels()), title=meta.sheet_title())
     for row in rows:
-        data.append(row)
+        data.append(safe_row(row))
     return data
 
 

@@ -1,7 +1,8 @@
 """The press area (/presse/): decided laureates before publication, exports under embargo, export jobs.
 
 Only the press, coordinators and superusers get in (anonymous: login; others: 403). Every response is
-``Cache-Control: private, no-store`` so no shared cache keeps an embargoed list.
+``Cache-Control: private, no-store`` (``never_cache`` here, and ami_portal.middleware for everything under
+/presse/) so no shared cache keeps an embargoed list.
 """
 
 from functools import wraps
@@ -12,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -31,9 +33,7 @@ def press_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.has_perm("public.use_press_area"):
             raise PermissionDenied
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store, no-cache, must-revalidate, max-age=0"
-        return response
+        return view(request, *args, **kwargs)
 
     return wrapper
 
@@ -76,8 +76,7 @@ def export_response(request, form: ExportForm, *, press: bool = True):
     else:
         job = services.export_job_create(user=request.user, params=form.params(), fmt=fmt)
         return redirect("press-job", pk=job.pk)
-    response["Content-Disposition"] = f'attachment; filename="{meta.filename(fmt)}"'
-    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = content_disposition_header(True, meta.filename(fmt))
     return response
 
 

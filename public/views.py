@@ -7,6 +7,7 @@ wave's results are simply absent (its pages 404).
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from applications.models import Campaign, Wave
 from cities.models import Programme
@@ -106,6 +107,6 @@ def opendata_file(request, fmt, slug=None):
     else:
         content = exports.iter_csv(rows, meta=meta, fmt=fmt)
     response = StreamingHttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'inline; filename="{meta.filename(fmt)}"'
+    response["Content-Disposition"] = content_disposition_header(False, meta.filename(fmt))
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -17,6 +17,7 @@ from applications.models import Dossier
 
 from . import (
     admin_dossier,  # noqa: F401  (registers the dossier admin)
+    selectors,
     services,
 )
 from .admin_mixins import RulesAdminMixin
@@ -149,10 +150,8 @@ class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
             .select_related("dossier__commune", "dossier__epci", "reviewer")
             .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
         )
-        if sees_all_dossiers(request.user):
-            return reviews
-        # Reviewers work on their own reviews only.
-        return reviews.filter(reviewer=request.user)
+        # Reviewers: their own reviews, and colleagues' once their own review of that dossier is completed.
+        return selectors.reviews_queryset_visible_to(request.user, reviews)
 
     def has_add_permission(self, request):
         return False  # started from the dossier's page ("Score this dossier")

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from ami_portal.tabular import safe_row
 from applications.lifecycle import programmes_of
 from applications.models import Dossier
 
@@ -55,10 +56,28 @@ def _header_field(user, name: str) -> str:
     return name if user.has_perm(f"{meta.app_label}.view_{meta.model_name}") else f"{name}_text"
 
 
+def _score_columns(user) -> tuple:
+    """The score, spread and completed-review columns, computed from the reviews ``user`` may read."""
+
+    @admin.display(description=_("score /20"))
+    def score(obj):
+        return selectors.score_for(user=user, dossier=obj).mean or "—"
+
+    @admin.display(description=_("spread"))
+    def spread(obj):
+        return selectors.score_for(user=user, dossier=obj).spread or "—"
+
+    @admin.display(description=_("completed reviews"))
+    def reviews_done(obj):
+        return selectors.score_for(user=user, dossier=obj).completed
+
+    return score, spread, reviews_done
+
+
 @admin.register(Dossier)
 class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
     view_rule = "applications.read_dossier"
-    list_display = ("reference", "applicant", "region", "wave", "status", "score", "spread", "reviews_done")
+    list_display = ("reference", "applicant", "region", "wave", "status")  # + the score columns, per user
     # Only the waves of dossiers the user can see: the whole history of campaigns was noise in the filter.
     list_filter = ("status", VisibleRegionFilter, ("wave", admin.RelatedOnlyFieldListFilter))
     list_per_page = 50
@@ -106,17 +125,10 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
     def applicant(self, obj):
         return obj.applicant_name
 
-    @admin.display(description=_("score /20"))
-    def score(self, obj):
-        return selectors.score_of(obj).mean or "—"
-
-    @admin.display(description=_("spread"))
-    def spread(self, obj):
-        return selectors.score_of(obj).spread or "—"
-
-    @admin.display(description=_("completed reviews"))
-    def reviews_done(self, obj):
-        return selectors.score_of(obj).completed
+    def get_list_display(self, request):
+        # Score columns depend on who looks: a reviewer sees colleagues' scores only after completing their own
+        # review (selectors.reviews_visible_to), so they are built for this request's user.
+        return (*self.list_display, *_score_columns(request.user))
 
     # --- pages ---
 
@@ -190,20 +202,20 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
         response.write("\ufeff")  # so that spreadsheet software reads the accents right
         writer = csv.writer(response, delimiter=";")
-        writer.writerow([str(h) for h in (
+        writer.writerow(safe_row(str(h) for h in (
             _("dossier number"), _("applicant"), _("région"), _("wave"), _("status"), _("programmes"),
             _("score /20"), _("spread"), _("completed reviews"),
-        )])
+        )))
         dossiers = list(queryset)
         programmes = programmes_of(dossiers)
         for d in dossiers:
-            score = selectors.score_of(d)
-            writer.writerow([
+            score = selectors.score_for(user=request.user, dossier=d)
+            writer.writerow(safe_row([
                 d.reference, d.applicant_name, d.region.name if d.region_id else "", d.wave or "",
                 d.get_status_display(), " ".join(sorted(programmes.get(d.pk, ()))).upper(),
                 score.mean if score.mean is not None else "", score.spread if score.spread is not None else "",
                 score.completed,
-            ])
+            ]))
         return response
 
     def _action_form(self, request, queryset, form, action, title):

@@ -18,6 +18,7 @@ from applications.models import Dossier, Wave
 from . import charts, dossier_display, selectors, services
 from .forms import ConflictForm, DecisionForm, NoteForm
 from .models import Decision, InternalNote, Review, ReviewStatus
+from .scoring import dossier_score
 
 
 def _context(request, title: str, **extra) -> dict:
@@ -42,15 +43,17 @@ def _change_url(dossier) -> str:
 def dossier_panels(request, dossier: Dossier) -> dict:
     """Everything the dossier's admin page shows under its fields."""
     user = request.user
-    reviews = list(
+    all_reviews = list(
         Review.objects.filter(dossier=dossier).exclude(status=ReviewStatus.WITHDRAWN)
         .select_related("reviewer").prefetch_related("scores__criterion")
     )
+    reviews = selectors.reviews_visible_to(user=user, reviews=all_reviews)
     return {
         "related_sections": dossier_display.related_sections(dossier),
         "attachments": dossier_display.attachment_rows(dossier),
         "reviews": reviews,
-        "score": selectors.score_of(dossier),
+        "others_reviews_hidden": len(reviews) < len(all_reviews),
+        "score": dossier_score(reviews),
         "own_review": next((r for r in reviews if r.reviewer_id == user.pk), None),
         "transitions": dossier.transitions.select_related("by"),
         "decisions": Decision.objects.filter(dossier=dossier).select_related("decided_by"),

@@ -66,10 +66,20 @@ def sees_reviewed_dossier(user, review) -> bool:
     return review is not None and sees_dossier(user, review.dossier)
 
 
+@rules.predicate
+def may_read_review(user, review) -> bool:
+    """Own review, or a colleague's once one's own review of the dossier is completed (selectors.reviews_visible_to)."""
+    if review is None:
+        return False
+    from .selectors import reviews_visible_to
+
+    return review.pk in {r.pk for r in reviews_visible_to(user=user, reviews=review.dossier.reviews.all())}
+
+
 can_score_dossier = is_regional_reviewer & sees_dossier & reviews_region_of & is_reviewable & ~has_conflict_on
 can_declare_conflict = is_regional_reviewer & sees_dossier & reviews_region_of & ~has_conflict_on
 can_edit_review = is_review_author & is_draft_review & sees_reviewed_dossier
-can_view_review = sees_reviewed_dossier
+can_view_review = sees_reviewed_dossier & may_read_review
 can_write_note = sees_dossier
 can_decide_dossier = may_decide & sees_dossier
 can_see_rankings = is_staff & sees_all_dossiers

@@ -16,6 +16,7 @@ from applications.models import Dossier
 from applications.states import DossierStatus
 
 from .models import Assignment, Review, ReviewStatus
+from .rules import sees_all_dossiers
 from .scoring import DossierScore, dossier_score
 
 
@@ -47,7 +48,46 @@ def regions_visible_to(user):
 
 
 def score_of(dossier) -> DossierScore:
+    """The dossier's score from all its reviews: for those who see every review (coordinators, committee)."""
     return dossier_score(list(dossier.reviews.all()))
+
+
+# --- who sees which reviews: the one rule (reviews/README.md, "Who sees which reviews") ---------------------------
+
+def reviews_visible_to(*, user, reviews) -> list:
+    """Of ``reviews`` (the non-withdrawn reviews of ONE dossier), those ``user`` may read.
+
+    Coordinators, committee members and superusers (``rules.sees_all_dossiers``) read every review. A reviewer
+    reads their own review; colleagues' reviews (scores, comments, drafts) only once their own review of
+    the dossier is completed, so no one scores under the influence of another. No query when ``reviews`` is a
+    prefetched list.
+    """
+    reviews = list(reviews)
+    if sees_all_dossiers(user):
+        return reviews
+    own = [r for r in reviews if r.reviewer_id == user.pk]
+    if any(r.status == ReviewStatus.COMPLETED for r in own):
+        return reviews
+    return own
+
+
+def reviews_queryset_visible_to(user, reviews):
+    """The same rule as ``reviews_visible_to``, as a filter on a Review queryset (the review admin's rows)."""
+    if sees_all_dossiers(user):
+        return reviews
+    completed_by_user = Review.objects.filter(reviewer=user, status=ReviewStatus.COMPLETED).values("dossier_id")
+    return reviews.filter(Q(reviewer=user) | Q(dossier_id__in=completed_by_user))
+
+
+def others_reviews_hidden(*, user, reviews) -> bool:
+    """Whether some review of the dossier is kept from ``user`` (the page then says why)."""
+    reviews = list(reviews)
+    return len(reviews_visible_to(user=user, reviews=reviews)) < len(reviews)
+
+
+def score_for(*, user, dossier) -> DossierScore:
+    """The dossier's score as ``user`` may see it: from the reviews they may read only (prefetched reviews)."""
+    return dossier_score(reviews_visible_to(user=user, reviews=dossier.reviews.all()))
 
 
 @dataclass

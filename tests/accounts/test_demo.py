@@ -56,7 +56,19 @@ def test_demo_staff_use_the_admin_but_press_does_not(cities):
     users, _printed = _seed()
     assert all(users[key].is_staff for key in ("reviewer_bfc", "reviewer_hdf", "coordinator", "committee", "admin"))
     assert not users["press"].is_staff
-    assert users["admin"].is_superuser and not users["coordinator"].is_superuser
+    # The Administrator is a technical admin, not a superuser: least privilege (reviews/README.md, Roles).
+    assert not any(users[key].is_superuser for key in ("reviewer_bfc", "coordinator", "committee", "press", "admin"))
+
+
+def test_demo_administrator_seeded_as_a_superuser_earlier_is_no_longer_one(cities):
+    from accounts.models import User
+
+    users, _printed = _seed()
+    User.objects.filter(pk=users["admin"].pk).update(is_superuser=True)
+
+    again, _printed = _seed()
+
+    assert not again["admin"].is_superuser and not User.objects.get(pk=users["admin"].pk).is_superuser
 
 
 def test_demo_prints_every_account_and_the_password_that_logs_it_in(cities, rf):
