@@ -188,6 +188,36 @@ def test_section_page_carries_the_htmx_autosave_on_long_text(client):
     assert 'id="autosave-employment_basin"' in response.text
 
 
+def _describedby(page: str, name: str) -> list[str]:
+    """The ids named by the aria-describedby of the textarea ``name``, each checked to exist in the page."""
+    import re
+
+    (tag,) = re.findall(rf'<textarea[^>]*name="{name}"[^>]*>', page)
+    ids = re.search(r'aria-describedby="([^"]*)"', tag).group(1).split()
+    missing = [id_ for id_ in ids if f'id="{id_}"' not in page]
+    assert not missing, f"aria-describedby names ids absent from the page: {missing}"
+    return ids
+
+
+def test_autosaved_field_is_described_by_its_help_text_and_its_autosave_status(client):
+    dossier = DossierFactory()
+    page = logged_in(client, dossier.owner).get(section_url(dossier, "territory")).text
+    assert _describedby(page, "employment_basin") == ["id_employment_basin_helptext", "autosave-employment_basin"]
+    assert "The employment basin the project serves" in page
+
+
+def test_autosaved_field_with_an_error_is_described_by_help_text_error_and_autosave_status(client):
+    dossier = DossierFactory()
+    response = logged_in(client, dossier.owner).post(
+        section_url(dossier, "territory"), {"employment_basin": "x" * 5001, "territory_presentation": "", "save": ""}
+    )
+    page = response.text
+    assert _describedby(page, "employment_basin") == [
+        "id_employment_basin_helptext", "id_employment_basin_error", "autosave-employment_basin",
+    ]
+    assert "Ensure this value has at most 5000 characters" in page
+
+
 def test_autosave_saves_that_one_field_and_says_when(client):
     dossier = DossierFactory(skills_in_shortage="Soudure")
     url = reverse("applications:autosave", kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"})
