@@ -300,5 +300,18 @@ class BrowserProblems:
         self.found = [problem for problem in self.found if not predicate(problem)]
         return taken
 
+    def expect_http_error(self, page, *, status: int, path: str) -> None:
+        """The test provoked an error answer on purpose (a refused form, an embargoed page): take back the console
+        line Chromium writes for it, and fail if it never came."""
+
+        def provoked(problem: str) -> bool:
+            return f"responded with a status of {status} (" in problem and f"{path}:" in problem
+
+        for _ in range(100):
+            if any(provoked(problem) for problem in self.found):
+                break
+            page.wait_for_timeout(50)
+        assert self.take(provoked), f"the browser reported no {status} answer for {path}:\n  {self.report()}"
+
     def report(self) -> str:
         return "\n  ".join(self.found)
