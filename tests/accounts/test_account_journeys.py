@@ -81,6 +81,7 @@ def test_unverified_account_cannot_log_in(client, commune):
     response = client.post(reverse("accounts:login"), {"username": "claire.dumont@montbard.example",
                                                         "password": PASSWORD})
     assert response.status_code == 200
+    assert "Votre adresse e-mail n’est pas encore confirmée" in response.content.decode()
     assert _logged_in_user_id(client) is None
 
 
@@ -140,6 +141,7 @@ def test_signup_requires_the_personal_data_consent(client, commune):
     del data["accept_notice"]
     response = client.post(reverse("accounts:signup"), data)
     assert response.status_code == 200
+    assert "Vous devez accepter la notice relative aux données personnelles" in response.content.decode()
     assert not User.objects.exists()
 
 

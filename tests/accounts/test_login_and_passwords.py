@@ -152,7 +152,7 @@ def test_password_change_keeps_the_session_and_the_new_password_works(client):
         "old_password": FACTORY_PASSWORD, "new_password1": "Nouveau-Secret-2026", "new_password2": "Nouveau-Secret-2026",
     }, follow=True)
     assert "Votre mot de passe a été modifié" in response.content.decode()
-    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert "maire@ville.example.fr" in client.get(reverse("accounts:profile")).content.decode()  # still logged in
     user.refresh_from_db()
     assert user.check_password("Nouveau-Secret-2026")
 
