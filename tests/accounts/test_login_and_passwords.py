@@ -77,7 +77,7 @@ def test_a_deactivated_account_cannot_log_in_and_gets_the_generic_error(client):
 def test_the_log_in_page_sends_a_logged_in_user_on(client):
     client.force_login(UserFactory())
     response = client.get(reverse("accounts:login"))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("applications:home")
 
 
 # --- password reset ------------------------------------------------------------------------------------------------
@@ -115,6 +115,7 @@ def test_a_reset_by_a_sign_up_awaiting_verification_verifies_the_address(client)
     user = User.objects.get(email=email)
     assert user.is_active and user.email_verified_at is not None
     assert log_in(client, email, "Nouveau-Secret-2026").status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_a_deactivated_account_gets_no_reset_link(client):
