@@ -7,7 +7,7 @@ at submission (``services.dossier_completeness``). They do check types and forma
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Layout
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BoundField, inlineformset_factory
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,19 @@ from .models import Dossier, DossierPartner
 
 # Long text fields protected by the htmx autosave (and only them: short fields are quick to retype).
 AUTOSAVE_MIN_LENGTH = 1500
+
+
+def autosave_status_id(name: str) -> str:
+    """The id of the element where the autosave of field ``name`` reports "saved at HH:MM"."""
+    return f"autosave-{name}"
+
+
+class AutosavedBoundField(BoundField):
+    """An autosaved field is described by its help text, its errors, then its autosave status (in that order)."""
+
+    @property
+    def aria_describedby(self):
+        return " ".join(filter(None, [super().aria_describedby, autosave_status_id(self.name)]))
 
 
 class SectionForm(forms.ModelForm):
@@ -33,7 +46,7 @@ class SectionForm(forms.ModelForm):
             if autosave_url and self.is_autosaved(name):
                 self._add_autosave(name, field, autosave_url(name))
                 # Where the autosave reports "saved at HH:MM", read out by screen readers.
-                layout.append(HTML(f'<p id="autosave-{name}" class="small autosave-status" role="status" '
+                layout.append(HTML(f'<p id="{autosave_status_id(name)}" class="small autosave-status" role="status" '
                                    f'aria-live="polite"></p>'))
         self.helper.layout = Layout(*layout)
 
@@ -56,12 +69,13 @@ class SectionForm(forms.ModelForm):
         field.widget.attrs.update({
             "hx-post": url,
             "hx-trigger": "keyup changed delay:2s",
-            "hx-target": f"#autosave-{name}",
+            "hx-target": f"#{autosave_status_id(name)}",
             "hx-swap": "innerHTML",
             # One autosave of a field at a time, in order: each carries the base the previous one returned.
             "hx-sync": "this:queue last",
-            "aria-describedby": f"autosave-{name}",
         })
+        # Not a widget attribute: that would replace the help text and error ids Django puts there.
+        field.bound_field_class = AutosavedBoundField
 
 
 def _textarea(rows=6):

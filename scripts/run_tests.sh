@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Exit status is pytest's (non-zero on any failure; "no tests" is a failure too).
+# Runs the whole test suite, after the checks every change must pass: `ruff check .` (lint) and
+# `makemigrations --check` (no model change without its migration). Exit status is non-zero on any failure
+# ("no tests" is a failure too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 $PY scripts/compile_messages.py
+echo "== ruff check ."
+.venv/bin/ruff check .
+echo "== makemigrations --check --dry-run"
+$PY manage.py makemigrations --check --dry-run
 exec $PY -m pytest "$@"

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.ci_environment import pytest_runtest_makereport  # noqa: F401  (skips fail in CI, see that module)
+
 
 @pytest.fixture(autouse=True)
 def _media_and_mail(settings, tmp_path):

@@ -79,7 +79,7 @@ def test_a_deactivated_account_cannot_log_in_and_gets_the_generic_error(client):
 def test_the_log_in_page_sends_a_logged_in_user_on(client):
     client.force_login(UserFactory())
     response = client.get(reverse("accounts:login"))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("applications:home")
 
 
 # --- password reset ------------------------------------------------------------------------------------------------
@@ -117,6 +117,7 @@ def test_a_reset_by_a_sign_up_awaiting_verification_verifies_the_address(client)
     user = User.objects.get(email=email)
     assert user.is_active and user.email_verified_at is not None
     assert log_in(client, email, "Nouveau-Secret-2026").status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_a_deactivated_account_gets_no_reset_link(client):
@@ -154,7 +155,7 @@ def test_password_change_keeps_the_session_and_the_new_password_works(client):
         "old_password": FACTORY_PASSWORD, "new_password1": "Nouveau-Secret-2026", "new_password2": "Nouveau-Secret-2026",
     }, follow=True)
     assert "Votre mot de passe a été modifié" in response.content.decode()
-    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert "maire@ville.example.fr" in client.get(reverse("accounts:profile")).content.decode()  # still logged in
     user.refresh_from_db()
     assert user.check_password("Nouveau-Secret-2026")
 

@@ -188,6 +188,36 @@ def test_section_page_carries_the_htmx_autosave_on_long_text(client):
     assert 'id="autosave-employment_basin"' in response.text
 
 
+def _describedby(page: str, name: str) -> list[str]:
+    """The ids named by the aria-describedby of the textarea ``name``, each checked to exist in the page."""
+    import re
+
+    (tag,) = re.findall(rf'<textarea[^>]*name="{name}"[^>]*>', page)
+    ids = re.search(r'aria-describedby="([^"]*)"', tag).group(1).split()
+    missing = [id_ for id_ in ids if f'id="{id_}"' not in page]
+    assert not missing, f"aria-describedby names ids absent from the page: {missing}"
+    return ids
+
+
+def test_autosaved_field_is_described_by_its_help_text_and_its_autosave_status(client):
+    dossier = DossierFactory()
+    page = logged_in(client, dossier.owner).get(section_url(dossier, "territory")).text
+    assert _describedby(page, "employment_basin") == ["id_employment_basin_helptext", "autosave-employment_basin"]
+    assert "The employment basin the project serves" in page
+
+
+def test_autosaved_field_with_an_error_is_described_by_help_text_error_and_autosave_status(client):
+    dossier = DossierFactory()
+    response = logged_in(client, dossier.owner).post(
+        section_url(dossier, "territory"), {"employment_basin": "x" * 5001, "territory_presentation": "", "save": ""}
+    )
+    page = response.text
+    assert _describedby(page, "employment_basin") == [
+        "id_employment_basin_helptext", "id_employment_basin_error", "autosave-employment_basin",
+    ]
+    assert "Ensure this value has at most 5000 characters" in page
+
+
 def test_autosave_saves_that_one_field_and_says_when(client):
     dossier = DossierFactory(skills_in_shortage="Soudure")
     url = reverse("applications:autosave", kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"})
@@ -222,7 +252,8 @@ def test_submitted_dossier_is_read_only(client):
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.title == "Avant"
-    assert client.get(reverse("applications:dossier", kwargs={"pk": dossier.pk})).status_code == 200
+    page = client.get(reverse("applications:dossier", kwargs={"pk": dossier.pk})).text
+    assert "Avant" in page and section_url(dossier, "summary") not in page  # shown, no longer offered for editing
 
 
 def test_submitted_dossier_page_links_to_its_receipt(client):
@@ -392,7 +423,8 @@ def test_home_query_count_does_not_grow_with_the_number_of_dossiers(client, djan
         DossierMember.objects.create(dossier=DossierFactory(), user=user)
         fill_sections(dossier)
     with django_assert_num_queries(reference):
-        client.get(reverse("applications:home"))
+        page = client.get(reverse("applications:home")).text
+    assert all(dossier.reference in page for dossier in Dossier.objects.all())  # the 7 rows are really listed
 
 
 def test_start_page_offers_the_official_territory(client):
@@ -416,7 +448,7 @@ def test_pending_invitation_is_offered_on_the_home_page_after_log_in(client):
     client = logged_in(client, colleague)
     accept = reverse("applications:invitation", kwargs={"token": invitation.token})
     assert accept in client.get(reverse("applications:home")).text
-    assert client.get(accept).status_code == 200
+    assert f"co-edit dossier {dossier.reference} of {dossier.applicant_name}" in client.get(accept).text
     client.post(accept)
     assert DossierMember.objects.filter(dossier=dossier, user=colleague).exists()
     invitation.refresh_from_db()

@@ -87,6 +87,7 @@ def test_receipt_is_still_available_after_a_withdrawal(client, submission):
     response = client.get(reverse("applications:receipt", kwargs={"pk": dossier.pk, "submission_pk": submission.pk}))
 
     assert response.status_code == 200
+    assert submission.fingerprint in response.content.decode()  # the receipt itself, not a page saying it is gone
 
 
 def test_receipt_email_is_sent_after_commit_with_the_pdf(django_capture_on_commit_callbacks, mailoutbox):

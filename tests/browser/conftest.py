@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from .helpers import Shooter
+from .helpers import BrowserProblems, Shooter
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -51,8 +51,18 @@ def playwright_driver():
 
 
 @pytest.fixture
-def open_browser(playwright_driver, live_server, tmp_path):
-    """Factory: ``open_browser(javascript=True)`` → a fresh persistent context (own profile) on the live server."""
+def browser_problems():
+    """What went wrong in the test's browsers (console errors, uncaught exceptions, CSP violations)."""
+    return BrowserProblems()
+
+
+@pytest.fixture
+def open_browser(playwright_driver, live_server, tmp_path, browser_problems):
+    """Factory: ``open_browser(javascript=True)`` → a fresh persistent context (own profile) on the live server.
+
+    Every page of every context is watched: a console error, an uncaught exception or a Content-Security-Policy
+    violation fails the test at teardown.
+    """
     contexts = []
     counter = itertools.count(1)
 
@@ -71,12 +81,15 @@ def open_browser(playwright_driver, live_server, tmp_path):
             viewport={"width": 1280, "height": 900},
         )
         context.set_default_timeout(15_000)
+        browser_problems.watch(context)
         contexts.append(context)
         return context
 
     yield _open
     for context in contexts:
-        context.close()
+        context.close()  # delivers the events still on their way before closing
+    if browser_problems.found:
+        pytest.fail("The browser reported problems:\n  " + browser_problems.report(), pytrace=False)
 
 
 @pytest.fixture

@@ -247,3 +247,71 @@ def text_prefix(msgid: str):
         french = translation.gettext(msgid)
     english, french = msgid.split("%(")[0].strip(), french.split("%(")[0].strip()
     return re.compile(f"^\\s*(?:{re.escape(english)}|{re.escape(french)})", re.IGNORECASE)
+
+
+# Records, in the page itself, every Content-Security-Policy violation and reports it to Python (the binding survives
+# navigations, the listener is installed in every document before its own scripts run).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__amiReportCspViolation({
+    directive: event.violatedDirective, blocked: event.blockedURI, source: event.sourceFile,
+    line: event.lineNumber, sample: event.sample, page: document.location.href,
+  });
+});
+"""
+
+
+class BrowserProblems:
+    """Console errors, uncaught exceptions and CSP violations of every page of a browser context.
+
+    ``watch(context)`` hooks the context; ``report()`` lists what happened (empty: nothing went wrong). A journey
+    that provokes one on purpose takes it back with ``take(predicate)``: nothing is ignored by default.
+    """
+
+    def __init__(self):
+        self.found: list[str] = []
+
+    def watch(self, context) -> None:
+        context.expose_binding("__amiReportCspViolation", lambda source, violation: self._csp(violation))
+        context.add_init_script(CSP_LISTENER)
+        context.on("page", self._watch_page)
+        for page in context.pages:
+            self._watch_page(page)
+
+    def _watch_page(self, page) -> None:
+        page.on("console", lambda message: self._console(page, message))
+        page.on("pageerror", lambda error: self.found.append(f"uncaught exception on {page.url}: {error}"))
+
+    def _console(self, page, message) -> None:
+        if message.type == "error":
+            where = message.location or {}
+            self.found.append(f"console error on {page.url}: {message.text} ({where.get('url', '')}:"
+                              f"{where.get('lineNumber', '')})")
+
+    def _csp(self, violation: dict) -> None:
+        self.found.append(
+            f"CSP violation on {violation['page']}: {violation['directive']} blocked {violation['blocked'] or 'inline'}"
+            f" ({violation['source']}:{violation['line']}) {violation['sample']!r}"
+        )
+
+    def take(self, predicate) -> list[str]:
+        """Remove and return the problems ``predicate`` accepts (for a test that provokes them on purpose)."""
+        taken = [problem for problem in self.found if predicate(problem)]
+        self.found = [problem for problem in self.found if not predicate(problem)]
+        return taken
+
+    def expect_http_error(self, page, *, status: int, path: str) -> None:
+        """The test provoked an error answer on purpose (a refused form, an embargoed page): take back the console
+        line Chromium writes for it, and fail if it never came."""
+
+        def provoked(problem: str) -> bool:
+            return f"responded with a status of {status} (" in problem and f"{path}:" in problem
+
+        for _ in range(100):
+            if any(provoked(problem) for problem in self.found):
+                break
+            page.wait_for_timeout(50)
+        assert self.take(provoked), f"the browser reported no {status} answer for {path}:\n  {self.report()}"
+
+    def report(self) -> str:
+        return "\n  ".join(self.found)

@@ -54,7 +54,7 @@ def _start_dossier(page, wave) -> Dossier:
 
 @needs_accounts()
 def test_official_signs_up_fills_the_dossier_over_two_sittings_and_submits(
-    open_browser, shooter, open_wave, montbard, tmp_path
+    open_browser, browser_problems, shooter, open_wave, montbard, tmp_path
 ):
     page = open_browser().new_page()
     email = "claire.dumont@montbard.example"
@@ -82,6 +82,7 @@ def test_official_signs_up_fills_the_dossier_over_two_sittings_and_submits(
     hostile.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200)
     steps.upload(page, "Letter of commitment signed by the mayor or president", hostile)
     expect(page.get_by_role("alert").first).to_be_visible()
+    browser_problems.expect_http_error(page, status=400, path=reverse("applications:attachments", args=[dossier.pk]))
     shooter.shoot(page, "official", "executable-refused")
     steps.upload_required_attachments(page, dossier, tmp_path)
     shooter.shoot(page, "official", "attachments")
@@ -130,7 +131,7 @@ def test_dossier_is_filled_and_submitted_without_javascript(open_browser, shoote
 
 @needs_accounts()
 def test_applicant_pages_have_no_serious_accessibility_violation(
-    open_browser, official_with_a_started_dossier, tmp_path
+    open_browser, browser_problems, official_with_a_started_dossier, tmp_path
 ):
     """The official's home, every section, the attachments, the checklist, the confirmation and the receipt."""
     user, dossier = official_with_a_started_dossier
@@ -155,6 +156,9 @@ def test_applicant_pages_have_no_serious_accessibility_violation(
     page.get_by_label(field_label(Dossier, "budget_total")).fill("1000")
     page.get_by_label(field_label(Dossier, "cofinancing_territory")).fill("5000")
     page.get_by_role("button", name=label("Save")).click()
+    browser_problems.expect_http_error(
+        page, status=400, path=reverse("applications:section", kwargs={"pk": dossier.pk, "key": "budget"})
+    )
     audit.check(page, "section with errors")
     steps.fill_sections(page, dossier, steps.ALL_SECTIONS)
     steps.upload_required_attachments(page, dossier, tmp_path)

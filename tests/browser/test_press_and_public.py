@@ -49,7 +49,7 @@ def press_user():
 
 @needs_accounts()
 def test_press_exports_under_embargo_then_the_public_sees_the_laureate(
-    open_browser, shooter, decided_wave, press_user, tmp_path
+    open_browser, browser_problems, shooter, decided_wave, press_user, tmp_path
 ):
     wave, laureate = decided_wave
     name = laureate.commune.name
@@ -76,8 +76,10 @@ def test_press_exports_under_embargo_then_the_public_sees_the_laureate(
     assert name in content
 
     visitor = open_browser().new_page()
-    response = visitor.goto(f"/resultats/{wave.campaign.slug}/{laureate.commune.insee_code}/")
+    laureate_path = f"/resultats/{wave.campaign.slug}/{laureate.commune.insee_code}/"
+    response = visitor.goto(laureate_path)
     assert response.status == 404, "an embargoed laureate must not be public"
+    browser_problems.expect_http_error(visitor, status=404, path=laureate_path)
     shooter.shoot(visitor, "press", "public-before-publication")
 
     Wave.objects.filter(pk=wave.pk).update(publishes_at=timezone.now() - timedelta(minutes=1))

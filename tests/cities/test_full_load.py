@@ -55,6 +55,7 @@ def test_search_on_the_real_data():
     assert [c.population for c in saints] == sorted((c.population for c in saints), reverse=True)
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_trigram_index_exists_on_postgresql():
     if connection.vendor != "postgresql":

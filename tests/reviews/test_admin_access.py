@@ -154,7 +154,8 @@ def test_reviewer_cannot_download_another_regions_attachment(world, login):
     attachment.file.save("plan.pdf", ContentFile(b"%PDF"), save=True)
     url = reverse("applications:attachment_download", kwargs={"pk": world.dossier_hdf.pk, "attachment_pk": attachment.pk})
     assert login(world.users["reviewer_bfc"]).get(url).status_code == 404
-    assert login(world.users["reviewer_hdf"]).get(url).status_code == 200
+    response = login(world.users["reviewer_hdf"]).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF"
 
 
 def test_dossier_page_links_attachments_to_the_permission_checked_download(world, login):

@@ -72,6 +72,7 @@ def test_points_above_the_scale_are_refused_in_the_admin_form(world, login):
     made = Review.objects.get()
     response = client.post(reverse("admin:reviews_review_change", args=[made.pk]), _form_data(made, [9, 5]))
     assert response.status_code == 200  # the form is shown again with its error
+    assert "Au plus 5 points pour ce critère." in response.content.decode()
     assert not made.scores.filter(points=9).exists()
 
 
