@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo lint browser-deps bench clean worker beat
+.PHONY: run test install install-dev migrate demo demo-reset lint browser-deps bench clean worker beat
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,13 +18,25 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 	$(PY) scripts/compile_messages.py
 
-## run: install, migrate, load territorial + demo data, start the portal (and Celery when Redis is reachable)
+# `make run` only: links in e-mails follow the address actually served, and e-mails are written to .run/mail (one
+# file each) instead of flooding the terminal. Both can be overridden from the environment.
+run demo-reset: export SITE_URL ?= http://$(HOST):$(PORT)
+run demo-reset: export EMAIL_URL ?= filemail://
+run demo-reset: export EMAIL_FILE_PATH ?= $(CURDIR)/.run/mail
+
+## run: install, migrate, load territorial + demo data, start the portal with a Celery worker and beat
+## (on Redis when REDIS_URL is reachable, else on an embedded broker); prints the demo accounts last
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_territories
 	$(PY) manage.py seed_demo
 	./scripts/run_portal.sh $(HOST) $(PORT)
+
+## demo-reset: erase the demo database and load the territories and the demo data again
+demo-reset: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py reset_demo --yes
 
 ## test: the whole test suite (PostgreSQL and a real Celery worker when DATABASE_URL / REDIS_URL are set)
 test: install

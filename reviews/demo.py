@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import PASSWORD
 from accounts.models import StaffProfile
 from accounts.roles import Role
 from applications.models import Campaign, Dossier, Wave
@@ -25,8 +26,7 @@ from .models import Criterion, Review, ReviewStatus, Score, ScoringGrid
 CAMPAIGN_SLUG = "demo-examen"
 DOSSIERS_PER_REGION = 5
 REGIONS = {"reviewer_bfc": "27", "reviewer_hdf": "32"}  # INSEE codes: Bourgogne-Franche-Comté, Hauts-de-France
-SECOND_REVIEWERS = {"27": "relecteur2.bfc@demo.ami.example", "32": "relecteur2.hdf@demo.ami.example"}
-PASSWORD = "demo-relecture-2026"
+SECOND_REVIEWERS = {"27": "relecteur2.bfc@cnam.demo.example", "32": "relecteur2.hdf@cnam.demo.example"}
 
 CRITERIA = [
     ("Adéquation aux besoins en compétences du bassin d'emploi", 3, 5),

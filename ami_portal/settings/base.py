@@ -177,6 +177,15 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # An unacknowledged task (worker killed) is handed to another worker after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The embedded broker of `make run` without Redis: a folder of messages shared by the web process, one worker
+    # and the beat, so wave closing, reminders and publication run on time through the production code paths.
+    _BROKER_FOLDER = Path(env.str("CELERY_BROKER_FOLDER", default=str(BASE_DIR / ".run" / "broker")))
+    _BROKER_FOLDER.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_FOLDER), "data_folder_out": str(_BROKER_FOLDER), "store_processed": False,
+        "control_folder": str(_BROKER_FOLDER / "control"),
+    }
 
 CACHES = {
     "default": (
@@ -188,6 +197,9 @@ CACHES = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # `make run` writes each e-mail to a file there (filemail:// URLs lose the leading slash of a path).
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".run" / "mail"))
 # Seconds an SMTP socket operation may block; OUTBOX_SENDING_TIMEOUT must stay well above it, since a row
 # SENDING for longer is considered abandoned by a dead worker and is sent again (see notifications/README.md).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

@@ -58,7 +58,7 @@ def test_demo_reviewers_see_their_regions_dossiers_with_two_reviewers_each(demo_
 def test_demo_records_one_decision_and_prints_the_accounts_it_creates(demo_users):
     printed = _seed(demo_users)
     assert Decision.objects.get().dossier.status == DossierStatus.LAUREATE
-    assert "relecteur2.bfc@demo.ami.example / " in printed
+    assert "relecteur2.bfc@cnam.demo.example / " in printed
     assert demo_users["reviewer_bfc"].groups.filter(name=Role.REGIONAL_REVIEWER).exists()
 
 

@@ -28,5 +28,9 @@ class Command(BaseCommand):
         applications_demo.seed_dossiers(officials=users, stdout=self.stdout)
         reviews_demo.seed(users=users, stdout=self.stdout)
         public_demo.seed(stdout=self.stdout)
-        self.stdout.write("\n" + accounts_table.getvalue())
-        self.stdout.write(self.style.SUCCESS("Demo data ready: http://127.0.0.1:8000/"))
+        from django.conf import settings
+        from django.core.management import call_command
+
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {settings.SITE_URL}/"))
+        # Every demo account, last (the per-app seeds create some of them, e.g. second reviewers).
+        call_command("demo_accounts", stdout=self.stdout)
