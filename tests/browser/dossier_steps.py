@@ -103,7 +103,7 @@ def upload_required_attachments(page, dossier: Dossier, tmp_path: Path) -> None:
     upload(page, "Council deliberation", make_pdf(tmp_path / "deliberation.pdf", "Délibération du conseil"))
     upload(page, "Budget table", make_xlsx(tmp_path / "budget.xlsx"))
     for name in ("engagement.pdf", "deliberation.pdf", "budget.xlsx"):
-        expect(page.get_by_role("link", name=name)).to_be_visible()
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
 
 
 def submit(page, dossier: Dossier) -> None:

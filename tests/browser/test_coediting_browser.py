@@ -38,7 +38,7 @@ def _save(tab):
     tab.wait_for_load_state()
 
 
-def test_same_field_conflict_shows_both_versions_and_the_second_editor_chooses(two_editors):
+def test_same_field_conflict_shows_both_versions_and_the_second_editor_chooses(two_editors, browser_problems):
     dossier, owner_tab, colleague_tab = two_editors
     owner_tab.locator("#id_employment_basin").fill("Bassin selon l'élue")
     _save(owner_tab)
@@ -46,6 +46,9 @@ def test_same_field_conflict_shows_both_versions_and_the_second_editor_chooses(t
     _save(colleague_tab)
     panel = colleague_tab.locator("#conflicts")
     panel.wait_for()
+    # The page answers 409 Conflict on purpose, with both versions.
+    section = reverse("applications:section", kwargs={"pk": dossier.pk, "key": "territory"})
+    browser_problems.expect_http_error(colleague_tab, status=409, path=section)
     assert "Bassin selon l'élue" in panel.inner_text()
     assert colleague_tab.locator("#id_employment_basin").input_value() == "Bassin selon le collègue"
     assert_accessible(colleague_tab, "section with a conflict")
@@ -69,13 +72,16 @@ def test_editors_of_different_fields_both_keep_their_text(two_editors):
     assert (dossier.territory_presentation, dossier.employment_basin) == ("Présentation de l'élue", "Bassin du collègue")
 
 
-def test_autosave_after_a_colleagues_save_is_refused_and_says_so(two_editors):
+def test_autosave_after_a_colleagues_save_is_refused_and_says_so(two_editors, browser_problems):
     dossier, owner_tab, colleague_tab = two_editors
     owner_tab.locator("#id_employment_basin").fill("Bassin selon l'élue")
     _save(owner_tab)
     colleague_tab.locator("#id_employment_basin").press_sequentially(" — ajout")
     status = colleague_tab.locator("#autosave-employment_basin")
     status.get_by_text("Non enregistré").wait_for(timeout=10_000)
+    autosave = reverse("applications:autosave",
+                       kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"})
+    browser_problems.expect_http_error(colleague_tab, status=409, path=autosave)
     assert "Durand" not in status.inner_text()  # it names the owner, who made the change
     dossier.refresh_from_db()
     assert dossier.employment_basin == "Bassin selon l'élue"
