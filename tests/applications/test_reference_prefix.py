@@ -40,7 +40,9 @@ def admin_client_fr(client):
 def _add_campaign(client, **data):
     form = {
         "name": "Troisième AMI", "slug": "ami-3", "reference_prefix": "", "description": "",
-        "waves-TOTAL_FORMS": "0", "waves-INITIAL_FORMS": "0", "waves-MIN_NUM_FORMS": "0", "waves-MAX_NUM_FORMS": "1000",
+        **{f"{prefix}-{key}": value for prefix in ("waves", "documents", "questions")
+           for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"),
+                              ("MAX_NUM_FORMS", "1000"))},
         **data,
     }
     return client.post(reverse("admin:applications_campaign_add"), form, HTTP_ACCEPT_LANGUAGE="fr")
