@@ -214,6 +214,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 ATTACHMENT_MAX_FILE_SIZE = env.int("ATTACHMENT_MAX_FILE_SIZE", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_DOSSIER_SIZE = env.int("ATTACHMENT_MAX_DOSSIER_SIZE", default=50 * 1024 * 1024)
 
+# A co-editor invitation link works once, for this many days after it was sent.
+INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=14)
+
 # Personal data of closed campaigns is purged after this many days.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3 * 365)
 
