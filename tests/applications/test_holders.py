@@ -34,6 +34,9 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+# E-mails are written in each recipient's language: French here (the users' default).
+
+
 def mails(kind=None):
     rows = OutboxMessage.objects.order_by("pk")
     return list(rows.filter(kind=kind) if kind else rows)
@@ -145,7 +148,7 @@ def test_submission_refusal_is_in_french(unverified, sections_complete, settings
     dossier, _reviewer = unverified
     with translation.override("fr"), pytest.raises(SubmissionRefused) as refused:
         submit_dossier(dossier, by=dossier.owner)
-    assert "La Cnam n’a pas encore vérifié le mandat" in refused.value.message
+    assert "Le Cnam n’a pas encore vérifié le mandat" in refused.value.message
 
 
 def test_submission_is_accepted_once_the_mandate_is_verified(unverified, sections_complete):  # noqa: F811
@@ -188,9 +191,9 @@ def test_transfer_emails_the_previous_holder_the_new_holder_and_the_co_editors()
     holders.transfer_dossier(dossier=dossier, to=mayor, by=reviewer_of(dossier.region), reason="Mandat du maire")
     sent = {m.recipient: m for m in mails(EmailKind.HOLDER_CHANGE)}
     assert set(sent) == {previous.email, mayor.email, co_editor.email}
-    assert "no longer have access" in sent[previous.email].body_text
+    assert "vous n’y avez plus accès" in sent[previous.email].body_text
     assert mayor.get_full_name() not in sent[previous.email].body_text  # the one who lost it is not told who got it
-    assert "made you the holder" in sent[mayor.email].body_text
+    assert "vous a désigné titulaire" in sent[mayor.email].body_text
     assert mayor.get_full_name() in sent[co_editor.email].body_text
 
 
@@ -244,7 +247,7 @@ def test_removing_the_owner_leaves_the_dossier_without_holder_nor_verified_manda
     assert dossier.owner is None and not dossier.is_holder_mandate_verified
     assert DossierHolderLog.objects.get().action == HolderAction.OWNER_REMOVED
     sent = {m.recipient: m.body_text for m in mails(EmailKind.HOLDER_CHANGE)}
-    assert set(sent) == {owner.email, co_editor.email} and "no holder for the moment" in sent[co_editor.email]
+    assert set(sent) == {owner.email, co_editor.email} and "pas de titulaire pour le moment" in sent[co_editor.email]
 
 
 def test_removal_needs_a_reason_and_a_person_who_edits():
@@ -286,7 +289,7 @@ def test_holder_accepts_a_request_the_requester_becomes_co_editor_and_is_told():
     holders.answer_join_request(join_request=request, by=dossier.owner, accept=True)
     assert DossierMember.objects.filter(dossier=dossier, user=colleague).exists()
     answer = mails(EmailKind.JOIN_ANSWER)
-    assert [m.recipient for m in answer] == [colleague.email] and "has been accepted" in answer[0].subject
+    assert [m.recipient for m in answer] == [colleague.email] and "a été acceptée" in answer[0].subject
     assert DossierHolderLog.objects.get().action == HolderAction.JOIN_ACCEPTED
 
 
