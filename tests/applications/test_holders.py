@@ -415,3 +415,18 @@ def test_a_valid_link_needs_no_renewal():
     dossier = complete_dossier()
     invitation = _invitation(dossier, "collegue@ville.fr", sent_at=timezone.now())
     assert holders.request_new_invitation(invitation=invitation) is False and not mails()
+
+
+@pytest.mark.parametrize("event", ["revoked", "transferred_away", "transferred_to", "transferred_team", "removed",
+                                   "removed_team"])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_holder_change_email_renders_its_own_subject_and_text(event, language):
+    from notifications.services import render_email
+
+    context = {"event": event, "reference": "AMI-1", "applicant": "Alès", "campaign": "AMI", "reason": "Motif",
+               "dossier_url": "https://ami.example/d/1", "new_holder": "Jeanne", "removed": "Paul", "was_owner": True}
+    subject, text, html = render_email(EmailKind.HOLDER_CHANGE, context, language)
+    assert "AMI-1" in subject and "AMI-1" in text and "Motif" in text and "Motif" in html
+    assert "{{" not in text and "%(" not in text and "de Alès" not in text
+    if event in ("transferred_away", "removed"):
+        assert "https://ami.example/d/1" not in text  # they no longer have access: no link to the dossier
