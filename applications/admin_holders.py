@@ -180,7 +180,6 @@ def _context(request, dossier, bound: dict) -> dict:
         "members": dossier.members.select_related("user").order_by("added_at"),
         "documents": documents, "join_requests": join_requests, "forms": forms_,
         "log": dossier.holder_log.select_related("by", "concerning", "previous_owner").order_by("-at", "-pk"),
-        "verifier": dossier.mandate_verified_by if dossier.is_holder_mandate_verified else None,
     }
 
 
