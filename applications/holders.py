@@ -55,7 +55,7 @@ def _required(text: str, message: str) -> str:
 
 
 def _lock(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("campaign", "owner").get(pk=dossier.pk)
+    return Dossier.objects.select_for_update(of=("self",)).select_related("campaign", "owner").get(pk=dossier.pk)
 
 
 def _log(dossier: Dossier, action: str, *, by, now, concerning=None, previous_owner=None, note="") -> DossierHolderLog:
@@ -286,7 +286,7 @@ def answer_join_request(*, join_request: DossierJoinRequest, by, accept: bool, r
 
     now = now or timezone.now()
     with transaction.atomic():
-        locked = DossierJoinRequest.objects.select_for_update().select_related(
+        locked = DossierJoinRequest.objects.select_for_update(of=("self",)).select_related(
             "dossier__campaign", "requester"
         ).get(pk=join_request.pk)
         if not can_answer_join_request(by, locked):
@@ -327,7 +327,7 @@ def request_new_invitation(*, invitation: DossierInvitation, now=None) -> bool:
 
     now = now or timezone.now()
     with transaction.atomic():
-        locked = DossierInvitation.objects.select_for_update().select_related("dossier__campaign", "dossier__owner").get(
+        locked = DossierInvitation.objects.select_for_update(of=("self",)).select_related("dossier__campaign", "dossier__owner").get(
             pk=invitation.pk
         )
         owner = locked.dossier.owner
