@@ -96,7 +96,9 @@ def mandates(request):
         raise PermissionDenied
     show_all = request.GET.get("all") == "1"
     queryset = dossiers_for_holder_staff(request.user).select_related("campaign", "commune", "epci", "owner", "region")
-    rows = [d for d in queryset.order_by("status", "created_at")[:500] if show_all or not d.is_holder_mandate_verified]
+    if not show_all:
+        queryset = queryset.awaiting_mandate_verification()
+    rows = list(queryset.order_by("status", "created_at")[:500])
     context = {
         **admin.site.each_context(request), "opts": Dossier._meta, "title": _("Holders' mandates"),
         "dossiers": rows, "show_all": show_all,

@@ -137,6 +137,11 @@ class DossierQuerySet(models.QuerySet):
             return self.none()
         return self.filter(Q(owner=user) | Q(members__user=user)).distinct()
 
+    def awaiting_mandate_verification(self):
+        """Dossiers whose current holder's mandate is not verified (the SQL twin of ``is_holder_mandate_verified``)."""
+        verified = Q(owner__isnull=False, mandate_verified_at__isnull=False, mandate_verified_for=models.F("owner"))
+        return self.exclude(verified)
+
     def visible_to(self, user):
         """Every dossier ``user`` may look at, whatever their role (officials, reviewers, staff)."""
         from . import selectors

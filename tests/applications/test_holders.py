@@ -430,3 +430,19 @@ def test_every_holder_change_email_renders_its_own_subject_and_text(event, langu
     assert "{{" not in text and "%(" not in text and "de Alès" not in text
     if event in ("transferred_away", "removed"):
         assert "https://ami.example/d/1" not in text  # they no longer have access: no link to the dossier
+
+
+def test_awaiting_mandate_verification_matches_the_derived_property():
+    from applications.models import Dossier
+
+    verified = complete_dossier()
+    waiting = complete_dossier(unverified_holder=True)
+    transferred = complete_dossier()
+    transferred.owner = official(commune=transferred.commune)
+    transferred.save()
+    without_holder = complete_dossier()
+    without_holder.owner = None
+    without_holder.save()
+    awaiting = set(Dossier.objects.awaiting_mandate_verification())
+    assert awaiting == {waiting, transferred, without_holder}
+    assert all(not d.is_holder_mandate_verified for d in awaiting) and verified.is_holder_mandate_verified
