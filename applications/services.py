@@ -366,13 +366,20 @@ def pending_invitations_for(user, *, now=None):
 
 
 def remove_co_editor(*, dossier: Dossier, member: DossierMember, by) -> None:
-    """Owner only: the co-editor loses access at once (their next request is a 404). Atomic."""
+    """Owner only: the co-editor loses access at once (their next request is a 404). Atomic; written to the
+    holder log (staff removals with a reason go through ``holders.remove_holder``)."""
+    from .models import DossierHolderLog, HolderAction
+
     _ensure_owner(dossier, by)
     if member.dossier_id != dossier.pk:
         raise ValueError("member of another dossier")
+    now = timezone.now()
     with transaction.atomic():
         dossier.invitations.filter(email__iexact=member.user.email, accepted_at=None, revoked_at=None).update(
-            revoked_at=timezone.now()
+            revoked_at=now
+        )
+        DossierHolderLog.objects.create(
+            dossier=dossier, action=HolderAction.CO_EDITOR_REMOVED, concerning=member.user, by=by, at=now
         )
         member.delete()
 

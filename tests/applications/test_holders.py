@@ -446,3 +446,12 @@ def test_awaiting_mandate_verification_matches_the_derived_property():
     awaiting = set(Dossier.objects.awaiting_mandate_verification())
     assert awaiting == {waiting, transferred, without_holder}
     assert all(not d.is_holder_mandate_verified for d in awaiting) and verified.is_holder_mandate_verified
+
+
+def test_the_owner_removing_a_co_editor_is_written_to_the_holder_log():
+    dossier = complete_dossier()
+    co_editor = add_co_editor(dossier)
+    member = DossierMember.objects.get(user=co_editor)
+    services.remove_co_editor(dossier=dossier, member=member, by=dossier.owner)
+    entry = DossierHolderLog.objects.get()
+    assert (entry.action, entry.concerning, entry.by) == (HolderAction.CO_EDITOR_REMOVED, co_editor, dossier.owner)
