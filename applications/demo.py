@@ -1,14 +1,16 @@
 """Demo dossiers for `seed_demo`: a half-filled draft and a draft whose sections are complete.
 
-Uses the services (creation, section saving) so the demo data carries references and attributions like real
-data. Idempotent: a territory that already has a dossier in the demo campaign is left as it is.
+Uses the services (creation, section saving, mandate verification) so the demo data carries references,
+attributions and the holder log like real data. The complete draft's holder has a verified mandate (so the demo
+official can submit it); the half-filled one still awaits verification (it shows in the reviewers' list of
+mandates to verify). Idempotent: a territory that already has a dossier in the demo campaign is left as it is.
 """
 
 from decimal import Decimal
 
 from django.db import transaction
 
-from . import services
+from . import holders, services
 from .models import Campaign, DossierPartner
 
 HALF = {
@@ -64,7 +66,7 @@ def _fill(dossier, content: dict, *, by) -> None:
 
 
 @transaction.atomic
-def _seed_one(campaign, user, content, *, partner: bool, stdout) -> None:
+def _seed_one(campaign, user, content, *, partner: bool, verifier, stdout) -> None:
     profile = user.official_profile
     territory = {"commune": profile.commune} if profile.commune_id else {"epci": profile.epci}
     try:
@@ -78,15 +80,21 @@ def _seed_one(campaign, user, content, *, partner: bool, stdout) -> None:
             dossier=dossier, name="Mécanique Durand SA", kind="company",
             commitment="Accueil de 10 alternants par an et prêt d'un atelier.", contact="rh@durand.example",
         )
+    if verifier is not None:
+        holders.verify_mandate(
+            dossier=dossier, by=verifier, basis="Lettre d'engagement signée par le maire (démonstration)."
+        )
     stdout.write(f"  dossier {dossier.reference} ({dossier.applicant_name}) for {user.email}")
 
 
 def seed_dossiers(*, officials: dict, stdout) -> None:
-    """Draft dossiers in the demo campaign: half-filled for the first official, complete for the second."""
+    """Draft dossiers in the demo campaign: half-filled for the first official, complete (holder's mandate
+    verified by the demo coordinator, when there is one) for the second."""
     campaign = Campaign.objects.filter(slug="demo").first()
     if campaign is None:
         stdout.write("No demo campaign: no demo dossier.")
         return
-    plans = [(HALF, False), (COMPLETE, True)]
-    for user, (content, partner) in zip(_officials(officials), plans, strict=False):
-        _seed_one(campaign, user, content, partner=partner, stdout=stdout)
+    coordinator = officials.get("coordinator") if isinstance(officials, dict) else None
+    plans = [(HALF, False, None), (COMPLETE, True, coordinator)]
+    for user, (content, partner, verifier) in zip(_officials(officials), plans, strict=False):
+        _seed_one(campaign, user, content, partner=partner, verifier=verifier, stdout=stdout)

@@ -12,7 +12,16 @@ from django.utils import formats
 from cities.models import Commune, ProgrammeMembership
 
 from . import services
-from .models import REQUIRED_ATTACHMENT_KINDS, Attachment, AttachmentKind, Campaign, Dossier, Wave
+from .models import (
+    REQUIRED_ATTACHMENT_KINDS,
+    Attachment,
+    AttachmentKind,
+    Campaign,
+    Dossier,
+    DossierJoinRequest,
+    JoinRequestStatus,
+    Wave,
+)
 from .sections import SECTIONS
 from .states import EDITABLE_STATUSES
 
@@ -169,6 +178,11 @@ def home_context(user, *, now) -> dict:
         "invitations": invitations,
         # A held dossier the user is already invited to: point at the invitation, not at "ask to join".
         "invited_dossier_ids": {invitation.dossier_id for invitation in invitations},
+        # A held dossier the user already asked to join: say the request awaits an answer.
+        "asked_dossier_ids": set(
+            DossierJoinRequest.objects.filter(requester=user, status=JoinRequestStatus.PENDING)
+            .values_list("dossier_id", flat=True)
+        ),
         "profile_url": _profile_url(),
         "now": now,
     }

@@ -222,6 +222,11 @@ class DossierQuerySet(models.QuerySet):
             return self.none()
         return self.filter(Q(owner=user) | Q(members__user=user)).distinct()
 
+    def awaiting_mandate_verification(self):
+        """Dossiers whose current holder's mandate is not verified (the SQL twin of ``is_holder_mandate_verified``)."""
+        verified = Q(owner__isnull=False, mandate_verified_at__isnull=False, mandate_verified_for=models.F("owner"))
+        return self.exclude(verified)
+
     def visible_to(self, user):
         """Every dossier ``user`` may look at, whatever their role (officials, reviewers, staff)."""
         from . import selectors
@@ -307,6 +312,19 @@ class Dossier(models.Model):
     lead_phone = models.CharField(_("project lead's phone"), max_length=32, blank=True)
     other_contacts = models.TextField(_("other contacts"), blank=True, max_length=2000)
 
+    # --- The holder's mandate, verified by Cnam regional staff (applications/holders.py). The verification holds
+    # for the owner it was made for only: after a transfer it no longer counts (see is_holder_mandate_verified).
+    mandate_verified_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("mandate verified for"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    mandate_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("mandate verified by"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    mandate_verified_at = models.DateTimeField(_("mandate verified at"), null=True, blank=True, editable=False)
+    mandate_basis = models.CharField(_("basis of the verification"), max_length=500, blank=True, editable=False)
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -319,6 +337,7 @@ class Dossier(models.Model):
         permissions = [
             ("view_all_dossiers", _("Can see the dossiers of every région")),
             ("decide_dossier", _("Can record the committee's decision")),
+            ("manage_dossier_holders", _("Can verify and change the holders of dossiers")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -353,6 +372,15 @@ class Dossier(models.Model):
     @property
     def applicant(self):
         return self.commune or self.epci
+
+    @property
+    def is_holder_mandate_verified(self) -> bool:
+        """Cnam staff verified the mandate of the current owner (a verification made for a previous owner does
+        not count)."""
+        return (
+            self.owner_id is not None and self.mandate_verified_at is not None
+            and self.mandate_verified_for_id == self.owner_id
+        )
 
     @property
     def applicant_name(self) -> str:
@@ -423,6 +451,13 @@ class DossierChange(models.Model):
         return f"{self.dossier_id} {self.section} {self.at:%Y-%m-%d %H:%M}"
 
 
+class InvitationState(models.TextChoices):
+    VALID = "valid", _("Valid")
+    USED = "used", _("Already used")
+    REVOKED = "revoked", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
 class DossierInvitation(models.Model):
     """An invitation to co-edit a dossier, sent by e-mail; the link works once, for that address only."""
 
@@ -438,6 +473,8 @@ class DossierInvitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # The invitee asked the owner for a new link (once: the page then says the request was sent).
+    renewal_requested_at = models.DateTimeField(_("new link requested at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -455,7 +492,105 @@ class DossierInvitation(models.Model):
 
     @property
     def is_pending(self) -> bool:
+        """Neither accepted nor revoked (it may still have expired: see ``state_at``)."""
         return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def expires_at(self) -> datetime:
+        """The first instant at which the link no longer works (``INVITATION_VALIDITY_DAYS`` after sending)."""
+        return self.created_at + timezone.timedelta(days=settings.INVITATION_VALIDITY_DAYS)
+
+    def state_at(self, when: datetime) -> str:
+        """``valid``, ``used``, ``revoked`` or ``expired`` at ``when``: derived from the dates, never stored.
+
+        An invitation revoked after it had expired (e.g. replaced by a new one) reads as expired."""
+        if self.accepted_at is not None:
+            return InvitationState.USED
+        if self.expires_at <= (self.revoked_at or when):
+            return InvitationState.EXPIRED
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        return InvitationState.VALID
+
+    def is_valid_at(self, when: datetime) -> bool:
+        return self.state_at(when) == InvitationState.VALID
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class DossierJoinRequest(models.Model):
+    """An official of the territory asks to co-edit its dossier; the holder (or Cnam staff) answers."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="join_requests")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requester"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "requester"], condition=Q(status="pending"), name="one_pending_join_request",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.requester} → {self.dossier_id}"
+
+
+class HolderAction(models.TextChoices):
+    MANDATE_VERIFIED = "mandate_verified", _("Mandate verified")
+    MANDATE_REVOKED = "mandate_revoked", _("Mandate verification revoked")
+    TRANSFERRED = "transferred", _("Dossier transferred to another holder")
+    OWNER_REMOVED = "owner_removed", _("Holder removed")
+    CO_EDITOR_REMOVED = "co_editor_removed", _("Co-editor removed")
+    JOIN_ACCEPTED = "join_accepted", _("Request to join accepted")
+    JOIN_REFUSED = "join_refused", _("Request to join refused")
+
+
+class DossierHolderLog(models.Model):
+    """Append-only audit log of who holds a dossier: mandate verifications, transfers, removals, join answers."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="holder_log")
+    action = models.CharField(_("action"), max_length=20, choices=HolderAction.choices)
+    concerning = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person concerned"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    previous_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("previous holder"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    note = models.TextField(_("basis or reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("holder log entry")
+        verbose_name_plural = _("holder log")
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
 class DossierTransition(models.Model):

@@ -5,7 +5,8 @@ A campaign is past retention when its last wave's results were published more th
 - blanks every personal field of their dossiers and of the rows attached to them (fields named like contact, lead,
   phone, e-mail, first/last name, signatory — found by introspecting the ``applications`` models, so sections added
   later are covered), the same keys inside submission snapshots, and unlinks owners, co-editors, submitters and every
-  other user link of those rows (invitations, edit log), staff in the status history excepted;
+  other user link of those rows (invitations, edit log, holder log, mandate verification), staff in the status
+  history excepted, and deletes the requests to join them;
 - deletes their attachments, rows and files (laureates keep their public information: applicant, title, summary);
 and, whatever the campaign,
 - deletes outbox e-mails and django-axes log-in records older than the period;
@@ -151,7 +152,7 @@ def _dossier_related_models():
 
 
 def _anonymise_dossiers(campaigns, report: PurgeReport) -> None:
-    from .models import Dossier, DossierMember, DossierTransition, Submission
+    from .models import Dossier, DossierJoinRequest, DossierMember, DossierTransition, Submission
 
     dossiers = Dossier.objects.filter(campaign__in=campaigns)
     ids = list(dossiers.values_list("pk", flat=True))
@@ -161,8 +162,10 @@ def _anonymise_dossiers(campaigns, report: PurgeReport) -> None:
     for name, value in _blanking_update(Dossier).items():
         changed |= ~Q(**{name: value}) if value is not None else Q(**{f"{name}__isnull": False})
     report.dossiers_anonymised = dossiers.filter(changed).count()
-    dossiers.update(owner=None, **_blanking_update(Dossier))
+    # The mandate verification names its holder too (an official); requests to join name who asked.
+    dossiers.update(owner=None, mandate_verified_for=None, **_blanking_update(Dossier))
     report.rows_anonymised += DossierMember.objects.filter(dossier_id__in=ids).delete()[0]
+    report.rows_anonymised += DossierJoinRequest.objects.filter(dossier_id__in=ids).delete()[0]
     officials = get_user_model().objects.filter(is_staff=False)
     DossierTransition.objects.filter(dossier_id__in=ids, by__in=officials).update(by=None)
     for submission in Submission.objects.filter(dossier_id__in=ids):

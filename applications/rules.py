@@ -43,6 +43,38 @@ def can_view_dossier(user, dossier) -> bool:
     return Dossier.objects.visible_to(user).filter(pk=dossier.pk).exists()
 
 
+@rules.predicate
+def is_holder_mandate_verified(user, dossier) -> bool:
+    """Cnam staff verified the current holder's mandate (applications/holders.py); submission needs it."""
+    return dossier is not None and dossier.is_holder_mandate_verified
+
+
+@rules.predicate
+def manages_holders_everywhere(user) -> bool:
+    """Superusers, national coordinators and administrators act on the holders of every région's dossiers."""
+    from accounts.roles import Role
+
+    if not user.is_authenticated or not user.is_staff:
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_perm("applications.manage_dossier_holders") and (
+        user.has_perm("applications.view_all_dossiers") or user.groups.filter(name=Role.ADMINISTRATOR).exists()
+    )
+
+
+@rules.predicate
+def can_manage_holders(user, dossier) -> bool:
+    """Regional staff of the dossier's région (without a declared conflict of interest), or staff acting
+    everywhere, may verify the holder's mandate, transfer the dossier, remove a holder and answer join requests."""
+    if dossier is None or not user.is_authenticated:
+        return False
+    from . import selectors
+
+    return selectors.dossiers_for_holder_staff(user).filter(pk=dossier.pk).exists()
+
+
 rules.add_perm("applications.read_dossier", can_view_dossier)
 rules.add_perm("applications.edit_dossier_content", can_edit_dossier)
 rules.add_perm("applications.manage_dossier_co_editors", can_manage_co_editors)
+rules.add_perm("applications.manage_holders_of_dossier", can_manage_holders)

@@ -27,6 +27,27 @@ def dossiers_visible_to(user, *, queryset=None):
     return qs.filter(visible).distinct()
 
 
+def dossiers_for_holder_staff(user, *, queryset=None):
+    """Dossiers (drafts included) whose holders ``user`` may verify and change: every dossier for superusers,
+    coordinators and administrators; those of their régions for regional reviewers, except the ones on which
+    they declared a conflict of interest; none for anyone else."""
+    from . import rules as dossier_rules
+    from .models import Dossier
+
+    qs = queryset if queryset is not None else Dossier.objects.all()
+    if not (user.is_authenticated and user.is_staff and user.is_active):
+        return qs.none()
+    if dossier_rules.manages_holders_everywhere(user):
+        return qs
+    if not user.has_perm("applications.manage_dossier_holders"):
+        return qs.none()
+    from reviews.models import ConflictOfInterest
+
+    conflicted = Exists(ConflictOfInterest.objects.filter(dossier=OuterRef("pk"), reviewer=user))
+    region_ids = list(user.staff_regions.values_list("pk", flat=True))
+    return qs.filter(region_id__in=region_ids).exclude(conflicted)
+
+
 def dossier_mail_recipients(dossier) -> list:
     """The owner then the co-editors (in the order they joined) who can receive mail: active, with an address,
     each once. Uses the ``members`` prefetch when the caller made one (list pages), else one query."""

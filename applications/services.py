@@ -123,13 +123,13 @@ def mask_email(address: str) -> str:
 
 
 class DossierAlreadyExists(Exception):
-    """The territory already holds a dossier in this campaign; ``dossier`` is that dossier."""
+    """The territory already holds a dossier in this campaign; ``dossier`` is that dossier.
+
+    Whoever meets this is told the territory's dossier is held, never by whom: no name, e-mail or address of
+    the holder leaves this exception (they can ask to join: ``holders.request_to_join``)."""
 
     def __init__(self, dossier: Dossier):
         self.dossier = dossier
-        owner = dossier.owner
-        self.holder_name = (owner.get_full_name() or mask_email(owner.email)) if owner else ""
-        self.holder_email = mask_email(owner.email) if owner else ""
         super().__init__(f"{dossier.reference} already exists")
 
 
@@ -308,15 +308,22 @@ def _ensure_owner(dossier: Dossier, by) -> None:
 def invite_co_editor(*, dossier: Dossier, email: str, by) -> DossierInvitation:
     """Invite ``email`` to co-edit ``dossier`` and e-mail them the link (outbox, after commit).
 
-    Owner only. Idempotent per address: a pending invitation is reused (and its e-mail not sent twice).
+    Owner only. Idempotent per address: a pending, unexpired invitation is reused (and its e-mail not sent
+    twice); an expired one is replaced by a new link valid ``INVITATION_VALIDITY_DAYS``.
     Raises ValidationError if the address already edits the dossier.
     """
     _ensure_owner(dossier, by)
     email = email.strip().lower()
     if (dossier.owner and dossier.owner.email.lower() == email) or dossier.members.filter(user__email__iexact=email).exists():
         raise ValidationError(_("%(email)s already edits this dossier.") % {"email": email})
+    now = timezone.now()
     with transaction.atomic():
         invitation = dossier.invitations.filter(email=email, accepted_at=None, revoked_at=None).first()
+        if invitation is not None and not invitation.is_valid_at(now):
+            # An expired link is not sent again: it is closed and a new one (new token, new validity) replaces it.
+            invitation.revoked_at = now
+            invitation.save(update_fields=["revoked_at"])
+            invitation = None
         if invitation is None:
             invitation = DossierInvitation.objects.create(
                 dossier=dossier, email=email, invited_by=by, token=secrets.token_urlsafe(32)
@@ -347,20 +354,35 @@ def _queue_invitation_email(invitation: DossierInvitation) -> None:
     )
 
 
-def accept_invitation(*, invitation: DossierInvitation, user, now=None) -> DossierMember:
-    """Make ``user`` a co-editor. The invitation must be pending and addressed to the user's e-mail.
+def invitation_refusal(state: str) -> str:
+    """Why a link in ``state`` (InvitationState) no longer works, for the person holding it."""
+    from .models import InvitationState
 
-    Atomic and idempotent (an existing membership is returned). Raises ValidationError otherwise.
+    return {
+        InvitationState.USED: _("This invitation link has already been used: it works only once."),
+        InvitationState.REVOKED: _("This invitation has been cancelled by the holder of the dossier."),
+        InvitationState.EXPIRED: _("This invitation link has expired."),
+    }.get(state, _("This invitation is no longer valid."))
+
+
+def accept_invitation(*, invitation: DossierInvitation, user, now=None) -> DossierMember:
+    """Make ``user`` a co-editor. The invitation must be valid at ``now`` (not used, revoked or expired:
+    ``INVITATION_VALIDITY_DAYS``) and addressed to the user's e-mail. Single use: accepting marks it used.
+
+    Atomic under the invitation's row lock (two clicks make one membership). Raises ValidationError otherwise.
     """
-    if not invitation.is_pending:
-        raise ValidationError(_("This invitation is no longer valid."))
+    now = now or timezone.now()
+    if not invitation.is_valid_at(now):
+        raise ValidationError(invitation_refusal(invitation.state_at(now)))
     if invitation.email.lower() != (user.email or "").lower():
         raise ValidationError(
             _("This invitation was sent to %(email)s: log in with that address to accept it.")
             % {"email": mask_email(invitation.email)}
         )
-    now = now or timezone.now()
     with transaction.atomic():
+        locked = DossierInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if not locked.is_valid_at(now):
+            raise ValidationError(invitation_refusal(locked.state_at(now)))
         member = DossierMember.objects.filter(dossier=invitation.dossier, user=user).first()
         if member is None and invitation.dossier.owner_id != user.pk:
             member = DossierMember.objects.create(dossier=invitation.dossier, user=user, added_by=invitation.invited_by)
@@ -369,23 +391,37 @@ def accept_invitation(*, invitation: DossierInvitation, user, now=None) -> Dossi
     return member
 
 
-def pending_invitations_for(user):
-    """Invitations waiting for ``user``'s address (accepted from their home page after log-in)."""
+def valid_invitations(queryset, *, now=None):
+    """The invitations of ``queryset`` still valid at ``now``: neither accepted, revoked nor expired."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    sent_after = now - timezone.timedelta(days=settings.INVITATION_VALIDITY_DAYS)
+    return queryset.filter(accepted_at=None, revoked_at=None, created_at__gt=sent_after)
+
+
+def pending_invitations_for(user, *, now=None):
+    """Valid invitations waiting for ``user``'s address (accepted from their home page after log-in)."""
     if not user.is_authenticated:
         return DossierInvitation.objects.none()
-    return DossierInvitation.objects.filter(
-        email__iexact=user.email, accepted_at=None, revoked_at=None
-    ).select_related("dossier__campaign", "dossier__commune", "dossier__epci", "invited_by")
+    return valid_invitations(DossierInvitation.objects.filter(email__iexact=user.email), now=now).select_related("dossier__campaign", "dossier__commune", "dossier__epci", "invited_by")
 
 
 def remove_co_editor(*, dossier: Dossier, member: DossierMember, by) -> None:
-    """Owner only: the co-editor loses access at once (their next request is a 404). Atomic."""
+    """Owner only: the co-editor loses access at once (their next request is a 404). Atomic; written to the
+    holder log (staff removals with a reason go through ``holders.remove_holder``)."""
+    from .models import DossierHolderLog, HolderAction
+
     _ensure_owner(dossier, by)
     if member.dossier_id != dossier.pk:
         raise ValueError("member of another dossier")
+    now = timezone.now()
     with transaction.atomic():
         dossier.invitations.filter(email__iexact=member.user.email, accepted_at=None, revoked_at=None).update(
-            revoked_at=timezone.now()
+            revoked_at=now
+        )
+        DossierHolderLog.objects.create(
+            dossier=dossier, action=HolderAction.CO_EDITOR_REMOVED, concerning=member.user, by=by, at=now
         )
         member.delete()
 
@@ -397,34 +433,6 @@ def revoke_invitation(*, dossier: Dossier, invitation: DossierInvitation, by) ->
     if invitation.is_pending:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-
-
-def request_to_join(*, dossier: Dossier, by) -> bool:
-    """E-mail the owner that ``by`` asks to co-edit (the owner accepts by inviting them).
-
-    Idempotent per (dossier, requester): asking twice sends one e-mail. Returns False if the dossier
-    has no owner to ask.
-    """
-    from notifications.models import EmailKind
-    from notifications.services import queue_email
-
-    if dossier.owner is None:
-        return False
-    queue_email(
-        kind=EmailKind.INVITATION,
-        key=f"dossier-join-request:{dossier.pk}:{by.pk}",
-        recipient=dossier.owner,
-        context={
-            "join_request": True,
-            "dossier_reference": dossier.reference,
-            "applicant_name": dossier.applicant_name,
-            "campaign_name": dossier.campaign.name,
-            "requester_name": by.get_full_name() or by.email,
-            "requester_email": by.email,
-            "team_url": _absolute(reverse("applications:team", kwargs={"pk": dossier.pk})),
-        },
-    )
-    return True
 
 
 def is_editable_status(dossier: Dossier) -> bool:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import AttachmentKind, Dossier, DossierTransition, Submission, Wave
+from .rules import is_holder_mandate_verified
 from .selectors import dossier_mail_recipients
 from .states import DossierStatus, transition_dossier
 
@@ -91,6 +92,7 @@ def target_wave(dossier: Dossier, *, now) -> Wave | None:
 # listed separately with their checksums).
 NOT_CONTENT = {
     "dossiertransition", "dossierchange", "submission", "attachment", "dossiermember", "dossierinvitation",
+    "dossierjoinrequest", "dossierholderlog",
 }
 
 
@@ -181,8 +183,9 @@ def _lock(dossier: Dossier) -> Dossier:
 def submit_dossier(dossier: Dossier, *, by, now=None, expected_wave: Wave | None = None) -> Submission:
     """Submit ``dossier`` (by one of its editors) to the wave open at ``now``, or the next one.
 
-    Guarantees: atomic under a row lock on the dossier, so concurrent clicks make one submission; refuses an
-    incomplete dossier, one that is not a draft, or one with no wave left (SubmissionRefused); raises
+    Guarantees: atomic under a row lock on the dossier, so concurrent clicks make one submission; refuses a
+    dossier whose holder's mandate Cnam staff have not verified (applications/holders.py), an incomplete
+    dossier, one that is not a draft, or one with no wave left (SubmissionRefused); raises
     WaveChanged if ``expected_wave`` (the wave shown to the official) is not the wave it would go to.
     Freezes a snapshot with its fingerprint, moves the dossier to SUBMITTED (logged) and queues one receipt
     e-mail per editor, sent after commit.
@@ -194,6 +197,11 @@ def submit_dossier(dossier: Dossier, *, by, now=None, expected_wave: Wave | None
             raise SubmissionRefused(_("Only the owner and co-editors of a dossier can submit it."))
         if locked.status != DossierStatus.DRAFT:
             raise SubmissionRefused(_("This dossier has already been submitted."))
+        if not is_holder_mandate_verified(by, locked):
+            raise SubmissionRefused(_(
+                "The Cnam has not yet verified the mandate of the dossier's holder: the dossier can be submitted "
+                "once the regional team has verified it (you will be told by e-mail)."
+            ))
         if submission_checklist(locked):
             raise SubmissionRefused(_("The dossier is incomplete: complete the missing items before submitting."))
         wave = target_wave(locked, now=now)

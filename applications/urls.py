@@ -19,6 +19,8 @@ urlpatterns = [
     path("dossiers/<int:pk>/sections/<slug:key>/autosave/<str:field>/", views.autosave, name="autosave"),
     path("dossiers/<int:pk>/team/", views.team, name="team"),
     path("dossiers/<int:pk>/team/<int:member_pk>/remove/", views.remove_member, name="remove_member"),
+    path("dossiers/<int:pk>/join-requests/<int:request_pk>/answer/", views.answer_join_request,
+         name="answer_join_request"),
     path("dossiers/<int:pk>/invitations/<int:invitation_pk>/revoke/", views.revoke_invitation,
          name="revoke_invitation"),
     # The call's public page, readable before signing up.

@@ -6,6 +6,7 @@ Every page works without JavaScript; htmx only adds the autosave of long text fi
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -18,11 +19,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import coediting, services
+from . import coediting, holders, services
 from . import home as home_queries
 from . import rules as dossier_rules
 from .forms import InvitationForm, PartnerFormSetHelper, StartDossierForm
-from .models import Dossier, DossierInvitation, DossierMember
+from .models import (
+    Dossier,
+    DossierInvitation,
+    DossierJoinRequest,
+    DossierMember,
+    InvitationState,
+    JoinRequestStatus,
+)
 from .sections import SECTIONS, get_section, next_section
 
 TEMPLATES = "applications/"
@@ -95,8 +103,10 @@ def join_request(request, slug):
     held = services.existing_dossier(campaign=campaign, **_chosen_territory(form, territories))
     if held is None:
         return redirect("applications:start", slug=slug)
-    services.request_to_join(dossier=held, by=request.user)
-    messages.success(request, _("Your request has been e-mailed to the owner of the dossier. They will invite you."))
+    if holders.request_to_join(dossier=held, by=request.user) is None:
+        return redirect("applications:dossier", pk=held.pk)
+    messages.success(request, _("Your request to join has been sent to the holder of the dossier. You will be told "
+                                "the answer by e-mail."))
     return redirect("applications:home")
 
 
@@ -112,6 +122,7 @@ def dossier_detail(request, pk):
         "percent": services.progress_percent(dossier),
         "can_edit": dossier_rules.can_edit_dossier(request.user, dossier),
         "is_owner": dossier_rules.is_dossier_owner(request.user, dossier),
+        "is_editor": dossier_rules.is_dossier_editor(request.user, dossier),
         "contents": home_queries.section_contents(dossier),
         "memberships": home_queries.programme_memberships(dossier),
     }
@@ -238,11 +249,17 @@ def autosave(request, pk, key, field):
 
 
 def _render_team(request, dossier, form, *, status=200):
+    now = timezone.now()
+    invitations = list(dossier.invitations.filter(accepted_at=None, revoked_at=None))
+    for pending in invitations:
+        pending.expired = not pending.is_valid_at(now)
     context = {
         "dossier": dossier, "form": form,
         "members": dossier.members.select_related("user").order_by("added_at"),
-        "invitations": dossier.invitations.filter(accepted_at=None, revoked_at=None),
+        "invitations": invitations,
+        "join_requests": holders.pending_join_requests(dossier),
         "can_manage": dossier_rules.can_manage_co_editors(request.user, dossier),
+        "is_owner": dossier_rules.is_dossier_owner(request.user, dossier),
     }
     return render(request, TEMPLATES + "team.html", context, status=status)
 
@@ -281,6 +298,25 @@ def remove_member(request, pk, member_pk):
 
 @login_required
 @require_POST
+def answer_join_request(request, pk, request_pk):
+    dossier = _editable(request, pk)
+    if not dossier_rules.is_dossier_owner(request.user, dossier):
+        raise PermissionDenied
+    join_request = get_object_or_404(DossierJoinRequest, dossier=dossier, pk=request_pk,
+                                     status=JoinRequestStatus.PENDING)
+    accept = "accept" in request.POST
+    try:
+        holders.answer_join_request(join_request=join_request, by=request.user, accept=accept,
+                                    reason="" if accept else request.POST.get("reason", "")[:2000])
+    except holders.HolderChangeRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Your answer has been sent to %(name)s.") % {"name": join_request.requester})
+    return redirect("applications:team", pk=dossier.pk)
+
+
+@login_required
+@require_POST
 def revoke_invitation(request, pk, invitation_pk):
     dossier = _editable(request, pk)
     invitation = get_object_or_404(DossierInvitation, dossier=dossier, pk=invitation_pk)
@@ -312,6 +348,10 @@ def invitation(request, token):
         DossierInvitation.objects.select_related("dossier__campaign", "dossier__commune", "dossier__epci", "invited_by"),
         token=token,
     )
+    state = invitation.state_at(timezone.now())
+    if state != InvitationState.VALID:
+        # A used, revoked or expired link: say so plainly, whoever follows it, and offer to ask for a new one.
+        return _invalid_invitation(request, invitation, state)
     if not request.user.is_authenticated:
         return _login_or_signup(request, invitation)
     error = None
@@ -326,3 +366,24 @@ def invitation(request, token):
             return redirect("applications:dossier", pk=invitation.dossier_id)
     context = {"invitation": invitation, "error": error}
     return render(request, TEMPLATES + "invitation.html", context, status=400 if error else 200)
+
+
+def _invalid_invitation(request, invitation, state, *, status=410):
+    editor = Dossier.objects.editable_by(request.user).filter(pk=invitation.dossier_id).exists()
+    context = {
+        "invitation": invitation, "state": state, "reason": services.invitation_refusal(state), "is_editor": editor,
+        "validity_days": settings.INVITATION_VALIDITY_DAYS,
+        "can_ask": not editor and invitation.renewal_requested_at is None and invitation.dossier.owner_id is not None,
+    }
+    if request.method == "POST" and not editor:
+        return _ask_new_invitation(request, invitation, context)
+    return render(request, TEMPLATES + "invitation_invalid.html", context, status=status)
+
+
+def _ask_new_invitation(request, invitation, context):
+    if "ask_new_link" not in request.POST:
+        context["error"] = context["reason"]
+        return render(request, TEMPLATES + "invitation_invalid.html", context, status=400)
+    holders.request_new_invitation(invitation=invitation)
+    context["can_ask"], context["asked"] = False, True
+    return render(request, TEMPLATES + "invitation_invalid.html", context, status=410)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import attachments as attachment_services
+from . import rules as dossier_rules
 from . import submission as submission_services
 from .forms_submission import AttachmentUploadForm, SubmitConfirmForm, WithdrawForm
 from .models import REQUIRED_ATTACHMENT_KINDS, Attachment, Dossier, Wave
@@ -134,7 +135,7 @@ def _submit_get(request, dossier):
             return redirect("applications:receipt_latest", pk=dossier.pk)
         return _refused_page(request, dossier, _("This dossier can no longer be submitted."))
     missing = submission_services.submission_checklist(dossier)
-    if missing:
+    if missing or not dossier_rules.is_holder_mandate_verified(request.user, dossier):
         return render(request, TEMPLATES + "checklist.html", {"dossier": dossier, "missing": missing})
     wave = submission_services.target_wave(dossier, now=timezone.now())
     if wave is None:

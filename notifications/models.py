@@ -22,6 +22,10 @@ class EmailKind(models.TextChoices):
     WAVE_SUMMARY = "wave_summary", _("Wave closing summary")
     REVIEWER_ASSIGNMENT = "reviewer_assignment", _("Reviewer assignment")
     EXPORT_READY = "export_ready", _("Export ready")
+    MANDATE_VERIFIED = "mandate_verified", _("Holder's mandate verified")
+    HOLDER_CHANGE = "holder_change", _("Change of a dossier's holders")
+    JOIN_ANSWER = "join_answer", _("Answer to a request to join a dossier")
+    INVITATION_RENEWAL = "invitation_renewal", _("Request for a new invitation link")
 
 
 class OutboxStatus(models.TextChoices):

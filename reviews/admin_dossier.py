@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from ami_portal.tabular import safe_row
+from applications import admin_holders
 from applications.lifecycle import programmes_of
 from applications.models import Dossier
 
@@ -144,6 +145,13 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
                  name="applications_dossier_conflict"),
             path("<int:pk>/note/", self.admin_site.admin_view(admin_views.add_note), name="applications_dossier_note"),
             path("<int:pk>/decide/", self.admin_site.admin_view(admin_views.decide), name="applications_dossier_decide"),
+            # Holders and mandate verification (applications/admin_holders.py): drafts included, région-scoped.
+            path("holders/", self.admin_site.admin_view(admin_holders.mandates), name="applications_dossier_mandates"),
+            path("<int:pk>/holders/", self.admin_site.admin_view(admin_holders.holders_page),
+                 name="applications_dossier_holders"),
+            path("<int:pk>/holders/documents/<int:attachment_pk>/",
+                 self.admin_site.admin_view(admin_holders.mandate_document),
+                 name="applications_dossier_mandate_document"),
         ]
         return own + super().get_urls()
 

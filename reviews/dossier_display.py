@@ -18,6 +18,7 @@ HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
 HIDDEN_RELATIONS = {
     "applications.dossiertransition", "applications.attachment", "applications.submission",
     "applications.dossierchange", "applications.dossierinvitation", "applications.dossiermember",
+    "applications.dossierjoinrequest", "applications.dossierholderlog",
 }
 
 

@@ -113,8 +113,15 @@ class WaveFactory(factory.django.DjangoModelFactory):
 
 
 class DossierFactory(factory.django.DjangoModelFactory):
+    """A draft whose holder's mandate Cnam staff have verified (so it can be submitted once complete).
+
+    ``DossierFactory(unverified_holder=True)`` makes one whose mandate still awaits verification."""
+
     class Meta:
         model = Dossier
+
+    class Params:
+        unverified_holder = factory.Trait(mandate_verified_for=None, mandate_verified_at=None, mandate_basis="")
 
     wave = factory.SubFactory(WaveFactory)
     campaign = factory.SelfAttribute("wave.campaign")
@@ -123,3 +130,6 @@ class DossierFactory(factory.django.DjangoModelFactory):
     owner = factory.LazyAttribute(lambda o: official(commune=o.commune))
     title = "Une antenne du Cnam au cœur de la ville"
     public_summary = "Former aux métiers de l'industrie du bassin d'emploi."
+    mandate_verified_for = factory.SelfAttribute("owner")
+    mandate_verified_at = factory.LazyFunction(timezone.now)
+    mandate_basis = "Lettre d'engagement signée par le maire, vérifiée."

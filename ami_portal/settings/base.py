@@ -236,6 +236,9 @@ ATTACHMENT_MAX_DOSSIER_SIZE = env.int("ATTACHMENT_MAX_DOSSIER_SIZE", default=50 
 # Dossier pages show the deadline of the wave a draft aims for once it closes within this many days.
 DEADLINE_BANNER_DAYS = env.int("DEADLINE_BANNER_DAYS", default=14)
 
+# A co-editor invitation link works once, for this many days after it was sent.
+INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=14)
+
 # Personal data of closed campaigns is purged after this many days.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3 * 365)
 

@@ -11,7 +11,15 @@ from applications.models import Dossier, DossierChange, DossierInvitation, Dossi
 from applications.sections import SECTIONS
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
-from tests.factories import CampaignFactory, CommuneFactory, DossierFactory, UserFactory, WaveFactory, official
+from tests.factories import (
+    CampaignFactory,
+    CommuneFactory,
+    DossierFactory,
+    OfficialProfileFactory,
+    UserFactory,
+    WaveFactory,
+    official,
+)
 
 from .dossier_support import fill_sections
 
@@ -57,15 +65,20 @@ def test_official_creates_the_dossier_of_their_commune(client):
     assert dossier.owner == user and dossier.commune == user.official_profile.commune
 
 
-def test_second_attempt_for_the_same_commune_shows_the_holder_and_a_join_button(client):
-    dossier = DossierFactory(owner=UserFactory(first_name="Jeanne", last_name="Martin", email="jeanne@ville.fr"))
+def test_second_attempt_for_the_same_commune_says_it_is_held_without_naming_the_holder(client):
+    # Issue 10: the stranger page shows no name, no e-mail (not even masked), no address of the holder.
+    owner = UserFactory(first_name="Jeanne", last_name="Martin", email="jeanne@ville.fr")
+    dossier = DossierFactory(owner=owner)
+    OfficialProfileFactory(user=owner, commune=dossier.commune, phone="05 55 55 55 55")
     colleague = official(commune=dossier.commune)
     response = logged_in(client, colleague).post(
         reverse("applications:start", kwargs={"slug": dossier.campaign.slug}),
         {"applicant": f"commune-{dossier.commune_id}"},
     )
     assert response.status_code == 409
-    assert "Jeanne Martin" in response.text and "j***@ville.fr" in response.text
+    assert "held by another official of the territory" in response.text
+    for secret in ("Jeanne", "Martin", "jeanne@", "j***@", "ville.fr", "05 55 55 55 55"):
+        assert secret not in response.text
     assert reverse("applications:join_request", kwargs={"slug": dossier.campaign.slug}) in response.text
     assert Dossier.objects.count() == 1
 

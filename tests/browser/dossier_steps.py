@@ -106,6 +106,22 @@ def upload_required_attachments(page, dossier: Dossier, tmp_path: Path) -> None:
         expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
 
 
+def mandate_verified_by_the_region(dossier: Dossier) -> None:
+    """Staff work outside the official's browser: a reviewer of the dossier's région verifies the holder's mandate
+    (issue 10: a dossier is submitted only once Cnam staff have verified it)."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import StaffProfile
+    from accounts.roles import Role
+    from applications import holders
+    from tests.factories import UserFactory
+
+    reviewer = UserFactory(is_staff=True)
+    reviewer.groups.add(Group.objects.get(name=Role.REGIONAL_REVIEWER))
+    StaffProfile.objects.create(user=reviewer).regions.set([dossier.region_id])
+    holders.verify_mandate(dossier=dossier, by=reviewer, basis="Lettre d'engagement signée par le maire")
+
+
 def submit(page, dossier: Dossier) -> None:
     page.goto(reverse("applications:submit", kwargs={"pk": dossier.pk}))
     expect(page.get_by_role("heading", level=1)).to_contain_text(text("Confirm the submission"))

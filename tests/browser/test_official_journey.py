@@ -87,6 +87,10 @@ def test_official_signs_up_fills_the_dossier_over_two_sittings_and_submits(
     steps.upload_required_attachments(page, dossier, tmp_path)
     shooter.shoot(page, "official", "attachments")
 
+    page.goto(reverse("applications:submit", kwargs={"pk": dossier.pk}))
+    expect(page.get_by_role("heading", name=label("Holder's mandate"))).to_be_visible()
+    shooter.shoot(page, "official", "mandate-awaiting-verification")
+    steps.mandate_verified_by_the_region(dossier)
     steps.submit(page, dossier)
     shooter.shoot(page, "official", "receipt")
     dossier.refresh_from_db()
@@ -112,6 +116,7 @@ def official_with_a_started_dossier(open_wave, montbard):
     dossier = Dossier.objects.create(
         campaign=open_wave.campaign, wave=open_wave, reference="AMI-NOJS-0001", commune=montbard, owner=user
     )
+    steps.mandate_verified_by_the_region(dossier)
     return user, dossier
 
 

@@ -46,6 +46,23 @@ CONTEXTS = {
         "dossiers": [{"reference": "AMI-1", "applicant": "Ville", "url": "https://ami.example/reviews/1"}],
     },
     EmailKind.EXPORT_READY: {"export_name": "Lauréats", "download_url": "https://ami.example/exports/1"},
+    EmailKind.MANDATE_VERIFIED: {
+        "reference": "AMI-1", "applicant": "L'Isle-sur-Sorgue", "campaign": "AMI 2",
+        "dossier_url": "https://ami.example/d/1", "submit_url": "https://ami.example/d/1/submit",
+    },
+    EmailKind.HOLDER_CHANGE: {
+        "event": "transferred_team", "reference": "AMI-1", "applicant": "L'Isle-sur-Sorgue", "campaign": "AMI 2",
+        "dossier_url": "https://ami.example/d/1", "reason": "Mandat du maire", "new_holder": "Jeanne Martin",
+    },
+    EmailKind.JOIN_ANSWER: {
+        "accepted": False, "reference": "AMI-1", "applicant": "L'Isle-sur-Sorgue", "campaign": "AMI 2",
+        "dossier_url": "https://ami.example/d/1", "reason": "Inconnu",
+    },
+    EmailKind.INVITATION_RENEWAL: {
+        "reference": "AMI-1", "applicant": "L'Isle-sur-Sorgue", "campaign": "AMI 2",
+        "dossier_url": "https://ami.example/d/1", "invitee_email": "collegue@ville.fr",
+        "team_url": "https://ami.example/d/1/team",
+    },
 }
 
 

@@ -149,6 +149,10 @@ SITE: dict[str, Rule] = {
     "applications:remove_member": rule(
         405, kwargs=lambda world: {"pk": world.dossier_a.pk, "member_pk": world.co_editor.pk}, anonymous=LOGIN
     ),
+    # POST only (the holder answers from the co-editors page).
+    "applications:answer_join_request": rule(
+        405, kwargs=lambda world: {"pk": world.dossier_a.pk, "request_pk": 1}, anonymous=LOGIN
+    ),
     "applications:revoke_invitation": rule(
         405, kwargs=lambda world: {"pk": world.dossier_a.pk, "invitation_pk": world.invitation.pk}, anonymous=LOGIN
     ),
@@ -207,6 +211,15 @@ ADMIN_SITE: dict[str, Rule] = {
     "admin:applications_dossier_note": rule(405, kwargs=_dossier_a, **NON_STAFF_ADMIN),
     "admin:applications_dossier_decide": rule(
         403, kwargs=_dossier_a, coordinator=200, reviewer_y=404, **NON_STAFF_ADMIN
+    ),
+    # --- holders and mandate verification (applications/admin_holders.py): regional staff of the dossier's
+    # région and coordinators; a reviewer of another région finds nothing (404).
+    "admin:applications_dossier_mandates": rule(200, **NON_STAFF_ADMIN),
+    "admin:applications_dossier_holders": rule(
+        200, kwargs=_dossier_a, reviewer_y=404, **NON_STAFF_ADMIN
+    ),
+    "admin:applications_dossier_mandate_document": rule(
+        200, kwargs=_attachment_a, reviewer_y=404, **NON_STAFF_ADMIN
     ),
     # Users are managed by administrators only (no role of the matrix holds the user permissions).
     "admin:auth_user_password_change": rule(403, kwargs=lambda world: {"id": world.users["official_a"].pk}, **NON_STAFF_ADMIN),
