@@ -5,7 +5,7 @@ The dossier pages live under /dossiers/; the official's home is ``applications:h
 
 from django.urls import include, path
 
-from . import views, views_campaign
+from . import views, views_campaign, views_document
 
 app_name = "applications"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier"),
     path("dossiers/<int:pk>/sections/<slug:key>/", views.section, name="section"),
     path("dossiers/<int:pk>/sections/<slug:key>/autosave/<str:field>/", views.autosave, name="autosave"),
+    path("dossiers/<int:pk>/print/", views_document.dossier_print, name="dossier_print"),
+    path("dossiers/<int:pk>/dossier.pdf", views_document.dossier_pdf, name="dossier_pdf"),
+    path("dossiers/<int:pk>/dossier.zip", views_document.dossier_zip, name="dossier_zip"),
     path("dossiers/<int:pk>/team/", views.team, name="team"),
     path("dossiers/<int:pk>/team/<int:member_pk>/remove/", views.remove_member, name="remove_member"),
     path("dossiers/<int:pk>/join-requests/<int:request_pk>/answer/", views.answer_join_request,

@@ -159,6 +159,10 @@ SITE: dict[str, Rule] = {
     # --- attachments, submission, receipts (dossier A: submitted, région X, owned by official A).
     # Its owner, the reviewers of région X and the coordinator may read it; for anyone else it does not exist.
     "applications:attachments": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
+    # The whole dossier as a document: its readers; the ZIP with attachments for its staff readers only.
+    "applications:dossier_print": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
+    "applications:dossier_pdf": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
+    "applications:dossier_zip": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **{**READERS_OF_A, "official_a": 403}),
     "applications:attachment_download": rule(404, kwargs=_attachment_a, anonymous=LOGIN, **READERS_OF_A),
     # GET asks for confirmation, to editors only; dossier A is submitted, so its owner is sent back to the list.
     "applications:attachment_delete": rule(404, kwargs=_attachment_a, anonymous=LOGIN, official_a=REDIRECT),
