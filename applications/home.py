@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch
 from django.utils import formats
 
-from cities.models import Commune, ProgrammeMembership
+from cities.models import ProgrammeMembership
+from cities.selectors import applicant_memberships
 
 from . import services
 from .models import REQUIRED_ATTACHMENT_KINDS, Attachment, AttachmentKind, Campaign, Dossier, Wave
@@ -209,10 +210,6 @@ def _display(value):
 
 
 def programme_memberships(dossier: Dossier) -> list[ProgrammeMembership]:
-    """ACV / TI memberships of the applicant: the commune's own, or those of the EPCI's communes (TI)."""
-    if dossier.commune_id:
-        return list(ProgrammeMembership.objects.filter(commune_id=dossier.commune_id).select_related("commune"))
-    communes = Commune.objects.filter(epci_id=dossier.epci_id)
-    return list(
-        ProgrammeMembership.objects.filter(commune__in=communes).select_related("commune").order_by("programme")[:50]
-    )
+    """The memberships behind the applicant's programmes (cities.selectors.applicant_memberships), at most 50."""
+    memberships = applicant_memberships(commune=dossier.commune_id, epci=dossier.epci_id)
+    return list(memberships.select_related("commune").order_by("programme", "commune__name")[:50])

@@ -114,37 +114,21 @@ def _move_drafts_on(wave: Wave, now: datetime) -> int:
 
 def _start_review(wave: Wave, now: datetime) -> list[Dossier]:
     submitted = list(
-        _dossiers().select_for_update(of=("self",)).filter(wave=wave, status=DossierStatus.SUBMITTED).order_by("pk")
+        _dossiers().select_for_update(of=("self",)).with_programmes()
+        .filter(wave=wave, status=DossierStatus.SUBMITTED).order_by("pk")
     )
     for dossier in submitted:
         transition_dossier(dossier, to=DossierStatus.UNDER_REVIEW, by=None, reason=_wave_closed_reason(), now=now)
     return submitted
 
 
-def programmes_of(dossiers: list[Dossier]) -> dict[int, set[str]]:
-    """Programme codes (ACV, TI) of each dossier's applicant: its commune, or any commune of its EPCI."""
-    from cities.models import ProgrammeMembership
-
-    commune_ids = {d.commune_id for d in dossiers if d.commune_id}
-    epci_ids = {d.epci_id for d in dossiers if d.epci_id}
-    by_commune, by_epci = {}, {}
-    rows = ProgrammeMembership.objects.filter(commune_id__in=commune_ids) | ProgrammeMembership.objects.filter(
-        commune__epci_id__in=epci_ids
-    )
-    for commune_id, epci_id, programme in rows.values_list("commune_id", "commune__epci_id", "programme"):
-        by_commune.setdefault(commune_id, set()).add(programme)
-        if epci_id:
-            by_epci.setdefault(epci_id, set()).add(programme)
-    return {
-        d.pk: by_commune.get(d.commune_id, set()) if d.commune_id else by_epci.get(d.epci_id, set()) for d in dossiers
-    }
-
-
 def wave_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> dict:
-    """Counts of the dossiers submitted to ``wave`` per région and per programme, for the coordinators."""
+    """Counts of the dossiers submitted to ``wave`` per région and per programme, for the coordinators.
+
+    ``dossiers`` come from ``Dossier.objects.with_programmes()`` (the one rule of an applicant's programmes)."""
     from cities.models import Programme
 
-    programmes = programmes_of(dossiers)
+    programmes = {d.pk: set(d.programme_codes) for d in dossiers}
     regions = Counter(d.region.name if d.region_id else "—" for d in dossiers)
     per_programme = Counter(code for codes in programmes.values() for code in codes)
     rows = []

@@ -143,6 +143,19 @@ class DossierQuerySet(models.QuerySet):
 
         return selectors.dossiers_visible_to(user, queryset=self)
 
+    def with_programmes(self):
+        """Annotate the applicant's programmes (``is_acv``, ``is_ti``; read them as ``programme_codes``): its
+        commune's memberships, or for an EPCI those of any of its communes (cities.selectors.applicant_memberships)."""
+        from cities.selectors import with_programmes
+
+        return with_programmes(self, commune_field="commune", epci_field="epci")
+
+    def in_programme(self, code: str):
+        """Dossiers whose applicant belongs to programme ``code`` (same rule as ``with_programmes``)."""
+        from cities.selectors import programme_flag
+
+        return self.with_programmes().filter(**{programme_flag(code): True})
+
 
 class Dossier(models.Model):
     """A territory's application to a campaign. One per territory (commune or EPCI) per campaign."""
@@ -272,6 +285,20 @@ class Dossier(models.Model):
     @property
     def applicant_name(self) -> str:
         return str(self.commune.name if self.commune_id else self.epci.name if self.epci_id else "")
+
+    @property
+    def programme_codes(self) -> list[str]:
+        """The applicant's programme codes, ACV first; the dossier must come from ``with_programmes()``."""
+        from cities.models import Programme
+        from cities.selectors import programme_flag
+
+        return [code for code in Programme.values if getattr(self, programme_flag(code))]
+
+    @property
+    def programme_labels(self) -> list[str]:
+        from cities.models import Programme
+
+        return [str(Programme(code).label) for code in self.programme_codes]
 
 
 class DossierMember(models.Model):

@@ -14,7 +14,6 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from applications.lifecycle import programmes_of
 from applications.models import Dossier
 
 from . import admin_views, selectors, services
@@ -194,13 +193,11 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
             _("dossier number"), _("applicant"), _("région"), _("wave"), _("status"), _("programmes"),
             _("score /20"), _("spread"), _("completed reviews"),
         )])
-        dossiers = list(queryset)
-        programmes = programmes_of(dossiers)
-        for d in dossiers:
+        for d in queryset.with_programmes():
             score = selectors.score_of(d)
             writer.writerow([
                 d.reference, d.applicant_name, d.region.name if d.region_id else "", d.wave or "",
-                d.get_status_display(), " ".join(sorted(programmes.get(d.pk, ()))).upper(),
+                d.get_status_display(), " ".join(d.programme_codes).upper(),
                 score.mean if score.mean is not None else "", score.spread if score.spread is not None else "",
                 score.completed,
             ])

@@ -13,7 +13,7 @@ from applications.signals import wave_closed
 from applications.states import DossierStatus
 from cities.models import Programme, ProgrammeMembership
 from notifications.models import EmailKind, OutboxMessage
-from tests.factories import CampaignFactory, DossierFactory, UserFactory, WaveFactory
+from tests.factories import CampaignFactory, CommuneFactory, DossierFactory, EpciFactory, UserFactory, WaveFactory
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -143,11 +143,25 @@ def test_summary_counts_dossiers_per_region_and_programme():
     ProgrammeMembership.objects.create(programme=Programme.ACV, commune=a.commune, source="test")
     ProgrammeMembership.objects.create(programme=Programme.TI, commune=a.commune, source="test")
     DossierFactory(wave=first)  # a draft: not counted
-    dossiers = list(first.dossiers.filter(status=DossierStatus.SUBMITTED).select_related("region"))
+    dossiers = list(first.dossiers.with_programmes().filter(status=DossierStatus.SUBMITTED).select_related("region"))
     summary = lifecycle.wave_summary(first, dossiers, drafts_moved=1)
     assert summary["total"] == 2 and summary["without_programme"] == 1
     assert summary["rows"] == [{"region": a.region.name, "total": 2, "acv": 1, "ti": 1}]
     assert {p["code"]: p["count"] for p in summary["programmes"]} == {"acv": 1, "ti": 1}
+
+
+def test_summary_of_a_closing_counts_an_epci_dossier_in_its_communes_programme():
+    first, _ = two_waves()
+    coordinator()
+    epci = EpciFactory()
+    ProgrammeMembership.objects.create(programme=Programme.TI, commune=CommuneFactory(epci=epci), source="test")
+    DossierFactory(wave=first, status=DossierStatus.SUBMITTED, commune=None, epci=epci)
+    lifecycle.close_wave(wave_id=first.pk, now=first.closes_at)
+    message = OutboxMessage.objects.get(kind=EmailKind.WAVE_SUMMARY)
+    summary = lifecycle.wave_summary(first, list(first.dossiers.with_programmes()), drafts_moved=0)
+    assert {p["code"]: p["count"] for p in summary["programmes"]} == {"acv": 0, "ti": 1}
+    assert summary["without_programme"] == 0
+    assert "Territoires d'industrie : 1" in " ".join(message.body_text.split())
 
 
 def test_summary_mail_is_in_french_with_the_counts():
