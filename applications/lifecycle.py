@@ -17,13 +17,13 @@ from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.roles import Role
 from notifications.models import EmailKind, OutboxMessage
 from notifications.services import queue_email
 
-from .models import Dossier, Wave
+from .models import Dossier, DossierWaveMove, Wave
 from .selectors import dossier_mail_recipients
 from .signals import wave_closed
 from .states import DECISION_STATUSES, DossierStatus, transition_dossier
@@ -38,6 +38,20 @@ def _wave_closed_reason() -> str:
     # Stored in the log, which staff read: written in the portal's language, not the worker's.
     with translation.override(settings.LANGUAGE_CODE):
         return gettext("Wave closed")
+
+
+def _log_reason(text: str, **values) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(text) % values
+
+
+def move_to_wave(dossier_ids: list[int], *, from_wave: Wave, to_wave: Wave | None, now: datetime, reason: str) -> None:
+    """Move the dossiers to ``to_wave`` (None: no wave left) and log each move (DossierWaveMove), in the caller's
+    transaction: a wave change is never silent."""
+    Dossier.objects.filter(pk__in=dossier_ids).update(wave=to_wave)
+    DossierWaveMove.objects.bulk_create([
+        DossierWaveMove(dossier_id=pk, from_wave=from_wave, to_wave=to_wave, at=now, reason=reason) for pk in dossier_ids
+    ])
 
 
 def _dossier_context(dossier: Dossier, wave: Wave) -> dict:
@@ -95,7 +109,8 @@ def close_wave(*, wave_id: int, now: datetime | None = None) -> bool:
 def _move_drafts_on(wave: Wave, now: datetime) -> int:
     next_wave = wave.campaign.next_wave_after(now)
     drafts = list(_dossiers().select_for_update(of=("self",)).filter(wave=wave, status=DossierStatus.DRAFT))
-    Dossier.objects.filter(pk__in=[d.pk for d in drafts]).update(wave=next_wave)
+    reason = _log_reason(gettext_noop("Not submitted when wave %(number)s closed."), number=wave.number)
+    move_to_wave([d.pk for d in drafts], from_wave=wave, to_wave=next_wave, now=now, reason=reason)
     for dossier in drafts:
         context = {
             **_dossier_context(dossier, wave),
@@ -189,13 +204,13 @@ def publish_wave(*, wave_id: int, now: datetime | None = None) -> bool:
             return False
         for dossier in _dossiers().filter(wave=wave, status__in=DECISION_STATUSES):
             queue_decision(dossier)
-        _carry_postponed_over(wave)
+        _carry_postponed_over(wave, now=now)
         wave.published_effects_done_at = now
         wave.save(update_fields=["published_effects_done_at"])
     return True
 
 
-def _carry_postponed_over(wave: Wave, *, dossier_ids=None) -> None:
+def _carry_postponed_over(wave: Wave, *, now: datetime, dossier_ids=None) -> None:
     """Postponed dossiers are examined again in the next wave: once their decision is published they move there,
     so that their next decision stays confidential until that wave's own publication."""
     next_wave = wave.campaign.next_wave_after(wave.closes_at)
@@ -204,7 +219,9 @@ def _carry_postponed_over(wave: Wave, *, dossier_ids=None) -> None:
     postponed = Dossier.objects.filter(wave=wave, status=DossierStatus.POSTPONED)
     if dossier_ids is not None:
         postponed = postponed.filter(pk__in=dossier_ids)
-    postponed.update(wave=next_wave)
+    reason = _log_reason(gettext_noop("Postponed at wave %(number)s: examined again in the next wave."),
+                         number=wave.number)
+    move_to_wave(list(postponed.values_list("pk", flat=True)), from_wave=wave, to_wave=next_wave, now=now, reason=reason)
 
 
 def decision_key(dossier: Dossier) -> str:
@@ -250,7 +267,7 @@ def notify_late_decisions(*, now: datetime | None = None) -> int:
     for dossier in undelivered_decisions(now=now):
         with transaction.atomic():
             queue_decision(dossier)
-            _carry_postponed_over(dossier.wave, dossier_ids=[dossier.pk])
+            _carry_postponed_over(dossier.wave, now=now, dossier_ids=[dossier.pk])
         count += 1
     return count
 

@@ -421,6 +421,33 @@ class DossierTransition(models.Model):
         return f"{self.dossier.reference}: {self.from_status} → {self.to_status}"
 
 
+class DossierWaveMove(models.Model):
+    """Append-only log of every move of a dossier to another wave made by the wave lifecycle (a draft carried over
+    at closing, a postponed dossier carried over at publication): from where, to where, when, why."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="wave_moves")
+    from_wave = models.ForeignKey(
+        Wave, verbose_name=_("from wave"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # None: the campaign had no wave left to move to.
+    to_wave = models.ForeignKey(
+        Wave, verbose_name=_("to wave"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("wave change")
+        verbose_name_plural = _("wave changes")
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.from_wave_id} → {self.to_wave_id}"
+
+
 class AttachmentKind(models.TextChoices):
     COMMITMENT_LETTER = "commitment_letter", _("Letter of commitment signed by the mayor or president")
     COUNCIL_DELIBERATION = "council_deliberation", _("Council deliberation")

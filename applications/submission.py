@@ -287,8 +287,7 @@ def reopen_dossier(dossier: Dossier, *, by, message: str, now=None) -> DossierTr
             "The deadline of wave %(number)s has passed: the dossier can no longer be reopened."
         ) % {"number": locked.wave.number})
         locked.submitted_at = None
-        transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=message)
-        log = locked.transitions.order_by("-pk").first()
+        log = transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=message)
         _queue_reopened(locked, log)
     _refresh(dossier, locked)
     return log

@@ -172,6 +172,27 @@ class Review(models.Model):
         return review_score(list(self.scores.all()))
 
 
+class ReviewTransition(models.Model):
+    """Append-only log of every status change of a review (completed, withdrawn on a conflict): who, when, why."""
+
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=12, choices=ReviewStatus.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=ReviewStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("review status change")
+        verbose_name_plural = _("review status changes")
+
+    def __str__(self):
+        return f"{self.review_id}: {self.from_status} → {self.to_status}"
+
+
 class Score(models.Model):
     review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+")

@@ -91,6 +91,22 @@ def test_draft_of_the_last_wave_stays_without_wave_and_is_told_none_is_planned()
     assert "Aucune vague ultérieure" in OutboxMessage.objects.get(kind=EmailKind.WAVE_CLOSED_DRAFT).body_text
 
 
+def test_closing_logs_each_draft_moved_to_the_next_wave():
+    first, second = two_waves()
+    draft = DossierFactory(wave=first)
+    lifecycle.close_wave(wave_id=first.pk, now=first.closes_at)
+    move = draft.wave_moves.get()
+    assert (move.from_wave, move.to_wave, move.at, move.by) == (first, second, first.closes_at, None)
+    assert move.reason == "Non déposé à la clôture de la vague 1."
+
+
+def test_closing_the_last_wave_logs_the_draft_left_without_wave():
+    _first, second = two_waves()
+    draft = DossierFactory(wave=second)
+    lifecycle.close_wave(wave_id=second.pk, now=second.closes_at)
+    assert (draft.wave_moves.get().from_wave, draft.wave_moves.get().to_wave) == (second, None)
+
+
 def test_wave_closing_run_twice_sends_each_summary_once_and_signals_once():
     first, _ = two_waves()
     coordinators = [coordinator(), coordinator()]
@@ -219,6 +235,16 @@ def test_postponed_dossier_moves_to_the_next_wave_once_its_decision_is_published
     dossier.refresh_from_db()
     assert dossier.wave == second
     assert OutboxMessage.objects.filter(kind=EmailKind.DECISION).count() == 1
+
+
+def test_carrying_a_postponed_dossier_over_is_logged_once():
+    first, second = two_waves()
+    dossier = DossierFactory(wave=first, status=DossierStatus.POSTPONED)
+    lifecycle.run_due_wave_events(now=first.publishes_at)
+    lifecycle.run_due_wave_events(now=first.publishes_at + timedelta(minutes=1))
+    move = dossier.wave_moves.get()
+    assert (move.from_wave, move.to_wave, move.at) == (first, second, first.publishes_at)
+    assert move.reason == "Ajourné à la vague 1 : examiné de nouveau à la vague suivante."
 
 
 def test_later_decision_on_a_postponed_dossier_waits_for_the_next_wave_publication():
