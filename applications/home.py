@@ -34,11 +34,6 @@ class Deadline:
         return self.now < self.wave.opens_at
 
     @property
-    def last_instant(self) -> datetime:
-        """The last second at which a submission is accepted (``closes_at`` is the first refused instant)."""
-        return self.wave.closes_at - timedelta(seconds=1)
-
-    @property
     def remaining(self) -> timedelta:
         return max(self.wave.closes_at - self.now, timedelta(0))
 
@@ -53,14 +48,6 @@ class Deadline:
     @property
     def minutes_left(self) -> int:
         return (self.remaining.seconds % 3600) // 60
-
-
-def _target_waves(campaign_ids, now) -> dict[int, Wave]:
-    """Per campaign: the wave open at ``now``, else the next one to open (one query for all campaigns)."""
-    targets: dict[int, Wave] = {}
-    for wave in Wave.objects.filter(campaign_id__in=campaign_ids, closes_at__gt=now).order_by("closes_at"):
-        targets.setdefault(wave.campaign_id, wave)
-    return targets
 
 
 # --- the official's dossiers ---------------------------------------------------------------------------------------
@@ -109,7 +96,7 @@ def _row(dossier, targets, now) -> DossierRow:
 
 def startable_campaigns(now):
     """Campaigns that accept dossiers: not historical, with a wave open now or to come."""
-    return Campaign.objects.filter(is_historical=False, waves__closes_at__gt=now).distinct()
+    return Campaign.objects.filter(is_historical=False, pk__in=Wave.objects.targets_at(now).values("campaign_id"))
 
 
 def official_territories(user) -> list[tuple[str, str, object]]:
@@ -159,7 +146,7 @@ def _start_options(user, now, mine: set[int]) -> list[StartOption]:
 
 def home_context(user, *, now) -> dict:
     dossiers = list(official_dossiers(user))
-    targets = _target_waves({d.campaign_id for d in dossiers}, now)
+    targets = Wave.objects.filter(campaign_id__in={d.campaign_id for d in dossiers}).target_per_campaign(now)
     profile = getattr(user, "official_profile", None)
     invitations = list(services.pending_invitations_for(user))
     return {

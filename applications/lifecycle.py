@@ -107,7 +107,7 @@ def close_wave(*, wave_id: int, now: datetime | None = None) -> bool:
 
 
 def _move_drafts_on(wave: Wave, now: datetime) -> int:
-    next_wave = wave.campaign.next_wave_after(now)
+    next_wave = wave.campaign.target_wave_at(now)
     drafts = list(_dossiers().select_for_update(of=("self",)).filter(wave=wave, status=DossierStatus.DRAFT))
     reason = _log_reason(gettext_noop("Not submitted when wave %(number)s closed."), number=wave.number)
     move_to_wave([d.pk for d in drafts], from_wave=wave, to_wave=next_wave, now=now, reason=reason)
@@ -213,7 +213,7 @@ def publish_wave(*, wave_id: int, now: datetime | None = None) -> bool:
 def _carry_postponed_over(wave: Wave, *, now: datetime, dossier_ids=None) -> None:
     """Postponed dossiers are examined again in the next wave: once their decision is published they move there,
     so that their next decision stays confidential until that wave's own publication."""
-    next_wave = wave.campaign.next_wave_after(wave.closes_at)
+    next_wave = wave.campaign.target_wave_at(wave.closes_at)
     if next_wave is None:
         return
     postponed = Dossier.objects.filter(wave=wave, status=DossierStatus.POSTPONED)
@@ -231,7 +231,7 @@ def decision_key(dossier: Dossier) -> str:
 def queue_decision(dossier: Dossier) -> None:
     """E-mail the decision (laureate / not retained / postponed) to the owner and co-editors, once per status."""
     wave = dossier.wave
-    next_wave = dossier.campaign.next_wave_after(wave.closes_at) if dossier.status == DossierStatus.POSTPONED else None
+    next_wave = dossier.campaign.target_wave_at(wave.closes_at) if dossier.status == DossierStatus.POSTPONED else None
     context = {
         **_dossier_context(dossier, wave),
         "status": dossier.status,

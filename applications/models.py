@@ -38,13 +38,9 @@ class Campaign(models.Model):
     def __str__(self):
         return self.name
 
-    def wave_open_at(self, when: datetime):
-        """The wave accepting submissions at ``when``, or None."""
-        return self.waves.filter(opens_at__lte=when, closes_at__gt=when).first()
-
-    def next_wave_after(self, when: datetime):
-        """The first wave that has not closed yet at ``when`` (open now or opening later), or None."""
-        return self.waves.filter(closes_at__gt=when).order_by("closes_at").first()
+    def target_wave_at(self, when: datetime):
+        """The wave a dossier aims for at ``when``: the wave open then, else the next one to open, else None."""
+        return self.waves.targets_at(when).first()
 
 
 class WaveQuerySet(models.QuerySet):
@@ -53,6 +49,18 @@ class WaveQuerySet(models.QuerySet):
 
     def published_at(self, when: datetime):
         return self.filter(publishes_at__lte=when)
+
+    def targets_at(self, when: datetime):
+        """Waves not closed yet at ``when``, the soonest to close first. The waves of a campaign never overlap, so
+        the first of a campaign's is its target wave at ``when``: the one open then, else the next one to open."""
+        return self.filter(closes_at__gt=when).order_by("closes_at")
+
+    def target_per_campaign(self, when: datetime) -> dict:
+        """{campaign id: its target wave at ``when``} for the campaigns of these waves, in one query."""
+        targets = {}
+        for wave in self.targets_at(when):
+            targets.setdefault(wave.campaign_id, wave)
+        return targets
 
 
 class Wave(models.Model):

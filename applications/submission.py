@@ -80,17 +80,13 @@ def submission_checklist(dossier: Dossier) -> list[MissingItem]:
     return items
 
 
-def target_wave(dossier: Dossier, *, now) -> Wave | None:
-    """The wave a submission at ``now`` goes to: the open one, else the next one of the campaign, else None."""
-    return dossier.campaign.wave_open_at(now) or dossier.campaign.next_wave_after(now)
-
-
 # --- snapshot --------------------------------------------------------------------------------------------
 
 # Related models that are not the dossier's content: history, workflow, people and files (attachments are
 # listed separately with their checksums).
 NOT_CONTENT = {
-    "dossiertransition", "dossierchange", "submission", "attachment", "dossiermember", "dossierinvitation",
+    "dossiertransition", "dossierwavemove", "dossierchange", "submission", "attachment", "dossiermember",
+    "dossierinvitation",
 }
 
 
@@ -196,7 +192,7 @@ def submit_dossier(dossier: Dossier, *, by, now=None, expected_wave: Wave | None
             raise SubmissionRefused(_("This dossier has already been submitted."))
         if submission_checklist(locked):
             raise SubmissionRefused(_("The dossier is incomplete: complete the missing items before submitting."))
-        wave = target_wave(locked, now=now)
+        wave = locked.campaign.target_wave_at(now)
         if wave is None:
             raise SubmissionRefused(
                 _("Submissions are closed: the last wave of this call ended and no other wave is planned.")
