@@ -30,7 +30,10 @@ TRANSITIONS: dict[str, set[str]] = {
     S.WITHDRAWN: set(),
 }
 
-DECISION_STATUSES = {S.LAUREATE, S.NOT_RETAINED, S.POSTPONED}
+# The committee's decisions are dossier states: this is their one home (reviews.Decision.outcome uses it).
+DECISIONS = (S.LAUREATE, S.NOT_RETAINED, S.POSTPONED)
+DECISION_STATUSES = set(DECISIONS)
+DECISION_CHOICES = [(status.value, status.label) for status in DECISIONS]
 EDITABLE_STATUSES = {S.DRAFT}
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from applications.states import DECISION_CHOICES
+
 GRID_LOCKED_MESSAGE = _(
     "Reviews have already been written with this scoring grid: its criteria can no longer be changed, "
     "otherwise the scores already given would no longer be comparable."
@@ -237,12 +239,6 @@ class InternalNote(models.Model):
         return f"{self.dossier_id} — {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class DecisionOutcome(models.TextChoices):
-    LAUREATE = "laureate", _("Laureate")
-    NOT_RETAINED = "not_retained", _("Not retained")
-    POSTPONED = "postponed", _("Postponed to the next wave")
-
-
 class Decision(models.Model):
     """The committee's decision on a dossier, with its justification: append-only, next to its status change."""
 
@@ -252,7 +248,7 @@ class Decision(models.Model):
     wave = models.ForeignKey(
         "applications.Wave", verbose_name=_("wave"), null=True, on_delete=models.PROTECT, related_name="decisions"
     )
-    outcome = models.CharField(_("decision"), max_length=20, choices=DecisionOutcome.choices)
+    outcome = models.CharField(_("decision"), max_length=20, choices=DECISION_CHOICES)
     justification = models.TextField(_("justification"), max_length=5000)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"

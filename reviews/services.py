@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from applications.models import Dossier
-from applications.states import DossierStatus, TransitionNotAllowed, can_transition, transition_dossier
+from applications.states import (
+    DECISION_STATUSES,
+    DossierStatus,
+    TransitionNotAllowed,
+    can_transition,
+    transition_dossier,
+)
 from applications.submission import SubmissionRefused, reopen_dossier
 from notifications.models import EmailKind
 from notifications.services import queue_email
@@ -28,7 +34,6 @@ from .models import (
     ConflictOfInterest,
     Criterion,
     Decision,
-    DecisionOutcome,
     InternalNote,
     Review,
     ReviewStatus,
@@ -265,7 +270,7 @@ def record_decisions(
     (wrong status, not visible), nothing is recorded and the refusal names it."""
     now = now or timezone.now()
     justification = (justification or "").strip()
-    if outcome not in DecisionOutcome.values:
+    if outcome not in DECISION_STATUSES:
         raise ReviewRefused(_("Choose a decision."))
     if not justification:
         raise ReviewRefused(_("Write the justification of the committee's decision."))
