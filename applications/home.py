@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 from django.utils import formats
 
 from cities.models import ProgrammeMembership
@@ -157,18 +158,9 @@ def home_context(user, *, now) -> dict:
         "invitations": invitations,
         # A held dossier the user is already invited to: point at the invitation, not at "ask to join".
         "invited_dossier_ids": {invitation.dossier_id for invitation in invitations},
-        "profile_url": _profile_url(),
+        "profile_url": reverse("accounts:profile"),
         "now": now,
     }
-
-
-def _profile_url() -> str | None:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("accounts:profile")
-    except NoReverseMatch:
-        return None
 
 
 # --- the dossier page ------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
@@ -170,10 +170,7 @@ def wave_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> dict
 
 
 def _dossiers_admin_url(wave: Wave) -> str:
-    try:
-        return settings.SITE_URL + reverse("admin:applications_dossier_changelist") + f"?wave__id__exact={wave.pk}"
-    except NoReverseMatch:  # the dossier admin is not registered (yet): the admin home
-        return settings.SITE_URL + reverse("admin:index")
+    return settings.SITE_URL + reverse("admin:applications_dossier_changelist") + f"?wave__id__exact={wave.pk}"
 
 
 def _queue_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> None:

@@ -73,7 +73,7 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         return selectors.dossiers_for_staff(request.user)
 
     def get_fieldsets(self, request, obj=None):
-        header = [_header_field(request.user, f) for f in HEADER_FIELDS if hasattr(Dossier, f)]
+        header = [_header_field(request.user, f) for f in HEADER_FIELDS]
         return [
             (None, {"fields": header}),
             (_("Content of the dossier"), {"fields": content_fields(Dossier)}),
