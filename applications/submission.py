@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from .models import AttachmentKind, Dossier, DossierTransition, Submission, Wave
 from .selectors import dossier_mail_recipients
+from .services import MissingItem, dossier_completeness
 from .states import DossierStatus, transition_dossier
 
 
@@ -42,41 +42,21 @@ class WaveChanged(SubmissionRefused):
         )
 
 
-@dataclass(frozen=True)
-class MissingItem:
-    section: str
-    label: str
-    url: str
-    section_title: str = ""
-
-
 # --- completeness ----------------------------------------------------------------------------------------
 
-def _section_gaps(dossier: Dossier) -> list:
-    """Missing fields of the dossier's sections, as reported by the dossier forms' own rules."""
-    from . import services
-
-    return list(services.dossier_completeness(dossier))
-
-
-def _as_missing_item(item) -> MissingItem:
-    get = item.get if isinstance(item, dict) else (lambda name, default="": getattr(item, name, default))
-    return MissingItem(section=str(get("section", "")), label=str(get("label", "")), url=str(get("url", "") or ""),
-                       section_title=str(get("section_title", "") or ""))
-
-
 def submission_checklist(dossier: Dossier) -> list[MissingItem]:
-    """Everything still missing before ``dossier`` can be submitted: section fields, then required attachments."""
+    """Everything still missing before ``dossier`` can be submitted: section fields (services.dossier_completeness),
+    then required attachments."""
     from django.urls import reverse
 
     from .attachments import missing_required_kinds
 
-    items = [_as_missing_item(item) for item in _section_gaps(dossier)]
+    items = list(dossier_completeness(dossier))
     attachments_url = reverse("applications:attachments", kwargs={"pk": dossier.pk})
     for kind in missing_required_kinds(dossier):
         label = _("Missing attachment: %(kind)s") % {"kind": AttachmentKind(kind).label}
-        items.append(MissingItem(section="attachments", label=label, url=attachments_url,
-                                 section_title=_("Attachments")))
+        items.append(MissingItem(section="attachments", section_title=_("Attachments"), field=kind, label=label,
+                                 url=attachments_url))
     return items
 
 
