@@ -242,18 +242,23 @@ def queue_decision(dossier: Dossier) -> None:
         queue_email(kind=EmailKind.DECISION, key=decision_key(dossier), recipient=person, context=context)
 
 
-def undelivered_decisions(*, now: datetime):
-    """Decided dossiers of published waves whose decision e-mail was never queued (decided after publication)."""
-    key_prefix = Concat(
+def _decision_key_of_outer_dossier():
+    """``decision_key`` of the outer dossier, in SQL (the same format, for the same event)."""
+    return Concat(
         Value("decision:"), Cast(OuterRef("pk"), CharField()), Value(":"),
-        Cast(OuterRef("wave_id"), CharField()), Value(":"), OuterRef("status"), Value(":"),
+        Cast(OuterRef("wave_id"), CharField()), Value(":"), OuterRef("status"),
         output_field=CharField(),
     )
+
+
+def undelivered_decisions(*, now: datetime):
+    """Decided dossiers of published waves whose decision e-mail was never queued (decided after publication)."""
+    queued = OutboxMessage.objects.filter(kind=EmailKind.DECISION, event_key=_decision_key_of_outer_dossier())
     return (
         _dossiers()
         .select_related("wave")
         .filter(status__in=DECISION_STATUSES, wave__publishes_at__lte=now, wave__published_effects_done_at__isnull=False)
-        .filter(~Exists(OutboxMessage.objects.filter(key__startswith=key_prefix)))
+        .filter(~Exists(queued))
     )
 
 

@@ -221,7 +221,8 @@ def _refuse_after_deadline(dossier: Dossier, now, message: str) -> None:
 def withdraw_submission(dossier: Dossier, *, by, reason: str, now=None) -> Dossier:
     """The owner takes a submitted dossier back to draft before its wave's deadline, with a reason (logged).
 
-    Atomic under a row lock; refused after the deadline, for anyone but the owner, or without a reason.
+    Atomic under a row lock; refused after the deadline, for anyone but the owner, or without a reason. The owner
+    and co-editors are told (WITHDRAWN e-mail, after commit).
     """
     now = now or timezone.now()
     reason = (reason or "").strip()
@@ -237,9 +238,25 @@ def withdraw_submission(dossier: Dossier, *, by, reason: str, now=None) -> Dossi
             "The deadline of wave %(number)s has passed: the submission can no longer be withdrawn."
         ) % {"number": locked.wave.number})
         locked.submitted_at = None
-        transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=reason)
+        log = transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=reason)
+        _queue_withdrawn(locked, log)
     _refresh(dossier, locked)
     return dossier
+
+
+def _queue_withdrawn(dossier: Dossier, log: DossierTransition) -> None:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from notifications.models import EmailKind
+    from notifications.services import queue_email
+
+    context = {
+        "reference": dossier.reference, "applicant": dossier.applicant_name, "reason": log.reason,
+        "dossier_url": settings.SITE_URL + reverse("applications:dossier", kwargs={"pk": dossier.pk}),
+    }
+    for person in dossier_mail_recipients(dossier):
+        queue_email(kind=EmailKind.WITHDRAWN, key=f"withdrawn:{log.pk}", recipient=person, context=context)
 
 
 def reopen_dossier(dossier: Dossier, *, by, message: str, now=None) -> DossierTransition:

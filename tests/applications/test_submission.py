@@ -245,6 +245,18 @@ def test_owner_withdraws_before_the_deadline_back_to_draft_with_reason():
     assert dossier.transitions.last().reason == "Budget à revoir"
 
 
+def test_withdrawal_is_mailed_once_to_the_owner_and_co_editors_with_the_reason():
+    dossier = submitted_dossier()
+    helper = add_co_editor(dossier)
+
+    with time_machine.travel(paris(2021, 3, 28, 12, 0), tick=False):
+        withdraw_submission(dossier, by=dossier.owner, reason="Budget à revoir")
+
+    messages = OutboxMessage.objects.filter(kind=EmailKind.WITHDRAWN)
+    assert sorted(m.recipient for m in messages) == sorted([dossier.owner.email, helper.email])
+    assert all("Motif indiqué : Budget à revoir" in m.body_text for m in messages)
+
+
 def test_withdraw_at_the_deadline_is_refused():
     dossier = submitted_dossier()
 
