@@ -98,3 +98,21 @@ def test_bulk_reopening_refused_half_way_sends_no_e_mail(world, django_capture_o
                                message="Pièce manquante.")
     assert callbacks == []
     assert not OutboxMessage.objects.exists()
+
+
+def test_ranking_dashboard_and_csv_export_give_an_epci_the_programmes_of_its_communes(world, login):
+    from reviews import selectors
+    from tests.factories import CommuneFactory, DossierFactory, EpciFactory
+
+    epci = EpciFactory(region=world.bfc)
+    ProgrammeMembership.objects.create(programme="ti", commune=CommuneFactory(epci=epci), source="test")
+    dossier = DossierFactory(wave=world.wave, commune=None, epci=epci, status=DossierStatus.UNDER_REVIEW,
+                             reference="AMI-EPCI-0001")
+    coordinator = world.users["coordinator"]
+    row = next(r for r in selectors.ranking(user=coordinator, wave=world.wave) if r.dossier == dossier)
+    assert row.programmes == ["Territoires d'industrie"]
+    assert dict(selectors.dashboard(user=coordinator)["by_programme"])["Territoires d'industrie"] == 1
+    response = login(coordinator).post(reverse(CHANGELIST), {
+        "action": "export_csv", "_selected_action": [dossier.pk],
+    })
+    assert "AMI-EPCI-0001" in response.content.decode() and ";TI;" in response.content.decode()
