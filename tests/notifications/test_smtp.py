@@ -7,9 +7,10 @@ from pypdf import PdfReader
 
 from applications.submission import submit_dossier
 from notifications.models import OutboxMessage, OutboxStatus
-from tests.applications.submission_support import add_co_editor, complete_dossier, sections_complete  # noqa: F401
+from tests.applications.submission_support import add_co_editor
+from tests.factories import DossierFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sections_complete")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def smtp_backend(settings, smtp_sink):
 def test_receipt_reaches_the_smtp_server_with_subject_french_text_link_and_pdf(
     smtp_backend, django_capture_on_commit_callbacks
 ):
-    dossier = complete_dossier(title="Campus connecté")
+    dossier = DossierFactory(complete=True, title="Campus connecté")
     helper = add_co_editor(dossier)
     with django_capture_on_commit_callbacks(execute=True):
         submission = submit_dossier(dossier, by=dossier.owner)
