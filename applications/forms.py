@@ -11,7 +11,7 @@ from django.forms import inlineformset_factory
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import Dossier, DossierPartner
+from .models import Dossier, DossierInvitation, DossierPartner
 
 # Long text fields protected by the htmx autosave (and only them: short fields are quick to retype).
 AUTOSAVE_MIN_LENGTH = 1500
@@ -170,7 +170,9 @@ class PartnerFormSetHelper(FormHelper):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    # No longer than the column: a longer address gets a form error, not a database error (HTTP 500).
+    email = forms.EmailField(label=_("Colleague's e-mail address"),
+                             max_length=DossierInvitation._meta.get_field("email").max_length)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
