@@ -196,6 +196,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS.update(
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+# PostgreSQL unreachable: fail fast and answer a French 503 page with Retry-After (ami_portal/errors.py) instead
+# of hanging until gunicorn kills the worker (30 s). connect_timeout bounds a new connection (in seconds);
+# statement_timeout a query (in ms, 0 = none: e.g. DATABASE_STATEMENT_TIMEOUT=0 for a long migration);
+# tcp_user_timeout and keepalives detect a black-holed established connection (ms / seconds).
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+        options=f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=20000)}",
+        tcp_user_timeout=env.int("DATABASE_TCP_USER_TIMEOUT", default=10000),
+        keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3,
+    )
+DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=30)
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "ami_portal.errors.DatabaseUnavailableMiddleware")
 # --- end of the outage block ----------------------------------------------------------------------------------
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
