@@ -9,6 +9,7 @@ from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.formats import number_format
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .models import Dossier, DossierInvitation, DossierPartner
@@ -32,8 +33,9 @@ class SectionForm(forms.ModelForm):
             if autosave_url and self.is_autosaved(name):
                 self._add_autosave(name, field, autosave_url(name))
                 # Where the autosave reports "saved at HH:MM", read out by screen readers.
+                # data-not-saved: what autosave.js shows when a save fails (then it retries).
                 layout.append(HTML(f'<p id="autosave-{name}" class="small autosave-status" role="status" '
-                                   f'aria-live="polite"></p>'))
+                                   f'aria-live="polite" data-not-saved="{escape(_("Not saved — retrying…"))}"></p>'))
         self.helper.layout = Layout(*layout)
 
     @classmethod
@@ -54,7 +56,8 @@ class SectionForm(forms.ModelForm):
         # htmx posts the enclosing form (with its CSRF token); the endpoint reads and saves this field only.
         field.widget.attrs.update({
             "hx-post": url,
-            "hx-trigger": "keyup changed delay:2s",
+            # autosave-retry: sent by autosave.js after a failed save, with back-off.
+            "hx-trigger": "keyup changed delay:2s, autosave-retry",
             "hx-target": f"#autosave-{name}",
             "hx-swap": "innerHTML",
             "aria-describedby": f"autosave-{name}",

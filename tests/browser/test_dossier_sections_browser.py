@@ -78,3 +78,39 @@ def test_attachments_page_does_not_scroll_sideways_on_a_phone(open_browser, live
     tab.reload()
     widths = tab.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1]
+
+
+def test_failed_autosave_says_not_saved_keeps_the_text_and_retries_until_saved(open_browser, live_server):
+    dossier = DossierFactory()
+    context = open_browser()
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    failures = ["503", "network"]  # the database is unavailable, then the network drops, then all is well
+    attempts = []
+
+    def autosave_route(route):
+        attempts.append(route.request.url)
+        failure = failures.pop(0) if failures else None
+        if failure == "503":
+            route.fulfill(status=503, body="Service momentanément indisponible", headers={"Retry-After": "30"})
+        elif failure == "network":
+            route.abort("connectionfailed")
+        else:
+            route.continue_()
+
+    tab.route("**/autosave/**", autosave_route)
+    tab.goto(_section(dossier, "territory"))
+    field = tab.locator("#id_employment_basin")
+    status = tab.locator("#autosave-employment_basin")
+    field.press_sequentially("Bassin de Montbéliard")
+
+    status.get_by_text("Non enregistré — nouvelle tentative…").wait_for(timeout=10_000)
+    assert field.input_value() == "Bassin de Montbéliard"
+    dossier.refresh_from_db()
+    assert dossier.employment_basin == ""
+
+    status.get_by_text("Enregistré à").wait_for(timeout=20_000)  # retried after 2 s, then 4 s
+    assert len(attempts) == 3
+    assert field.input_value() == "Bassin de Montbéliard"
+    dossier.refresh_from_db()
+    assert dossier.employment_basin == "Bassin de Montbéliard"
