@@ -19,12 +19,14 @@ DRAFTS = 12
 
 def run_twice_at_once(now) -> list[int]:
     barrier = threading.Barrier(2)
-    counts = []
+    counts, errors = [], []
 
     def beat():
         try:
             barrier.wait(timeout=10)
             counts.append(lifecycle.send_reminders(now=now))
+        except Exception as error:  # reported below: a thread's exception would otherwise vanish
+            errors.append(error)
         finally:
             connections.close_all()
 
@@ -33,6 +35,7 @@ def run_twice_at_once(now) -> list[int]:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert errors == []
     return counts
 
 
