@@ -114,3 +114,26 @@ def test_failed_autosave_says_not_saved_keeps_the_text_and_retries_until_saved(o
     assert field.input_value() == "Bassin de Montbéliard"
     dossier.refresh_from_db()
     assert dossier.employment_basin == "Bassin de Montbéliard"
+
+
+def test_refused_autosave_shows_the_reason_and_is_not_retried(open_browser, live_server):
+    dossier = DossierFactory()
+    context = open_browser()
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    attempts = []
+
+    def refuse(route):  # what the endpoint answers to a value it refuses (400 with the reason)
+        attempts.append(route.request.url)
+        route.fulfill(status=400, content_type="text/html",
+                      body='<span class="text-danger">Non enregistré : valeur refusée.</span>')
+
+    tab.route("**/autosave/**", refuse)
+    tab.goto(_section(dossier, "territory"))
+    tab.locator("#id_employment_basin").press_sequentially("Bassin")
+
+    status = tab.locator("#autosave-employment_basin")
+    status.get_by_text("Non enregistré : valeur refusée.").wait_for(timeout=10_000)
+    tab.wait_for_timeout(5_000)  # a retry would come after 2 s
+    assert len(attempts) == 1
+    assert "nouvelle tentative" not in status.inner_text()
