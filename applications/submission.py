@@ -91,6 +91,7 @@ def target_wave(dossier: Dossier, *, now) -> Wave | None:
 # listed separately with their checksums).
 NOT_CONTENT = {
     "dossiertransition", "dossierchange", "submission", "attachment", "dossiermember", "dossierinvitation",
+    "dossierreminder",
 }
 
 
