@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
@@ -23,7 +23,7 @@ from accounts.roles import Role
 from notifications.models import EmailKind, OutboxMessage
 from notifications.services import queue_email
 
-from .models import Dossier, DossierWaveMove, Wave
+from .models import Dossier, DossierReminder, DossierWaveMove, Wave
 from .selectors import dossier_mail_recipients
 from .signals import wave_closed
 from .states import DECISION_STATUSES, DossierStatus, transition_dossier
@@ -302,17 +302,32 @@ def reminder_due(wave: Wave, now: datetime) -> str | None:
 
 def send_reminders(*, now: datetime | None = None) -> int:
     """Remind the editors of every unsubmitted draft of the deadline of the wave it aims for; returns the count of
-    dossiers reminded. Once per (dossier, wave, threshold) through the outbox key; never for a submitted dossier."""
+    dossiers this run reminded. Never for a submitted dossier.
+
+    Once per (dossier, wave, threshold), even with two runs at once (two beats): the run that inserts the
+    ``DossierReminder`` marker (unique) queues the e-mails in the same transaction; the other run's insert waits for
+    that commit, conflicts, and the dossier is skipped. The outbox key stays a second guard.
+    """
     now = now or timezone.now()
     count = 0
     waves = Wave.objects.filter(closes_at__gt=now, closes_at__lte=now + REMINDERS[-1][1]).select_related("campaign")
     for wave in waves:
         label = reminder_due(wave, now)
-        for dossier in _dossiers().filter(wave=wave, status=DossierStatus.DRAFT):
-            with transaction.atomic():
-                _queue_reminder(dossier, wave, label)
-            count += 1
+        reminded = DossierReminder.objects.filter(dossier=OuterRef("pk"), wave=wave, threshold=label)
+        for dossier in _dossiers().filter(wave=wave, status=DossierStatus.DRAFT).exclude(Exists(reminded)):
+            count += _remind_once(dossier, wave, label, now)
     return count
+
+
+def _remind_once(dossier: Dossier, wave: Wave, label: str, now: datetime) -> int:
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                DossierReminder.objects.create(dossier=dossier, wave=wave, threshold=label, queued_at=now)
+        except IntegrityError:
+            return 0  # another run reminded this dossier at this threshold
+        _queue_reminder(dossier, wave, label)
+    return 1
 
 
 def _queue_reminder(dossier: Dossier, wave: Wave, label: str) -> None:

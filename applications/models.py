@@ -759,3 +759,27 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.dossier.reference} — {self.submitted_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DossierReminder(models.Model):
+    """Marker: this dossier's editors were reminded of this wave's deadline at this threshold (14d, 3d, 24h).
+
+    Unique per (dossier, wave, threshold) and created in the transaction that queues the e-mails, so two reminder
+    runs at once (two beats by mistake) remind each dossier once: the second insert waits for the first, then
+    conflicts and skips the dossier (``applications.lifecycle.send_reminders``).
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="reminders")
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    threshold = models.CharField(max_length=8)
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "wave", "threshold"], name="dossier_reminder_once"),
+        ]
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+
+    def __str__(self):
+        return f"{self.dossier_id} · {self.wave_id} · {self.threshold}"

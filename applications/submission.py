@@ -69,6 +69,7 @@ NOT_CONTENT = {
     "dossiertransition", "dossierchange", "submission", "attachment", "dossiermember", "dossierinvitation",
     "dossierjoinrequest", "dossierholderlog",
     "dossierwavemove",
+    "dossierreminder",
 }
 
 
