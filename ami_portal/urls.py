@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+# A database outage raised outside a view still gets the French 503 page (ami_portal/errors.py).
+handler500 = "ami_portal.errors.server_error"
+
 admin.site.site_header = _("AMI Portal — Cnam administration")
 admin.site.site_title = _("AMI Portal")
 admin.site.index_title = _("Review and administration")

@@ -9,10 +9,11 @@ from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.forms import BoundField, inlineformset_factory
 from django.utils.formats import number_format
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .amounts import AmountField
-from .models import Dossier, DossierPartner
+from .models import Dossier, DossierInvitation, DossierPartner
 
 # Long text fields protected by the htmx autosave (and only them: short fields are quick to retype).
 AUTOSAVE_MIN_LENGTH = 1500
@@ -46,8 +47,9 @@ class SectionForm(forms.ModelForm):
             if autosave_url and self.is_autosaved(name):
                 self._add_autosave(name, field, autosave_url(name))
                 # Where the autosave reports "saved at HH:MM", read out by screen readers.
+                # data-not-saved: what autosave.js shows when a save fails (then it retries).
                 layout.append(HTML(f'<p id="{autosave_status_id(name)}" class="small autosave-status" role="status" '
-                                   f'aria-live="polite"></p>'))
+                                   f'aria-live="polite" data-not-saved="{escape(_("Not saved — retrying…"))}"></p>'))
         self.helper.layout = Layout(*layout)
 
     @classmethod
@@ -68,7 +70,8 @@ class SectionForm(forms.ModelForm):
         # htmx posts the enclosing form (with its CSRF token); the endpoint reads and saves this field only.
         field.widget.attrs.update({
             "hx-post": url,
-            "hx-trigger": "keyup changed delay:2s",
+            # autosave-retry: sent by autosave.js after a failed save, with back-off.
+            "hx-trigger": "keyup changed delay:2s, autosave-retry",
             "hx-target": f"#{autosave_status_id(name)}",
             "hx-swap": "innerHTML",
             # One autosave of a field at a time, in order: each carries the base the previous one returned.
@@ -183,7 +186,9 @@ class PartnerFormSetHelper(FormHelper):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    # No longer than the column: a longer address gets a form error, not a database error (HTTP 500).
+    email = forms.EmailField(label=_("Colleague's e-mail address"),
+                             max_length=DossierInvitation._meta.get_field("email").max_length)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,9 +7,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 from django.utils import formats
 
-from cities.models import Commune, ProgrammeMembership
+from cities.models import ProgrammeMembership
+from cities.selectors import applicant_memberships
 
 from . import services
 from .models import (
@@ -42,11 +44,6 @@ class Deadline:
         return self.now < self.wave.opens_at
 
     @property
-    def last_instant(self) -> datetime:
-        """The last second at which a submission is accepted (``closes_at`` is the first refused instant)."""
-        return self.wave.closes_at - timedelta(seconds=1)
-
-    @property
     def remaining(self) -> timedelta:
         return max(self.wave.closes_at - self.now, timedelta(0))
 
@@ -61,14 +58,6 @@ class Deadline:
     @property
     def minutes_left(self) -> int:
         return (self.remaining.seconds % 3600) // 60
-
-
-def _target_waves(campaign_ids, now) -> dict[int, Wave]:
-    """Per campaign: the wave open at ``now``, else the next one to open (one query for all campaigns)."""
-    targets: dict[int, Wave] = {}
-    for wave in Wave.objects.filter(campaign_id__in=campaign_ids, closes_at__gt=now).order_by("closes_at"):
-        targets.setdefault(wave.campaign_id, wave)
-    return targets
 
 
 # --- the official's dossiers ---------------------------------------------------------------------------------------
@@ -117,7 +106,7 @@ def _row(dossier, targets, now) -> DossierRow:
 
 def startable_campaigns(now):
     """Campaigns that accept dossiers: not historical, with a wave open now or to come."""
-    return Campaign.objects.filter(is_historical=False, waves__closes_at__gt=now).distinct()
+    return Campaign.objects.filter(is_historical=False, pk__in=Wave.objects.targets_at(now).values("campaign_id"))
 
 
 def official_territories(user) -> list[tuple[str, str, object]]:
@@ -167,7 +156,7 @@ def _start_options(user, now, mine: set[int]) -> list[StartOption]:
 
 def home_context(user, *, now) -> dict:
     dossiers = list(official_dossiers(user))
-    targets = _target_waves({d.campaign_id for d in dossiers}, now)
+    targets = Wave.objects.filter(campaign_id__in={d.campaign_id for d in dossiers}).target_per_campaign(now)
     profile = getattr(user, "official_profile", None)
     invitations = list(services.pending_invitations_for(user))
     return {
@@ -183,18 +172,9 @@ def home_context(user, *, now) -> dict:
             DossierJoinRequest.objects.filter(requester=user, status=JoinRequestStatus.PENDING)
             .values_list("dossier_id", flat=True)
         ),
-        "profile_url": _profile_url(),
+        "profile_url": reverse("accounts:profile"),
         "now": now,
     }
-
-
-def _profile_url() -> str | None:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("accounts:profile")
-    except NoReverseMatch:
-        return None
 
 
 # --- the dossier page ------------------------------------------------------------------------------------------------
@@ -223,10 +203,6 @@ def _display(value):
 
 
 def programme_memberships(dossier: Dossier) -> list[ProgrammeMembership]:
-    """ACV / TI memberships of the applicant: the commune's own, or those of the EPCI's communes (TI)."""
-    if dossier.commune_id:
-        return list(ProgrammeMembership.objects.filter(commune_id=dossier.commune_id).select_related("commune"))
-    communes = Commune.objects.filter(epci_id=dossier.epci_id)
-    return list(
-        ProgrammeMembership.objects.filter(commune__in=communes).select_related("commune").order_by("programme")[:50]
-    )
+    """The memberships behind the applicant's programmes (cities.selectors.applicant_memberships), at most 50."""
+    memberships = applicant_memberships(commune=dossier.commune_id, epci=dossier.epci_id)
+    return list(memberships.select_related("commune").order_by("programme", "commune__name")[:50])

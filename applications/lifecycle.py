@@ -12,18 +12,18 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.roles import Role
 from notifications.models import EmailKind, OutboxMessage
 from notifications.services import queue_email
 
-from .models import Dossier, Wave
+from .models import Dossier, DossierReminder, DossierWaveMove, Wave
 from .selectors import dossier_mail_recipients
 from .signals import wave_closed
 from .states import DECISION_STATUSES, DossierStatus, transition_dossier
@@ -38,6 +38,20 @@ def _wave_closed_reason() -> str:
     # Stored in the log, which staff read: written in the portal's language, not the worker's.
     with translation.override(settings.LANGUAGE_CODE):
         return gettext("Wave closed")
+
+
+def _log_reason(text: str, **values) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(text) % values
+
+
+def move_to_wave(dossier_ids: list[int], *, from_wave: Wave, to_wave: Wave | None, now: datetime, reason: str) -> None:
+    """Move the dossiers to ``to_wave`` (None: no wave left) and log each move (DossierWaveMove), in the caller's
+    transaction: a wave change is never silent."""
+    Dossier.objects.filter(pk__in=dossier_ids).update(wave=to_wave)
+    DossierWaveMove.objects.bulk_create([
+        DossierWaveMove(dossier_id=pk, from_wave=from_wave, to_wave=to_wave, at=now, reason=reason) for pk in dossier_ids
+    ])
 
 
 def _dossier_context(dossier: Dossier, wave: Wave) -> dict:
@@ -93,9 +107,10 @@ def close_wave(*, wave_id: int, now: datetime | None = None) -> bool:
 
 
 def _move_drafts_on(wave: Wave, now: datetime) -> int:
-    next_wave = wave.campaign.next_wave_after(now)
+    next_wave = wave.campaign.target_wave_at(now)
     drafts = list(_dossiers().select_for_update(of=("self",)).filter(wave=wave, status=DossierStatus.DRAFT))
-    Dossier.objects.filter(pk__in=[d.pk for d in drafts]).update(wave=next_wave)
+    reason = _log_reason(gettext_noop("Not submitted when wave %(number)s closed."), number=wave.number)
+    move_to_wave([d.pk for d in drafts], from_wave=wave, to_wave=next_wave, now=now, reason=reason)
     for dossier in drafts:
         context = {
             **_dossier_context(dossier, wave),
@@ -114,37 +129,21 @@ def _move_drafts_on(wave: Wave, now: datetime) -> int:
 
 def _start_review(wave: Wave, now: datetime) -> list[Dossier]:
     submitted = list(
-        _dossiers().select_for_update(of=("self",)).filter(wave=wave, status=DossierStatus.SUBMITTED).order_by("pk")
+        _dossiers().select_for_update(of=("self",)).with_programmes()
+        .filter(wave=wave, status=DossierStatus.SUBMITTED).order_by("pk")
     )
     for dossier in submitted:
         transition_dossier(dossier, to=DossierStatus.UNDER_REVIEW, by=None, reason=_wave_closed_reason(), now=now)
     return submitted
 
 
-def programmes_of(dossiers: list[Dossier]) -> dict[int, set[str]]:
-    """Programme codes (ACV, TI) of each dossier's applicant: its commune, or any commune of its EPCI."""
-    from cities.models import ProgrammeMembership
-
-    commune_ids = {d.commune_id for d in dossiers if d.commune_id}
-    epci_ids = {d.epci_id for d in dossiers if d.epci_id}
-    by_commune, by_epci = {}, {}
-    rows = ProgrammeMembership.objects.filter(commune_id__in=commune_ids) | ProgrammeMembership.objects.filter(
-        commune__epci_id__in=epci_ids
-    )
-    for commune_id, epci_id, programme in rows.values_list("commune_id", "commune__epci_id", "programme"):
-        by_commune.setdefault(commune_id, set()).add(programme)
-        if epci_id:
-            by_epci.setdefault(epci_id, set()).add(programme)
-    return {
-        d.pk: by_commune.get(d.commune_id, set()) if d.commune_id else by_epci.get(d.epci_id, set()) for d in dossiers
-    }
-
-
 def wave_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> dict:
-    """Counts of the dossiers submitted to ``wave`` per région and per programme, for the coordinators."""
+    """Counts of the dossiers submitted to ``wave`` per région and per programme, for the coordinators.
+
+    ``dossiers`` come from ``Dossier.objects.with_programmes()`` (the one rule of an applicant's programmes)."""
     from cities.models import Programme
 
-    programmes = programmes_of(dossiers)
+    programmes = {d.pk: set(d.programme_codes) for d in dossiers}
     regions = Counter(d.region.name if d.region_id else "—" for d in dossiers)
     per_programme = Counter(code for codes in programmes.values() for code in codes)
     rows = []
@@ -171,10 +170,7 @@ def wave_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> dict
 
 
 def _dossiers_admin_url(wave: Wave) -> str:
-    try:
-        return settings.SITE_URL + reverse("admin:applications_dossier_changelist") + f"?wave__id__exact={wave.pk}"
-    except NoReverseMatch:  # the dossier admin is not registered (yet): the admin home
-        return settings.SITE_URL + reverse("admin:index")
+    return settings.SITE_URL + reverse("admin:applications_dossier_changelist") + f"?wave__id__exact={wave.pk}"
 
 
 def _queue_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> None:
@@ -205,22 +201,24 @@ def publish_wave(*, wave_id: int, now: datetime | None = None) -> bool:
             return False
         for dossier in _dossiers().filter(wave=wave, status__in=DECISION_STATUSES):
             queue_decision(dossier)
-        _carry_postponed_over(wave)
+        _carry_postponed_over(wave, now=now)
         wave.published_effects_done_at = now
         wave.save(update_fields=["published_effects_done_at"])
     return True
 
 
-def _carry_postponed_over(wave: Wave, *, dossier_ids=None) -> None:
+def _carry_postponed_over(wave: Wave, *, now: datetime, dossier_ids=None) -> None:
     """Postponed dossiers are examined again in the next wave: once their decision is published they move there,
     so that their next decision stays confidential until that wave's own publication."""
-    next_wave = wave.campaign.next_wave_after(wave.closes_at)
+    next_wave = wave.campaign.target_wave_at(wave.closes_at)
     if next_wave is None:
         return
     postponed = Dossier.objects.filter(wave=wave, status=DossierStatus.POSTPONED)
     if dossier_ids is not None:
         postponed = postponed.filter(pk__in=dossier_ids)
-    postponed.update(wave=next_wave)
+    reason = _log_reason(gettext_noop("Postponed at wave %(number)s: examined again in the next wave."),
+                         number=wave.number)
+    move_to_wave(list(postponed.values_list("pk", flat=True)), from_wave=wave, to_wave=next_wave, now=now, reason=reason)
 
 
 def decision_key(dossier: Dossier) -> str:
@@ -230,7 +228,7 @@ def decision_key(dossier: Dossier) -> str:
 def queue_decision(dossier: Dossier) -> None:
     """E-mail the decision (laureate / not retained / postponed) to the owner and co-editors, once per status."""
     wave = dossier.wave
-    next_wave = dossier.campaign.next_wave_after(wave.closes_at) if dossier.status == DossierStatus.POSTPONED else None
+    next_wave = dossier.campaign.target_wave_at(wave.closes_at) if dossier.status == DossierStatus.POSTPONED else None
     context = {
         **_dossier_context(dossier, wave),
         "status": dossier.status,
@@ -244,18 +242,23 @@ def queue_decision(dossier: Dossier) -> None:
         queue_email(kind=EmailKind.DECISION, key=decision_key(dossier), recipient=person, context=context)
 
 
-def undelivered_decisions(*, now: datetime):
-    """Decided dossiers of published waves whose decision e-mail was never queued (decided after publication)."""
-    key_prefix = Concat(
+def _decision_key_of_outer_dossier():
+    """``decision_key`` of the outer dossier, in SQL (the same format, for the same event)."""
+    return Concat(
         Value("decision:"), Cast(OuterRef("pk"), CharField()), Value(":"),
-        Cast(OuterRef("wave_id"), CharField()), Value(":"), OuterRef("status"), Value(":"),
+        Cast(OuterRef("wave_id"), CharField()), Value(":"), OuterRef("status"),
         output_field=CharField(),
     )
+
+
+def undelivered_decisions(*, now: datetime):
+    """Decided dossiers of published waves whose decision e-mail was never queued (decided after publication)."""
+    queued = OutboxMessage.objects.filter(kind=EmailKind.DECISION, event_key=_decision_key_of_outer_dossier())
     return (
         _dossiers()
         .select_related("wave")
         .filter(status__in=DECISION_STATUSES, wave__publishes_at__lte=now, wave__published_effects_done_at__isnull=False)
-        .filter(~Exists(OutboxMessage.objects.filter(key__startswith=key_prefix)))
+        .filter(~Exists(queued))
     )
 
 
@@ -266,7 +269,7 @@ def notify_late_decisions(*, now: datetime | None = None) -> int:
     for dossier in undelivered_decisions(now=now):
         with transaction.atomic():
             queue_decision(dossier)
-            _carry_postponed_over(dossier.wave, dossier_ids=[dossier.pk])
+            _carry_postponed_over(dossier.wave, now=now, dossier_ids=[dossier.pk])
         count += 1
     return count
 
@@ -299,17 +302,32 @@ def reminder_due(wave: Wave, now: datetime) -> str | None:
 
 def send_reminders(*, now: datetime | None = None) -> int:
     """Remind the editors of every unsubmitted draft of the deadline of the wave it aims for; returns the count of
-    dossiers reminded. Once per (dossier, wave, threshold) through the outbox key; never for a submitted dossier."""
+    dossiers this run reminded. Never for a submitted dossier.
+
+    Once per (dossier, wave, threshold), even with two runs at once (two beats): the run that inserts the
+    ``DossierReminder`` marker (unique) queues the e-mails in the same transaction; the other run's insert waits for
+    that commit, conflicts, and the dossier is skipped. The outbox key stays a second guard.
+    """
     now = now or timezone.now()
     count = 0
     waves = Wave.objects.filter(closes_at__gt=now, closes_at__lte=now + REMINDERS[-1][1]).select_related("campaign")
     for wave in waves:
         label = reminder_due(wave, now)
-        for dossier in _dossiers().filter(wave=wave, status=DossierStatus.DRAFT):
-            with transaction.atomic():
-                _queue_reminder(dossier, wave, label)
-            count += 1
+        reminded = DossierReminder.objects.filter(dossier=OuterRef("pk"), wave=wave, threshold=label)
+        for dossier in _dossiers().filter(wave=wave, status=DossierStatus.DRAFT).exclude(Exists(reminded)):
+            count += _remind_once(dossier, wave, label, now)
     return count
+
+
+def _remind_once(dossier: Dossier, wave: Wave, label: str, now: datetime) -> int:
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                DossierReminder.objects.create(dossier=dossier, wave=wave, threshold=label, queued_at=now)
+        except IntegrityError:
+            return 0  # another run reminded this dossier at this threshold
+        _queue_reminder(dossier, wave, label)
+    return 1
 
 
 def _queue_reminder(dossier: Dossier, wave: Wave, label: str) -> None:

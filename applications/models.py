@@ -81,13 +81,9 @@ class Campaign(models.Model):
             number += 1
         return candidate
 
-    def wave_open_at(self, when: datetime):
-        """The wave accepting submissions at ``when``, or None."""
-        return self.waves.filter(opens_at__lte=when, closes_at__gt=when).first()
-
-    def next_wave_after(self, when: datetime):
-        """The first wave that has not closed yet at ``when`` (open now or opening later), or None."""
-        return self.waves.filter(closes_at__gt=when).order_by("closes_at").first()
+    def target_wave_at(self, when: datetime):
+        """The wave a dossier aims for at ``when``: the wave open then, else the next one to open, else None."""
+        return self.waves.targets_at(when).first()
 
 
 def campaign_document_upload_to(instance, filename):
@@ -138,6 +134,18 @@ class WaveQuerySet(models.QuerySet):
 
     def published_at(self, when: datetime):
         return self.filter(publishes_at__lte=when)
+
+    def targets_at(self, when: datetime):
+        """Waves not closed yet at ``when``, the soonest to close first. The waves of a campaign never overlap, so
+        the first of a campaign's is its target wave at ``when``: the one open then, else the next one to open."""
+        return self.filter(closes_at__gt=when).order_by("closes_at")
+
+    def target_per_campaign(self, when: datetime) -> dict:
+        """{campaign id: its target wave at ``when``} for the campaigns of these waves, in one query."""
+        targets = {}
+        for wave in self.targets_at(when):
+            targets.setdefault(wave.campaign_id, wave)
+        return targets
 
 
 class Wave(models.Model):
@@ -232,6 +240,19 @@ class DossierQuerySet(models.QuerySet):
         from . import selectors
 
         return selectors.dossiers_visible_to(user, queryset=self)
+
+    def with_programmes(self):
+        """Annotate the applicant's programmes (``is_acv``, ``is_ti``; read them as ``programme_codes``): its
+        commune's memberships, or for an EPCI those of any of its communes (cities.selectors.applicant_memberships)."""
+        from cities.selectors import with_programmes
+
+        return with_programmes(self, commune_field="commune", epci_field="epci")
+
+    def in_programme(self, code: str):
+        """Dossiers whose applicant belongs to programme ``code`` (same rule as ``with_programmes``)."""
+        from cities.selectors import programme_flag
+
+        return self.with_programmes().filter(**{programme_flag(code): True})
 
 
 class Dossier(models.Model):
@@ -385,6 +406,20 @@ class Dossier(models.Model):
     @property
     def applicant_name(self) -> str:
         return str(self.commune.name if self.commune_id else self.epci.name if self.epci_id else "")
+
+    @property
+    def programme_codes(self) -> list[str]:
+        """The applicant's programme codes, ACV first; the dossier must come from ``with_programmes()``."""
+        from cities.models import Programme
+        from cities.selectors import programme_flag
+
+        return [code for code in Programme.values if getattr(self, programme_flag(code))]
+
+    @property
+    def programme_labels(self) -> list[str]:
+        from cities.models import Programme
+
+        return [str(Programme(code).label) for code in self.programme_codes]
 
 
 class DossierMember(models.Model):
@@ -614,6 +649,33 @@ class DossierTransition(models.Model):
         return f"{self.dossier.reference}: {self.from_status} → {self.to_status}"
 
 
+class DossierWaveMove(models.Model):
+    """Append-only log of every move of a dossier to another wave made by the wave lifecycle (a draft carried over
+    at closing, a postponed dossier carried over at publication): from where, to where, when, why."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="wave_moves")
+    from_wave = models.ForeignKey(
+        Wave, verbose_name=_("from wave"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # None: the campaign had no wave left to move to.
+    to_wave = models.ForeignKey(
+        Wave, verbose_name=_("to wave"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("wave change")
+        verbose_name_plural = _("wave changes")
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.from_wave_id} → {self.to_wave_id}"
+
+
 class AttachmentKind(models.TextChoices):
     COMMITMENT_LETTER = "commitment_letter", _("Letter of commitment signed by the mayor or president")
     COUNCIL_DELIBERATION = "council_deliberation", _("Council deliberation")
@@ -697,3 +759,27 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.dossier.reference} — {self.submitted_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DossierReminder(models.Model):
+    """Marker: this dossier's editors were reminded of this wave's deadline at this threshold (14d, 3d, 24h).
+
+    Unique per (dossier, wave, threshold) and created in the transaction that queues the e-mails, so two reminder
+    runs at once (two beats by mistake) remind each dossier once: the second insert waits for the first, then
+    conflicts and skips the dossier (``applications.lifecycle.send_reminders``).
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="reminders")
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    threshold = models.CharField(max_length=8)
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "wave", "threshold"], name="dossier_reminder_once"),
+        ]
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+
+    def __str__(self):
+        return f"{self.dossier_id} · {self.wave_id} · {self.threshold}"

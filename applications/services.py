@@ -174,7 +174,7 @@ def create_dossier(*, campaign: Campaign, by, commune=None, epci=None, now=None)
         with transaction.atomic():
             dossier = Dossier(
                 campaign=campaign, commune=commune, epci=epci, owner=by,
-                wave=campaign.wave_open_at(now) or campaign.next_wave_after(now),
+                wave=campaign.target_wave_at(now),
                 reference=next_dossier_reference(campaign=campaign, now=now),
             )
             dossier.save()

@@ -30,7 +30,10 @@ TRANSITIONS: dict[str, set[str]] = {
     S.WITHDRAWN: set(),
 }
 
-DECISION_STATUSES = {S.LAUREATE, S.NOT_RETAINED, S.POSTPONED}
+# The committee's decisions are dossier states: this is their one home (reviews.Decision.outcome uses it).
+DECISIONS = (S.LAUREATE, S.NOT_RETAINED, S.POSTPONED)
+DECISION_STATUSES = set(DECISIONS)
+DECISION_CHOICES = [(status.value, status.label) for status in DECISIONS]
 EDITABLE_STATUSES = {S.DRAFT}
 
 
@@ -48,7 +51,8 @@ def can_transition(from_status: str, to_status: str) -> bool:
 
 
 def transition_dossier(dossier, *, to: str, by=None, reason: str = "", now=None, on_commit=None):
-    """Move ``dossier`` to ``to`` if allowed, save it and log who/when/why, atomically.
+    """Move ``dossier`` to ``to`` if allowed, save it and log who/when/why, atomically; returns the log row
+    (DossierTransition).
 
     ``on_commit`` (optional callable) runs after the transaction commits, e.g. to queue notifications.
     Raises TransitionNotAllowed; the caller holds a row lock (select_for_update) when racing matters.
@@ -64,9 +68,9 @@ def transition_dossier(dossier, *, to: str, by=None, reason: str = "", now=None,
         if to in DECISION_STATUSES:
             dossier.decided_at = now
         dossier.save()
-        DossierTransition.objects.create(
+        log = DossierTransition.objects.create(
             dossier=dossier, from_status=previous, to_status=to, by=by, at=now, reason=reason
         )
         if on_commit is not None:
             transaction.on_commit(on_commit)
-    return dossier
+    return log

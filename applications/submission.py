@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from .models import AttachmentKind, Dossier, DossierTransition, Submission, Wave
 from .rules import is_holder_mandate_verified
 from .selectors import dossier_mail_recipients
+from .services import MissingItem, dossier_completeness
 from .states import DossierStatus, transition_dossier
 
 
@@ -43,47 +43,22 @@ class WaveChanged(SubmissionRefused):
         )
 
 
-@dataclass(frozen=True)
-class MissingItem:
-    section: str
-    label: str
-    url: str
-    section_title: str = ""
-
-
 # --- completeness ----------------------------------------------------------------------------------------
 
-def _section_gaps(dossier: Dossier) -> list:
-    """Missing fields of the dossier's sections, as reported by the dossier forms' own rules."""
-    from . import services
-
-    return list(services.dossier_completeness(dossier))
-
-
-def _as_missing_item(item) -> MissingItem:
-    get = item.get if isinstance(item, dict) else (lambda name, default="": getattr(item, name, default))
-    return MissingItem(section=str(get("section", "")), label=str(get("label", "")), url=str(get("url", "") or ""),
-                       section_title=str(get("section_title", "") or ""))
-
-
 def submission_checklist(dossier: Dossier) -> list[MissingItem]:
-    """Everything still missing before ``dossier`` can be submitted: section fields, then required attachments."""
+    """Everything still missing before ``dossier`` can be submitted: section fields (services.dossier_completeness),
+    then required attachments."""
     from django.urls import reverse
 
     from .attachments import missing_required_kinds
 
-    items = [_as_missing_item(item) for item in _section_gaps(dossier)]
+    items = list(dossier_completeness(dossier))
     attachments_url = reverse("applications:attachments", kwargs={"pk": dossier.pk})
     for kind in missing_required_kinds(dossier):
         label = _("Missing attachment: %(kind)s") % {"kind": AttachmentKind(kind).label}
-        items.append(MissingItem(section="attachments", label=label, url=attachments_url,
-                                 section_title=_("Attachments")))
+        items.append(MissingItem(section="attachments", section_title=_("Attachments"), field=kind, label=label,
+                                 url=attachments_url))
     return items
-
-
-def target_wave(dossier: Dossier, *, now) -> Wave | None:
-    """The wave a submission at ``now`` goes to: the open one, else the next one of the campaign, else None."""
-    return dossier.campaign.wave_open_at(now) or dossier.campaign.next_wave_after(now)
 
 
 # --- snapshot --------------------------------------------------------------------------------------------
@@ -93,6 +68,8 @@ def target_wave(dossier: Dossier, *, now) -> Wave | None:
 NOT_CONTENT = {
     "dossiertransition", "dossierchange", "submission", "attachment", "dossiermember", "dossierinvitation",
     "dossierjoinrequest", "dossierholderlog",
+    "dossierwavemove",
+    "dossierreminder",
 }
 
 
@@ -204,7 +181,7 @@ def submit_dossier(dossier: Dossier, *, by, now=None, expected_wave: Wave | None
             ))
         if submission_checklist(locked):
             raise SubmissionRefused(_("The dossier is incomplete: complete the missing items before submitting."))
-        wave = target_wave(locked, now=now)
+        wave = locked.campaign.target_wave_at(now)
         if wave is None:
             raise SubmissionRefused(
                 _("Submissions are closed: the last wave of this call ended and no other wave is planned.")
@@ -253,7 +230,8 @@ def _refuse_after_deadline(dossier: Dossier, now, message: str) -> None:
 def withdraw_submission(dossier: Dossier, *, by, reason: str, now=None) -> Dossier:
     """The owner takes a submitted dossier back to draft before its wave's deadline, with a reason (logged).
 
-    Atomic under a row lock; refused after the deadline, for anyone but the owner, or without a reason.
+    Atomic under a row lock; refused after the deadline, for anyone but the owner, or without a reason. The owner
+    and co-editors are told (WITHDRAWN e-mail, after commit).
     """
     now = now or timezone.now()
     reason = (reason or "").strip()
@@ -269,9 +247,25 @@ def withdraw_submission(dossier: Dossier, *, by, reason: str, now=None) -> Dossi
             "The deadline of wave %(number)s has passed: the submission can no longer be withdrawn."
         ) % {"number": locked.wave.number})
         locked.submitted_at = None
-        transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=reason)
+        log = transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=reason)
+        _queue_withdrawn(locked, log)
     _refresh(dossier, locked)
     return dossier
+
+
+def _queue_withdrawn(dossier: Dossier, log: DossierTransition) -> None:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from notifications.models import EmailKind
+    from notifications.services import queue_email
+
+    context = {
+        "reference": dossier.reference, "applicant": dossier.applicant_name, "reason": log.reason,
+        "dossier_url": settings.SITE_URL + reverse("applications:dossier", kwargs={"pk": dossier.pk}),
+    }
+    for person in dossier_mail_recipients(dossier):
+        queue_email(kind=EmailKind.WITHDRAWN, key=f"withdrawn:{log.pk}", recipient=person, context=context)
 
 
 def reopen_dossier(dossier: Dossier, *, by, message: str, now=None) -> DossierTransition:
@@ -295,8 +289,7 @@ def reopen_dossier(dossier: Dossier, *, by, message: str, now=None) -> DossierTr
             "The deadline of wave %(number)s has passed: the dossier can no longer be reopened."
         ) % {"number": locked.wave.number})
         locked.submitted_at = None
-        transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=message)
-        log = locked.transitions.order_by("-pk").first()
+        log = transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=message)
         _queue_reopened(locked, log)
     _refresh(dossier, locked)
     return log

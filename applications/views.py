@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -330,12 +330,7 @@ def revoke_invitation(request, pk, invitation_pk):
 def _login_or_signup(request, invitation):
     """Anonymous visitors log in, or sign up first when the invited address has no account yet."""
     has_account = get_user_model().objects.filter(email__iexact=invitation.email).exists()
-    target = resolve_url("accounts:login")
-    if not has_account:
-        try:
-            target = reverse("accounts:signup")
-        except NoReverseMatch:
-            pass
+    target = resolve_url("accounts:login" if has_account else "accounts:signup")
     query = {"next": request.get_full_path()}
     if not has_account:
         query["email"] = invitation.email

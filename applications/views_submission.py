@@ -137,7 +137,7 @@ def _submit_get(request, dossier):
     missing = submission_services.submission_checklist(dossier)
     if missing or not dossier_rules.is_holder_mandate_verified(request.user, dossier):
         return render(request, TEMPLATES + "checklist.html", {"dossier": dossier, "missing": missing})
-    wave = submission_services.target_wave(dossier, now=timezone.now())
+    wave = dossier.campaign.target_wave_at(timezone.now())
     if wave is None:
         return _refused_page(request, dossier, _(
             "Submissions are closed: the last wave of this call ended and no other wave is planned."

@@ -111,21 +111,37 @@ def search_epcis(query: str, *, queryset: QuerySet | None = None, limit: int | N
     return qs[:limit] if limit else qs
 
 
-def programmes_of(commune: Commune) -> list[ProgrammeMembership]:
-    """The commune's programme memberships (ACV first), using prefetched ``memberships`` when present."""
-    memberships = commune.memberships.all()
-    return sorted(memberships, key=lambda m: Programme.values.index(m.programme))
+def applicant_memberships(*, commune=None, epci=None) -> QuerySet:
+    """The memberships that put an applicant in a programme: a commune's own; for an intercommunality (EPCI), those
+    of any of its communes. The one statement of that rule: every list, count, filter and export builds on it.
 
-
-def with_programmes(queryset: QuerySet, *, commune_field: str | None = None) -> QuerySet:
-    """Annotate ``is_acv`` and ``is_ti`` (booleans) in the same query, for lists without N+1.
-
-    ``queryset`` is of communes, or of any model pointing to one through ``commune_field``
-    (``with_programmes(Dossier.objects.all(), commune_field="commune")``).
+    ``commune`` and ``epci`` are ids or ``OuterRef`` expressions; leave out the kind of applicant that does not apply.
     """
-    commune_ref = OuterRef(f"{commune_field}_id" if commune_field else "pk")
+    condition = Q(pk__in=[])
+    if commune is not None:
+        condition |= Q(commune_id=commune)
+    if epci is not None:
+        condition |= Q(commune__epci_id=epci)
+    return ProgrammeMembership.objects.filter(condition)
 
-    def member_of(programme):
-        return Exists(ProgrammeMembership.objects.filter(commune_id=commune_ref, programme=programme))
 
-    return queryset.annotate(is_acv=member_of(Programme.ACV), is_ti=member_of(Programme.TI))
+def programme_flag(code: str) -> str:
+    """The name of the boolean ``with_programmes`` annotates for programme ``code`` (``is_acv``, ``is_ti``)."""
+    return f"is_{code}"
+
+
+def with_programmes(queryset: QuerySet, *, commune_field: str | None = None, epci_field: str | None = None) -> QuerySet:
+    """Annotate one boolean per programme (``is_acv``, ``is_ti``) in the same query, for lists without N+1.
+
+    ``queryset`` is of communes, or of any model pointing to its applicant through ``commune_field`` and/or
+    ``epci_field`` (``Dossier.objects.with_programmes()``); membership follows ``applicant_memberships``.
+    """
+    if commune_field is None and epci_field is None:
+        commune_ref, epci_ref = OuterRef("pk"), None
+    else:
+        commune_ref = OuterRef(f"{commune_field}_id") if commune_field else None
+        epci_ref = OuterRef(f"{epci_field}_id") if epci_field else None
+    memberships = applicant_memberships(commune=commune_ref, epci=epci_ref)
+    return queryset.annotate(**{
+        programme_flag(code): Exists(memberships.filter(programme=code)) for code in Programme.values
+    })

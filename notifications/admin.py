@@ -12,11 +12,11 @@ from .services import resend_messages
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "recipient", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "language"]
-    search_fields = ["recipient", "subject", "key"]
+    search_fields = ["recipient", "subject", "event_key"]
     date_hierarchy = "created_at"
     actions = ["resend_failed"]
     fields = [
-        "key", "kind", "recipient", "user", "language", "subject", "status", "attempts", "last_error",
+        "event_key", "kind", "recipient", "user", "language", "subject", "status", "attempts", "last_error",
         "created_at", "sending_started_at", "next_attempt_at", "sent_at", "attachments", "body_text", "body_html",
     ]
     readonly_fields = fields

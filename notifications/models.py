@@ -4,6 +4,8 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,8 +38,10 @@ class OutboxStatus(models.TextChoices):
 
 
 class OutboxMessage(models.Model):
-    key = models.CharField(
-        _("idempotency key"), max_length=255, unique=True, help_text=_("One message per event and recipient.")
+    """One e-mail: at most one row per (event, recipient address, case-insensitive), sent exactly once."""
+
+    event_key = models.CharField(
+        _("event"), max_length=200, help_text=_("What caused the message, e.g. decision:12:3:laureate.")
     )
     kind = models.CharField(_("kind"), max_length=40, choices=EmailKind.choices)
     recipient = models.EmailField(_("recipient"))
@@ -65,6 +69,9 @@ class OutboxMessage(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_idx")]
+        constraints = [
+            models.UniqueConstraint(F("event_key"), Lower("recipient"), name="one_message_per_event_and_recipient"),
+        ]
         permissions = [("resend_outboxmessage", _("Can resend a failed e-mail"))]
 
     def __str__(self):
@@ -72,8 +79,8 @@ class OutboxMessage(models.Model):
 
     @property
     def message_id(self) -> str:
-        """A Message-ID derived from the key: a re-send of the same row carries the same one, so a duplicate
-        after a crash between the SMTP server's acceptance and our SENT commit is recognisable."""
-        digest = hashlib.sha256(self.key.encode()).hexdigest()[:40]
+        """A Message-ID derived from the event and the recipient: a re-send of the same row carries the same one,
+        so a duplicate after a crash between the SMTP server's acceptance and our SENT commit is recognisable."""
+        digest = hashlib.sha256(f"{self.event_key}:{self.recipient.lower()}".encode()).hexdigest()[:40]
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
         return f"<{digest}@{domain}>"

@@ -19,16 +19,31 @@ from .models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
-# Worth another attempt later: the server or the network is down or busy (ConnectionError, timeouts are OSError).
+# Worth another attempt later: the server or the network is down or busy (ConnectionError, timeouts are OSError),
+# or the server answered 4xx ("try again later") at any stage: greeting, HELO, MAIL FROM, RCPT TO, DATA.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
-# The server said no for good: retrying would only be refused again.
-PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 RETRY_BACKOFF_SECONDS = 30
 RETRY_BACKOFF_MAX_SECONDS = 1800
 
 
 class PermanentSendError(Exception):
     """Sending this row cannot succeed by retrying (refused address, broken template or attachment)."""
+
+
+def is_permanent_smtp_error(error: Exception) -> bool:
+    """Only a 5xx answer is final (RFC 5321): the server said no for good and retrying would be refused again.
+
+    A 4xx answer at any stage, or an error without an SMTP code (network, timeout, dropped connection), is
+    temporary. A refusal at RCPT TO is final only if every recipient got a 5xx.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(_is_5xx(code) for code in codes)
+    return _is_5xx(getattr(error, "smtp_code", None))
+
+
+def _is_5xx(code) -> bool:
+    return isinstance(code, int) and 500 <= code < 600
 
 
 def stuck_before(now: datetime) -> datetime:
@@ -60,8 +75,10 @@ def claim_message(*, message_id: int, now: datetime) -> OutboxMessage | None:
 def send_outbox_message(*, message_id: int, final_attempt: bool = False, now: datetime | None = None) -> bool:
     """Send the row if it can be claimed; True if this call sent it.
 
-    On a transient error the row goes back to READY (FAILED if ``final_attempt``) with ``last_error`` and the
-    error is re-raised for Celery's retry; a permanent error marks it FAILED and raises PermanentSendError.
+    On a transient error (network, any 4xx answer) the row goes back to READY (FAILED if ``final_attempt``) with
+    ``last_error`` and the error is re-raised for Celery's retry with back-off; a permanent error (a 5xx answer, a
+    broken attachment) marks it FAILED and raises PermanentSendError. A row is sent by one claim at a time, and a
+    4xx answer at MAIL FROM or RCPT TO comes before DATA: nothing was delivered, so the retry sends it once.
     """
     now = now or timezone.now()
     message = claim_message(message_id=message_id, now=now)
@@ -69,10 +86,10 @@ def send_outbox_message(*, message_id: int, final_attempt: bool = False, now: da
         return False
     try:
         build_email(message).send()
-    except PERMANENT_SMTP_ERRORS as error:
-        _record_failure(message, error, final=True)
-        raise PermanentSendError(str(error)) from error
     except TRANSIENT_ERRORS as error:
+        if is_permanent_smtp_error(error):
+            _record_failure(message, error, final=True)
+            raise PermanentSendError(str(error)) from error
         _record_failure(message, error, final=final_attempt)
         raise
     except Exception as error:

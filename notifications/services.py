@@ -35,6 +35,9 @@ def recipient_language(user) -> str:
 def queue_email(*, kind: str, key: str, recipient, context: dict, attachments: list | None = None) -> OutboxMessage:
     """Create the outbox row for (event ``key``, recipient) once; send it after the transaction commits.
 
+    ``key`` names the event (``decision:12:3:laureate``) and is stored as ``event_key``; the recipient is its own
+    column, and the pair (case-insensitive address) is unique.
+
     ``recipient`` is a User (their ``preferred_language`` picks French or English) or an e-mail address (French).
     The message is rendered now, attachments (``[{"kind": "receipt", "submission_id": N}]``) at send time.
     Idempotent: a second call with the same key and recipient returns the existing row and sends nothing more.
@@ -44,19 +47,19 @@ def queue_email(*, kind: str, key: str, recipient, context: dict, attachments: l
     user = None if isinstance(recipient, str) else recipient
     address = recipient if isinstance(recipient, str) else recipient.email
     language = recipient_language(user)
-    full_key = f"{key}:{address.lower()}"
-    existing = OutboxMessage.objects.filter(key=full_key).first()
+    same_event = OutboxMessage.objects.filter(event_key=key, recipient__iexact=address)
+    existing = same_event.first()
     if existing:
         return existing
     subject, text, body_html = render_email(kind, {**context, "recipient": user or address}, language)
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
-                key=full_key, kind=kind, recipient=address, user=user, language=language,
+                event_key=key, kind=kind, recipient=address, user=user, language=language,
                 subject=subject[:255], body_text=text, body_html=body_html, attachments=attachments or [],
             )
     except IntegrityError:
-        return OutboxMessage.objects.get(key=full_key)
+        return same_event.get()
     transaction.on_commit(lambda: enqueue_sending(message_id=message.pk))
     return message
 

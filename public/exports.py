@@ -58,14 +58,14 @@ def labels() -> list[str]:
 
 
 def laureate_row(dossier) -> list:
-    """One laureate as a list of values in COLUMNS order."""
+    """One laureate (from ``public.selectors``, so annotated with its programmes) as values in COLUMNS order."""
     commune = dossier.commune if dossier.commune_id else None
     if commune is not None:
         name, code, population = commune.name, commune.insee_code, commune.population
         dep_code, dep_name = commune.departement.code, commune.departement.name
-        programmes = ", ".join(m.get_programme_display() for m in commune.memberships.all())
     else:
-        name, code, population, dep_code, dep_name, programmes = dossier.epci.name, dossier.epci.siren, None, "", "", ""
+        name, code, population, dep_code, dep_name = dossier.epci.name, dossier.epci.siren, None, "", ""
+    programmes = ", ".join(dossier.programme_labels)
     decided = timezone.localdate(dossier.decided_at).isoformat() if dossier.decided_at else ""
     return [
         name, code, dep_code, dep_name, dossier.region.name if dossier.region_id else "", population, programmes,

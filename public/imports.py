@@ -7,6 +7,9 @@ File format (UTF-8, with or without BOM, separator “;” or “,”), one comm
     21231;;
 
 Only ``code_insee`` is required; ``titre`` (project title) and ``resume`` (short public summary) may be empty.
+A field containing the separator is quoted ("Chalon; Saône"), opening and closing on the same line. A file in
+another encoding than UTF-8 (Excel's Windows-1252 "CSV"), with a NUL character, a quotation mark left open or a
+line with more fields than the header is refused whole, naming the line.
 """
 
 import csv
@@ -41,21 +44,75 @@ class LaureateImportError(Exception):
         super().__init__("\n".join(errors))
 
 
+def decode_laureate_csv(data: bytes) -> str:
+    """The file's text; a file that is not UTF-8 (e.g. Windows-1252, as Excel saves “CSV”) is refused whole,
+    naming the first line that cannot be read and saying how to save it."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise LaureateImportError([_(
+            "Line %(line)s: the file is not encoded in UTF-8 (probably Windows-1252, as Excel saves it). "
+            "Open it and save it again as “CSV UTF-8”, then import it again."
+        ) % {"line": line}]) from None
+
+
 def parse_laureate_csv(text: str) -> list[LaureateLine]:
+    """The lines of the file, or LaureateImportError naming every line that cannot be read as one commune:
+    a NUL character, a quotation mark left open or misplaced, more fields than the header has."""
     text = text.lstrip("\ufeff")
+    _refuse_nul_characters(text)
     first = text.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(text), delimiter=";" if first.count(";") >= first.count(",") else ",")
-    fields = [(f or "").strip().lower() for f in reader.fieldnames or []]
+    reader = csv.reader(io.StringIO(text), delimiter=";" if first.count(";") >= first.count(",") else ",",
+                        strict=True)
+    rows = _read_rows(reader)
+    fields = [field.strip().lower() for field in rows[0][1]] if rows else []
     if "code_insee" not in fields:
         raise LaureateImportError([_("Line 1: the header must contain a “code_insee” column.")])
-    reader.fieldnames = fields
-    lines = []
-    for row in reader:
+    errors, lines = [], []
+    for number, values in rows[1:]:
+        if len(values) > len(fields):
+            errors.append(_("Line %(line)s: %(count)s fields where the header has %(expected)s; check the separators "
+                            "and quotation marks.") % {"line": number, "count": len(values), "expected": len(fields)})
+            continue
+        row = dict(zip(fields, values, strict=False))
         code = (row.get("code_insee") or "").strip()
         if code:
-            lines.append(LaureateLine(reader.line_num, code.zfill(5) if code.isdigit() else code.upper(),
+            lines.append(LaureateLine(number, code.zfill(5) if code.isdigit() else code.upper(),
                                       (row.get("titre") or "").strip(), (row.get("resume") or "").strip()))
+    if errors:
+        raise LaureateImportError(errors)
     return lines
+
+
+def _refuse_nul_characters(text: str) -> None:
+    bad = [number for number, line in enumerate(text.split("\n"), start=1) if "\x00" in line]
+    if bad:
+        raise LaureateImportError([
+            _("Line %(line)s: contains a NUL character; is this really a CSV text file?") % {"line": number}
+            for number in bad
+        ])
+
+
+def _read_rows(reader) -> list[tuple[int, list[str]]]:
+    """(line number, fields) of each record; one record is one line (a quoted field may not span lines)."""
+    rows = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error:
+            raise LaureateImportError([_misquoted(start)]) from None
+        if reader.line_num != start:  # a quotation mark opened on this line closes on a later one
+            raise LaureateImportError([_misquoted(start)])
+        rows.append((start, values))
+
+
+def _misquoted(line: int) -> str:
+    return _("Line %(line)s: a quotation mark (\") is left open or misplaced. A quoted field must "
+             "start and end with a quotation mark on the same line.") % {"line": line}
 
 
 def _check(lines: list[LaureateLine], *, campaign: Campaign, communes: dict) -> list[str]:

@@ -7,11 +7,11 @@ a laureate is public iff its wave's ``publishes_at <= now``.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from applications.models import Campaign, Dossier, Wave
 from applications.states import DossierStatus
-from cities.models import Commune, ProgrammeMembership
+from cities.models import Commune
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,7 @@ class LaureateFilters:
 
 
 def _with_related(qs: QuerySet) -> QuerySet:
-    memberships = ProgrammeMembership.objects.order_by("programme")
-    return qs.select_related(
-        "campaign", "wave", "region", "commune__departement", "commune__region", "epci__region"
-    ).prefetch_related(Prefetch("commune__memberships", queryset=memberships))
+    return qs.select_related("campaign", "wave", "region", "commune__departement", "commune__region", "epci__region")
 
 
 def _filter(qs: QuerySet, filters: LaureateFilters) -> QuerySet:
@@ -42,14 +39,14 @@ def _filter(qs: QuerySet, filters: LaureateFilters) -> QuerySet:
     if filters.departement:
         qs = qs.filter(commune__departement__code=filters.departement)
     if filters.programme:
-        member_ids = ProgrammeMembership.objects.filter(programme=filters.programme).values("commune_id")
-        qs = qs.filter(Q(commune_id__in=member_ids) | Q(epci__communes__in=member_ids)).distinct()
+        qs = qs.in_programme(filters.programme)
     return qs
 
 
 def decided_laureates(*, filters: LaureateFilters = LaureateFilters()) -> QuerySet:
-    """Every laureate the committee has decided, published or not: for the press area only."""
-    qs = Dossier.objects.filter(status=DossierStatus.LAUREATE, decided_at__isnull=False, wave__isnull=False)
+    """Every laureate the committee has decided, published or not: for the press area only. Each carries its
+    applicant's programmes (``programme_codes``, ``programme_labels``)."""
+    qs = Dossier.objects.with_programmes().filter(status=DossierStatus.LAUREATE, decided_at__isnull=False, wave__isnull=False)
     return _with_related(_filter(qs, filters)).order_by("campaign__name", "wave__number", "commune__name", "epci__name")
 
 

@@ -98,4 +98,22 @@ def _write_job_file(job: ExportJob, *, now: datetime) -> None:
     job.filename = meta.filename(job.format)
     job.file.save(job.filename, ContentFile(content), save=False)
     job.status, job.progress, job.finished_at = ExportJobStatus.DONE, 100, timezone.now()
-    job.save(update_fields=["filename", "file", "status", "progress", "finished_at", "row_count"])
+    with transaction.atomic():
+        job.save(update_fields=["filename", "file", "status", "progress", "finished_at", "row_count"])
+        _queue_export_ready(job)
+
+
+def _queue_export_ready(job: ExportJob) -> None:
+    """Tell the requester the file is ready (EXPORT_READY), once per job."""
+    from django.urls import reverse
+
+    from notifications.models import EmailKind
+    from notifications.services import queue_email
+
+    if job.requested_by is None or not job.requested_by.is_active or not job.requested_by.email:
+        return
+    context = {
+        "export_name": job.filename,
+        "download_url": settings.SITE_URL + reverse("press-job-download", kwargs={"pk": job.pk}),
+    }
+    queue_email(kind=EmailKind.EXPORT_READY, key=f"export-ready:{job.pk}", recipient=job.requested_by, context=context)

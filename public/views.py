@@ -40,9 +40,8 @@ def _summary(laureates: list) -> dict:
     for dossier in laureates:
         name = dossier.region.name if dossier.region_id else "—"
         by_region[name] = by_region.get(name, 0) + 1
-        if dossier.commune_id:
-            for membership in dossier.commune.memberships.all():
-                by_programme[membership.programme] = by_programme.get(membership.programme, 0) + 1
+        for code in dossier.programme_codes:
+            by_programme[code] += 1
     regions = sorted(({"name": k, "count": v} for k, v in by_region.items()), key=lambda r: (-r["count"], r["name"]))
     bars, bars_height = charts.region_bars(regions)
     dots, elsewhere = charts.laureate_dots(laureates)

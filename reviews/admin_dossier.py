@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ami_portal.tabular import safe_row
 from applications import admin_holders
-from applications.lifecycle import programmes_of
 from applications.models import Dossier
 
 from . import admin_views, selectors, services
@@ -94,7 +93,7 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         return selectors.dossiers_for_staff(request.user)
 
     def get_fieldsets(self, request, obj=None):
-        header = [_header_field(request.user, f) for f in HEADER_FIELDS if hasattr(Dossier, f)]
+        header = [_header_field(request.user, f) for f in HEADER_FIELDS]
         return [
             (None, {"fields": header}),
             (_("Content of the dossier"), {"fields": content_fields(Dossier)}),
@@ -214,13 +213,11 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
             _("dossier number"), _("applicant"), _("région"), _("wave"), _("status"), _("programmes"),
             _("score /20"), _("spread"), _("completed reviews"),
         )))
-        dossiers = list(queryset)
-        programmes = programmes_of(dossiers)
-        for d in dossiers:
+        for d in queryset.with_programmes():
             score = selectors.score_for(user=request.user, dossier=d)
             writer.writerow(safe_row([
                 d.reference, d.applicant_name, d.region.name if d.region_id else "", d.wave or "",
-                d.get_status_display(), " ".join(sorted(programmes.get(d.pk, ()))).upper(),
+                d.get_status_display(), " ".join(d.programme_codes).upper(),
                 score.mean if score.mean is not None else "", score.spread if score.spread is not None else "",
                 score.completed,
             ]))

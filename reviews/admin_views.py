@@ -56,6 +56,7 @@ def dossier_panels(request, dossier: Dossier) -> dict:
         "score": dossier_score(reviews),
         "own_review": next((r for r in reviews if r.reviewer_id == user.pk), None),
         "transitions": dossier.transitions.select_related("by"),
+        "wave_moves": dossier.wave_moves.select_related("from_wave__campaign", "to_wave__campaign"),
         "decisions": Decision.objects.filter(dossier=dossier).select_related("decided_by"),
         "notes": InternalNote.objects.filter(dossier=dossier).select_related("author"),
         "assignments": dossier.assignments.filter(released_at__isnull=True).select_related("reviewer"),

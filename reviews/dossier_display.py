@@ -6,7 +6,7 @@ field: fields and related models are discovered from the model's ``_meta``.
 
 from django.contrib.admin.utils import display_for_field
 from django.db import models
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 # Shown in the header or in dedicated panels (reviews, history, attachments), or internal to the application.
 HEADER_FIELDS = (
@@ -56,12 +56,9 @@ def related_sections(dossier) -> list[dict]:
 
 
 def attachment_rows(dossier) -> list[dict]:
-    """The dossier's attachments, each linked to the permission-checking download view when there is one."""
-    rows = []
-    for attachment in dossier.attachments.all():
-        try:
-            url = reverse("applications:attachment_download", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk})
-        except NoReverseMatch:
-            url = ""
-        rows.append({"attachment": attachment, "url": url})
-    return rows
+    """The dossier's attachments, each linked to the permission-checking download view."""
+    return [
+        {"attachment": attachment,
+         "url": reverse("applications:attachment_download", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk})}
+        for attachment in dossier.attachments.all()
+    ]

@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DecisionOutcome
+from applications.states import DECISION_CHOICES
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Committee's decision"), choices=DecisionOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("Committee's decision"), choices=DECISION_CHOICES, widget=forms.RadioSelect)
     justification = forms.CharField(
         label=_("Justification"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Kept in the dossier's history; the applicants are told the decision when the wave's results "

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from applications.states import DECISION_CHOICES
+
 GRID_LOCKED_MESSAGE = _(
     "Reviews have already been written with this scoring grid: its criteria can no longer be changed, "
     "otherwise the scores already given would no longer be comparable."
@@ -172,6 +174,27 @@ class Review(models.Model):
         return review_score(list(self.scores.all()))
 
 
+class ReviewTransition(models.Model):
+    """Append-only log of every status change of a review (completed, withdrawn on a conflict): who, when, why."""
+
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=12, choices=ReviewStatus.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=ReviewStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("review status change")
+        verbose_name_plural = _("review status changes")
+
+    def __str__(self):
+        return f"{self.review_id}: {self.from_status} → {self.to_status}"
+
+
 class Score(models.Model):
     review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+")
@@ -216,12 +239,6 @@ class InternalNote(models.Model):
         return f"{self.dossier_id} — {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class DecisionOutcome(models.TextChoices):
-    LAUREATE = "laureate", _("Laureate")
-    NOT_RETAINED = "not_retained", _("Not retained")
-    POSTPONED = "postponed", _("Postponed to the next wave")
-
-
 class Decision(models.Model):
     """The committee's decision on a dossier, with its justification: append-only, next to its status change."""
 
@@ -231,7 +248,7 @@ class Decision(models.Model):
     wave = models.ForeignKey(
         "applications.Wave", verbose_name=_("wave"), null=True, on_delete=models.PROTECT, related_name="decisions"
     )
-    outcome = models.CharField(_("decision"), max_length=20, choices=DecisionOutcome.choices)
+    outcome = models.CharField(_("decision"), max_length=20, choices=DECISION_CHOICES)
     justification = models.TextField(_("justification"), max_length=5000)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"

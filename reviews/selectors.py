@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 
 from accounts.roles import Role
-from applications.lifecycle import programmes_of
 from applications.models import Dossier
 from applications.states import DossierStatus
 
@@ -100,18 +99,13 @@ class RankingRow:
 
 def ranking(*, user, wave, region=None) -> list[RankingRow]:
     """Dossiers of ``wave`` under examination or decided, best score first (unscored last), ranked 1, 2, 3…"""
-    from cities.models import Programme
-
     dossiers = list(
-        dossiers_for_staff(user).filter(wave=wave).exclude(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
+        dossiers_for_staff(user).with_programmes().filter(wave=wave)
+        .exclude(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
     )
     if region is not None:
         dossiers = [d for d in dossiers if d.region_id == region.pk]
-    programmes = programmes_of(dossiers)
-    labels = dict(Programme.choices)
-    rows = [
-        RankingRow(d, score_of(d), [labels[c] for c in sorted(programmes.get(d.pk, ()))]) for d in dossiers
-    ]
+    rows = [RankingRow(d, score_of(d), d.programme_labels) for d in dossiers]
     rows.sort(key=lambda r: (r.score.mean is None, -(r.score.mean or 0), r.dossier.reference))
     for position, row in enumerate(rows, start=1):
         row.rank = position
@@ -140,9 +134,9 @@ def dashboard(*, user) -> dict:
     from cities.models import Programme
 
     dossiers = list(
-        Dossier.objects.visible_to(user).select_related("wave__campaign", "region", "commune", "epci")
+        Dossier.objects.visible_to(user).with_programmes().select_related("wave__campaign", "region", "commune", "epci")
     )
-    programmes = programmes_of(dossiers)
+    programmes = {d.pk: d.programme_codes for d in dossiers}
     labels = dict(DossierStatus.choices)
     by_status = Counter(d.status for d in dossiers)
     by_wave = Counter(str(d.wave) if d.wave_id else "—" for d in dossiers)

@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from applications.models import Dossier
-from applications.states import DossierStatus, TransitionNotAllowed, can_transition, transition_dossier
+from applications.states import (
+    DECISION_STATUSES,
+    DossierStatus,
+    TransitionNotAllowed,
+    can_transition,
+    transition_dossier,
+)
+from applications.submission import SubmissionRefused, reopen_dossier
 from notifications.models import EmailKind
 from notifications.services import queue_email
 
@@ -27,10 +34,10 @@ from .models import (
     ConflictOfInterest,
     Criterion,
     Decision,
-    DecisionOutcome,
     InternalNote,
     Review,
     ReviewStatus,
+    ReviewTransition,
     Score,
     ScoringGrid,
 )
@@ -153,7 +160,8 @@ def declare_conflict(*, dossier: Dossier, reviewer, reason: str, now: datetime |
     with transaction.atomic():
         conflict = ConflictOfInterest.objects.create(dossier=dossier, reviewer=reviewer, reason=reason, declared_at=now)
         dossier.assignments.filter(reviewer=reviewer, released_at__isnull=True).update(released_at=now)
-        dossier.reviews.filter(reviewer=reviewer).update(status=ReviewStatus.WITHDRAWN)
+        for review in dossier.reviews.select_for_update().filter(reviewer=reviewer).exclude(status=ReviewStatus.WITHDRAWN):
+            _set_review_status(review, ReviewStatus.WITHDRAWN, by=reviewer, now=now, reason=reason)
         assign_reviewers(dossiers=[dossier], by=None, now=now)
     return conflict
 
@@ -203,10 +211,21 @@ def complete_review(*, review: Review, by, now: datetime | None = None) -> Revie
             _("Score every criterion before completing the review. Not scored yet: %(criteria)s.")
             % {"criteria": ", ".join(c.label for c in missing)}
         )
-    review.status = ReviewStatus.COMPLETED
-    review.completed_at = now or timezone.now()
-    review.save(update_fields=["status", "completed_at", "updated_at"])
+    now = now or timezone.now()
+    with transaction.atomic():
+        review.completed_at = now
+        _set_review_status(review, ReviewStatus.COMPLETED, by=by, now=now, extra_fields=["completed_at"])
     return review
+
+
+def _set_review_status(review: Review, status: str, *, by, now: datetime, reason: str = "",
+                       extra_fields: list | None = None) -> ReviewTransition:
+    """Save the review's new status and log the change (ReviewTransition), in the caller's transaction."""
+    previous, review.status = review.status, status
+    review.save(update_fields=["status", "updated_at", *(extra_fields or [])])
+    return ReviewTransition.objects.create(
+        review=review, from_status=previous, to_status=status, by=by, at=now, reason=reason
+    )
 
 
 # --- Internal notes --------------------------------------------------------------------------------------------
@@ -251,7 +270,7 @@ def record_decisions(
     (wrong status, not visible), nothing is recorded and the refusal names it."""
     now = now or timezone.now()
     justification = (justification or "").strip()
-    if outcome not in DecisionOutcome.values:
+    if outcome not in DECISION_STATUSES:
         raise ReviewRefused(_("Choose a decision."))
     if not justification:
         raise ReviewRefused(_("Write the justification of the committee's decision."))
@@ -264,10 +283,9 @@ def record_decisions(
 
 def _decide(dossier: Dossier, outcome: str, justification: str, by, now: datetime) -> Decision:
     try:
-        transition_dossier(dossier, to=outcome, by=by, reason=justification, now=now)
+        log = transition_dossier(dossier, to=outcome, by=by, reason=justification, now=now)
     except TransitionNotAllowed as refused:
         raise ReviewRefused(str(refused)) from refused
-    log = dossier.transitions.order_by("-pk").first()
     return Decision.objects.create(
         dossier=dossier, wave_id=dossier.wave_id, outcome=outcome, justification=justification,
         decided_by=by, decided_at=now, transition=log,
@@ -278,17 +296,15 @@ def _decide(dossier: Dossier, outcome: str, justification: str, by, now: datetim
 
 
 def reopen_for_corrections(*, dossiers, by, message: str) -> int:
-    """Send submitted dossiers back to their applicants through applications.submission.reopen_dossier;
-    returns how many were reopened. Raises ReviewRefused (naming the dossier) on the first refusal."""
-    try:
-        from applications.submission import SubmissionRefused, reopen_dossier
-    except ImportError as missing:  # the submission module is not there: say so rather than fail obscurely
-        raise ReviewRefused(_("Reopening dossiers is not available.")) from missing
+    """Send submitted dossiers back to their applicants through applications.submission.reopen_dossier, all or
+    nothing (like the bulk decision): if one is refused, none is reopened or e-mailed and ReviewRefused names it.
+    Returns how many were reopened."""
     count = 0
-    for dossier in dossiers:
-        try:
-            reopen_dossier(dossier, by=by, message=message)
-        except SubmissionRefused as refused:
-            raise ReviewRefused(f"{dossier.reference}: {refused.messages[0] if hasattr(refused, 'messages') else refused}") from refused
-        count += 1
+    with transaction.atomic():
+        for dossier in dossiers:
+            try:
+                reopen_dossier(dossier, by=by, message=message)
+            except SubmissionRefused as refused:
+                raise ReviewRefused(f"{dossier.reference}: {refused.message}") from refused
+            count += 1
     return count

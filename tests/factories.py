@@ -1,12 +1,13 @@
 """Shared factories for the core models. App-specific factories live in tests/<app>/factories.py."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
 from accounts.models import OfficialProfile, OfficialRole, StaffProfile, User
-from applications.models import Campaign, Dossier, Wave
+from applications.models import Campaign, Dossier, DossierPartner, PartnerKind, Wave
 from cities.models import Commune, Departement, Epci, Region
 
 
@@ -112,15 +113,58 @@ class WaveFactory(factory.django.DjangoModelFactory):
     publishes_at = factory.LazyAttribute(lambda o: o.closes_at + timedelta(days=30))
 
 
+class DossierPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DossierPartner
+
+    name = "Industries du Val"
+    kind = PartnerKind.COMPANY
+    commitment = "Accueillir des alternants"
+
+
+def attach_required_documents(dossier, create, extracted, **kwargs):
+    """Upload every required attachment through the real service (a draft dossier, by its owner)."""
+    if not create:
+        return
+    from applications.attachments import add_attachment
+    from applications.models import REQUIRED_ATTACHMENT_KINDS
+    from tests.applications import submission_files as files
+
+    for kind in REQUIRED_ATTACHMENT_KINDS:
+        name, content = files.required_documents()[kind]
+        add_attachment(dossier=dossier, kind=kind, upload=files.upload(content(), name), by=dossier.owner)
+
+
 class DossierFactory(factory.django.DjangoModelFactory):
     """A draft whose holder's mandate Cnam staff have verified (so it can be submitted once complete).
 
-    ``DossierFactory(unverified_holder=True)`` makes one whose mandate still awaits verification."""
+    ``DossierFactory(unverified_holder=True)`` makes one whose mandate still awaits verification;
+    ``DossierFactory(complete=True)``: every required section field filled, one partner and every required
+    attachment, so that the real completeness rule finds nothing missing."""
 
     class Meta:
         model = Dossier
+        skip_postgeneration_save = True
 
     class Params:
+        complete = factory.Trait(
+            territory_presentation="Une ville moyenne au cœur d'un bassin industriel.",
+            employment_basin="Bassin d'emploi de 80 000 actifs, industrie et services.",
+            skills_in_shortage="Techniciens de maintenance, soudeurs, développeurs.",
+            industries="Métallurgie, agroalimentaire.",
+            training_courses="Licence professionnelle maintenance industrielle.",
+            training_levels="Bac+2 à Bac+3",
+            expected_learners_per_year=40,
+            premises_address="1 place de l'Hôtel de Ville",
+            premises_description="Trois salles de cours et un atelier.",
+            premises_available_from=date(2026, 9, 1),
+            budget_total=Decimal("125000.00"),
+            lead_name="Camille Martin",
+            lead_email="camille.martin@ville.example.fr",
+            lead_phone="01 23 45 67 89",
+            partner=factory.RelatedFactory(DossierPartnerFactory, factory_related_name="dossier"),
+            documents=factory.PostGeneration(attach_required_documents),
+        )
         unverified_holder = factory.Trait(mandate_verified_for=None, mandate_verified_at=None, mandate_basis="")
 
     wave = factory.SubFactory(WaveFactory)

@@ -36,7 +36,6 @@ def embedded_env(tmp_path):
         CELERY_BROKER_FOLDER=str(tmp_path / "broker"),
         EMAIL_URL="filemail://",
         EMAIL_FILE_PATH=str(tmp_path / "mail"),
-        SECRET_KEY="embedded-run-test",
     )
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     return env

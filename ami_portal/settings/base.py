@@ -187,13 +187,46 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_BROKER_FOLDER / "control"),
     }
 
+# --- Outages (issue 12): a Redis or broker outage degrades, it never fails or blocks a request -------------------
+# The cache is a convenience: Redis errors are logged and read as a miss (ami_portal/cache.py), with short socket
+# timeouts. Sessions are stored in the database (Django's default SESSION_ENGINE), never in Redis.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "ami_portal.cache.DegradingRedisCache", "LOCATION": REDIS_URL,
+         "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT}}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Enqueueing after commit must not hold the request when the broker is down: one short connection attempt, no
+# publish retries (notifications.services.enqueue_sending logs the failure; the outbox sweep sends the row later).
+# No task result is ever read (the outbox row is the result): storing none also spares the request the result
+# backend's own reconnection loop (about 20 s with Redis down).
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    socket_connect_timeout=REDIS_SOCKET_TIMEOUT, socket_timeout=env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    max_retries=0,
+)
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+# PostgreSQL unreachable: fail fast and answer a French 503 page with Retry-After (ami_portal/errors.py) instead
+# of hanging until gunicorn kills the worker (30 s). connect_timeout bounds a new connection (in seconds);
+# statement_timeout a query (in ms, 0 = none: e.g. DATABASE_STATEMENT_TIMEOUT=0 for a long migration);
+# tcp_user_timeout and keepalives detect a black-holed established connection (ms / seconds).
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+        options=f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=20000)}",
+        tcp_user_timeout=env.int("DATABASE_TCP_USER_TIMEOUT", default=10000),
+        keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3,
+    )
+DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=30)
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "ami_portal.errors.DatabaseUnavailableMiddleware")
+# --- end of the outage block ----------------------------------------------------------------------------------
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

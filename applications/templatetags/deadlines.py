@@ -17,7 +17,7 @@ def near_deadline(dossier, *, now) -> Deadline | None:
     """The deadline of the wave a draft dossier aims for, if it is open and closes soon; else None."""
     if dossier is None or getattr(dossier, "status", None) not in EDITABLE_STATUSES or not dossier.campaign_id:
         return None
-    wave = dossier.campaign.next_wave_after(now)
+    wave = dossier.campaign.target_wave_at(now)
     if wave is None or not wave.is_open_at(now):
         return None
     deadline = Deadline(wave, now)

@@ -121,3 +121,14 @@ def shell_script_bytes() -> bytes:
 
 def upload(content: bytes, name: str = "document.pdf", content_type: str = "application/pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def required_documents() -> dict:
+    """(file name, content maker) of one valid file for each required attachment kind."""
+    from applications.models import AttachmentKind
+
+    return {
+        AttachmentKind.COMMITMENT_LETTER: ("lettre-engagement.pdf", pdf_bytes),
+        AttachmentKind.COUNCIL_DELIBERATION: ("deliberation.pdf", lambda: pdf_bytes("Délibération du conseil")),
+        AttachmentKind.BUDGET_TABLE: ("budget.xlsx", xlsx_bytes),
+    }

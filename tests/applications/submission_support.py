@@ -4,11 +4,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.core.files.storage import default_storage
 
 from applications.attachments import add_attachment
-from applications.models import AttachmentKind, DossierMember
+from applications.models import DossierMember
 from tests.factories import CampaignFactory, DossierFactory, UserFactory, WaveFactory
 
 from . import submission_files as files
@@ -18,12 +17,6 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def paris(*args) -> datetime:
     return datetime(*args, tzinfo=PARIS)
-
-
-@pytest.fixture
-def sections_complete(monkeypatch):
-    """The section forms (another part of the app) report nothing missing, so tests focus on submission."""
-    monkeypatch.setattr("applications.submission._section_gaps", lambda dossier: [])
 
 
 def waves(*closings, gap_days: int = 10):
@@ -40,24 +33,17 @@ def waves(*closings, gap_days: int = 10):
     return made
 
 
-REQUIRED_FILES = {
-    AttachmentKind.COMMITMENT_LETTER: ("lettre-engagement.pdf", files.pdf_bytes),
-    AttachmentKind.COUNCIL_DELIBERATION: ("deliberation.pdf", lambda: files.pdf_bytes("Délibération du conseil")),
-    AttachmentKind.BUDGET_TABLE: ("budget.xlsx", files.xlsx_bytes),
-}
-
-
 def attach(dossier, kind, *, by=None, name=None, content=None):
-    default_name, make = REQUIRED_FILES.get(kind, ("document.pdf", files.pdf_bytes))
+    default_name, make = files.required_documents().get(kind, ("document.pdf", files.pdf_bytes))
     return add_attachment(
         dossier=dossier, kind=kind, upload=files.upload(content or make(), name or default_name), by=by or dossier.owner
     )
 
 
-def complete_dossier(**kwargs):
-    """A draft dossier with every required attachment."""
+def dossier_with_attachments(**kwargs):
+    """A draft dossier with every required attachment but its sections left empty (for the section rules)."""
     dossier = DossierFactory(**kwargs)
-    for kind in REQUIRED_FILES:
+    for kind in files.required_documents():
         attach(dossier, kind)
     return dossier
 

@@ -197,7 +197,7 @@ def test_section_page_carries_the_htmx_autosave_on_long_text(client):
     autosave = reverse("applications:autosave",
                        kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"})
     assert f'hx-post="{autosave}"' in response.text
-    assert 'hx-trigger="keyup changed delay:2s"' in response.text
+    assert 'hx-trigger="keyup changed delay:2s, autosave-retry"' in response.text
     assert 'id="autosave-employment_basin"' in response.text
 
 

@@ -21,10 +21,10 @@ from applications.models import (
 from applications.states import DossierStatus
 from applications.submission import SubmissionRefused, submit_dossier
 from notifications.models import EmailKind, OutboxMessage
-from tests.factories import RegionFactory, UserFactory, official
+from tests.factories import DossierFactory, RegionFactory, UserFactory, official
 from tests.reviews.factories import reviewer_of, staff
 
-from .submission_support import add_co_editor, complete_dossier, sections_complete  # noqa: F401
+from .submission_support import add_co_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def recipients(kind):
 @pytest.fixture
 def unverified():
     """A complete draft whose holder's mandate awaits verification, and a reviewer of its région."""
-    dossier = complete_dossier(unverified_holder=True)
+    dossier = DossierFactory(complete=True, unverified_holder=True)
     return dossier, reviewer_of(dossier.region)
 
 
@@ -133,7 +133,7 @@ def test_revocation_needs_a_reason_then_blocks_submission_and_tells_the_holder(u
 # --- submission ---------------------------------------------------------------------------------------------------
 
 
-def test_submission_is_refused_while_the_mandate_awaits_verification(unverified, sections_complete):  # noqa: F811
+def test_submission_is_refused_while_the_mandate_awaits_verification(unverified):
     dossier, _reviewer = unverified
     with pytest.raises(SubmissionRefused) as refused:
         submit_dossier(dossier, by=dossier.owner)
@@ -142,7 +142,7 @@ def test_submission_is_refused_while_the_mandate_awaits_verification(unverified,
     assert dossier.status == DossierStatus.DRAFT and not dossier.submissions.exists()
 
 
-def test_submission_refusal_is_in_french(unverified, sections_complete, settings):  # noqa: F811
+def test_submission_refusal_is_in_french(unverified, settings):  # noqa: F811
     from django.utils import translation
 
     dossier, _reviewer = unverified
@@ -151,15 +151,15 @@ def test_submission_refusal_is_in_french(unverified, sections_complete, settings
     assert "Le Cnam n’a pas encore vérifié le mandat" in refused.value.message
 
 
-def test_submission_is_accepted_once_the_mandate_is_verified(unverified, sections_complete):  # noqa: F811
+def test_submission_is_accepted_once_the_mandate_is_verified(unverified):
     dossier, reviewer = unverified
     holders.verify_mandate(dossier=dossier, by=reviewer, basis="Lettre")
     submit_dossier(dossier, by=dossier.owner)
     assert dossier.status == DossierStatus.SUBMITTED
 
 
-def test_a_verification_made_for_the_previous_holder_does_not_count(sections_complete):  # noqa: F811
-    dossier = complete_dossier()
+def test_a_verification_made_for_the_previous_holder_does_not_count():
+    dossier = DossierFactory(complete=True)
     dossier.owner = official(commune=dossier.commune)
     dossier.save()
     assert not dossier.is_holder_mandate_verified
@@ -171,7 +171,7 @@ def test_a_verification_made_for_the_previous_holder_does_not_count(sections_com
 
 
 def test_transfer_changes_the_owner_resets_the_verification_and_logs_the_reason():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     previous, reviewer = dossier.owner, reviewer_of(dossier.region)
     mayor = official(commune=dossier.commune)
     holders.transfer_dossier(dossier=dossier, to=mayor, by=reviewer, reason="Le maire nous a écrit")
@@ -185,7 +185,7 @@ def test_transfer_changes_the_owner_resets_the_verification_and_logs_the_reason(
 
 
 def test_transfer_emails_the_previous_holder_the_new_holder_and_the_co_editors():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     previous, co_editor = dossier.owner, add_co_editor(dossier)
     mayor = official(commune=dossier.commune)
     holders.transfer_dossier(dossier=dossier, to=mayor, by=reviewer_of(dossier.region), reason="Mandat du maire")
@@ -198,7 +198,7 @@ def test_transfer_emails_the_previous_holder_the_new_holder_and_the_co_editors()
 
 
 def test_transfer_can_keep_the_previous_holder_as_co_editor():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     previous = dossier.owner
     holders.transfer_dossier(dossier=dossier, to=official(commune=dossier.commune), by=reviewer_of(dossier.region),
                              reason="Changement de maire", keep_previous_as_co_editor=True)
@@ -206,14 +206,14 @@ def test_transfer_can_keep_the_previous_holder_as_co_editor():
 
 
 def test_transfer_to_a_co_editor_makes_them_owner_not_both():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     co_editor = add_co_editor(dossier)
     holders.transfer_dossier(dossier=dossier, to=co_editor, by=reviewer_of(dossier.region), reason="Le bon élu")
     assert dossier.owner == co_editor and not DossierMember.objects.filter(dossier=dossier, user=co_editor).exists()
 
 
 def test_transfer_needs_a_reason_and_regional_staff():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     mayor = official(commune=dossier.commune)
     with pytest.raises(holders.HolderChangeRefused):
         holders.transfer_dossier(dossier=dossier, to=mayor, by=reviewer_of(dossier.region), reason="")
@@ -229,7 +229,7 @@ def test_transfer_needs_a_reason_and_regional_staff():
 
 
 def test_removing_a_co_editor_logs_it_and_emails_them_and_the_remaining_editors():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     co_editor = add_co_editor(dossier)
     DossierInvitation.objects.create(dossier=dossier, email=co_editor.email, token="t" * 20)
     holders.remove_holder(dossier=dossier, person=co_editor, by=reviewer_of(dossier.region), reason="Pas élu")
@@ -240,7 +240,7 @@ def test_removing_a_co_editor_logs_it_and_emails_them_and_the_remaining_editors(
 
 
 def test_removing_the_owner_leaves_the_dossier_without_holder_nor_verified_mandate():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     owner, co_editor = dossier.owner, add_co_editor(dossier)
     holders.remove_holder(dossier=dossier, person=owner, by=staff(Role.COORDINATOR), reason="Usurpation")
     dossier.refresh_from_db()
@@ -251,7 +251,7 @@ def test_removing_the_owner_leaves_the_dossier_without_holder_nor_verified_manda
 
 
 def test_removal_needs_a_reason_and_a_person_who_edits():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     reviewer = reviewer_of(dossier.region)
     with pytest.raises(holders.HolderChangeRefused):
         holders.remove_holder(dossier=dossier, person=dossier.owner, by=reviewer, reason=" ")
@@ -261,7 +261,7 @@ def test_removal_needs_a_reason_and_a_person_who_edits():
 
 
 def test_holder_log_is_read_only_in_history_order():
-    dossier = complete_dossier(unverified_holder=True)
+    dossier = DossierFactory(complete=True, unverified_holder=True)
     reviewer = reviewer_of(dossier.region)
     holders.verify_mandate(dossier=dossier, by=reviewer, basis="Lettre")
     holders.revoke_mandate(dossier=dossier, by=reviewer, reason="Erreur")
@@ -274,7 +274,7 @@ def test_holder_log_is_read_only_in_history_order():
 
 
 def test_request_to_join_is_recorded_once_and_emails_the_holder_once():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     colleague = official(commune=dossier.commune)
     first = holders.request_to_join(dossier=dossier, by=colleague)
     again = holders.request_to_join(dossier=dossier, by=colleague)
@@ -283,7 +283,7 @@ def test_request_to_join_is_recorded_once_and_emails_the_holder_once():
 
 
 def test_holder_accepts_a_request_the_requester_becomes_co_editor_and_is_told():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     colleague = official(commune=dossier.commune)
     request = holders.request_to_join(dossier=dossier, by=colleague)
     holders.answer_join_request(join_request=request, by=dossier.owner, accept=True)
@@ -294,7 +294,7 @@ def test_holder_accepts_a_request_the_requester_becomes_co_editor_and_is_told():
 
 
 def test_holder_refuses_a_request_with_a_reason_the_requester_is_told_it():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     colleague = official(commune=dossier.commune)
     request = holders.request_to_join(dossier=dossier, by=colleague)
     holders.answer_join_request(join_request=request, by=dossier.owner, accept=False, reason="Je ne vous connais pas")
@@ -307,7 +307,7 @@ def test_holder_refuses_a_request_with_a_reason_the_requester_is_told_it():
 
 
 def test_a_request_is_answered_once():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     request = holders.request_to_join(dossier=dossier, by=official(commune=dossier.commune))
     holders.answer_join_request(join_request=request, by=dossier.owner, accept=False)
     with pytest.raises(holders.HolderChangeRefused):
@@ -316,7 +316,7 @@ def test_a_request_is_answered_once():
 
 
 def test_staff_of_the_region_answer_a_request_but_not_a_stranger_nor_a_co_editor():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     co_editor = add_co_editor(dossier)
     request = holders.request_to_join(dossier=dossier, by=official(commune=dossier.commune))
     for outsider in (co_editor, UserFactory(), reviewer_of(RegionFactory())):
@@ -327,7 +327,7 @@ def test_staff_of_the_region_answer_a_request_but_not_a_stranger_nor_a_co_editor
 
 
 def test_a_dossier_without_holder_keeps_the_request_for_staff_and_emails_nobody():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     dossier.owner = None
     dossier.save()
     request = holders.request_to_join(dossier=dossier, by=official(commune=dossier.commune))
@@ -347,7 +347,7 @@ def _invitation(dossier, email, *, sent_at):
 
 def test_invitation_is_accepted_one_second_before_its_validity_ends(settings):
     settings.INVITATION_VALIDITY_DAYS = 14
-    dossier, colleague = complete_dossier(), UserFactory(email="collegue@ville.fr")
+    dossier, colleague = DossierFactory(complete=True), UserFactory(email="collegue@ville.fr")
     sent = timezone.now() - timedelta(days=30)
     invitation = _invitation(dossier, colleague.email, sent_at=sent)
     services.accept_invitation(invitation=invitation, user=colleague, now=sent + timedelta(days=14, seconds=-1))
@@ -356,7 +356,7 @@ def test_invitation_is_accepted_one_second_before_its_validity_ends(settings):
 
 def test_invitation_is_refused_one_second_after_its_validity_ends(settings):
     settings.INVITATION_VALIDITY_DAYS = 14
-    dossier, colleague = complete_dossier(), UserFactory(email="collegue@ville.fr")
+    dossier, colleague = DossierFactory(complete=True), UserFactory(email="collegue@ville.fr")
     sent = timezone.now() - timedelta(days=30)
     invitation = _invitation(dossier, colleague.email, sent_at=sent)
     with pytest.raises(ValidationError) as refused:
@@ -367,7 +367,7 @@ def test_invitation_is_refused_one_second_after_its_validity_ends(settings):
 
 
 def test_a_120_day_old_invitation_no_longer_works():
-    dossier, colleague = complete_dossier(), UserFactory(email="collegue@ville.fr")
+    dossier, colleague = DossierFactory(complete=True), UserFactory(email="collegue@ville.fr")
     invitation = _invitation(dossier, colleague.email, sent_at=timezone.now() - timedelta(days=120))
     with pytest.raises(ValidationError):
         services.accept_invitation(invitation=invitation, user=colleague)
@@ -376,13 +376,13 @@ def test_a_120_day_old_invitation_no_longer_works():
 
 def test_invitation_validity_follows_the_setting(settings):
     settings.INVITATION_VALIDITY_DAYS = 3
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     invitation = _invitation(dossier, "a@ville.fr", sent_at=timezone.now() - timedelta(days=4))
     assert invitation.state_at(timezone.now()) == InvitationState.EXPIRED
 
 
 def test_an_invitation_link_works_once():
-    dossier, colleague = complete_dossier(), UserFactory(email="collegue@ville.fr")
+    dossier, colleague = DossierFactory(complete=True), UserFactory(email="collegue@ville.fr")
     invitation = _invitation(dossier, colleague.email, sent_at=timezone.now())
     services.accept_invitation(invitation=invitation, user=colleague)
     DossierMember.objects.filter(user=colleague).delete()  # removed since: the old link must not bring them back
@@ -393,7 +393,7 @@ def test_an_invitation_link_works_once():
 
 
 def test_inviting_again_after_expiry_sends_a_new_link():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     old = _invitation(dossier, "collegue@ville.fr", sent_at=timezone.now() - timedelta(days=20))
     new = services.invite_co_editor(dossier=dossier, email="collegue@ville.fr", by=dossier.owner)
     old.refresh_from_db()
@@ -403,7 +403,7 @@ def test_inviting_again_after_expiry_sends_a_new_link():
 
 
 def test_asking_for_a_new_link_notifies_the_holder_once():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     invitation = _invitation(dossier, "collegue@ville.fr", sent_at=timezone.now() - timedelta(days=20))
     assert holders.request_new_invitation(invitation=invitation) is True
     assert holders.request_new_invitation(invitation=invitation) is False
@@ -412,7 +412,7 @@ def test_asking_for_a_new_link_notifies_the_holder_once():
 
 
 def test_a_valid_link_needs_no_renewal():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     invitation = _invitation(dossier, "collegue@ville.fr", sent_at=timezone.now())
     assert holders.request_new_invitation(invitation=invitation) is False and not mails()
 
@@ -435,12 +435,12 @@ def test_every_holder_change_email_renders_its_own_subject_and_text(event, langu
 def test_awaiting_mandate_verification_matches_the_derived_property():
     from applications.models import Dossier
 
-    verified = complete_dossier()
-    waiting = complete_dossier(unverified_holder=True)
-    transferred = complete_dossier()
+    verified = DossierFactory(complete=True)
+    waiting = DossierFactory(complete=True, unverified_holder=True)
+    transferred = DossierFactory(complete=True)
     transferred.owner = official(commune=transferred.commune)
     transferred.save()
-    without_holder = complete_dossier()
+    without_holder = DossierFactory(complete=True)
     without_holder.owner = None
     without_holder.save()
     awaiting = set(Dossier.objects.awaiting_mandate_verification())
@@ -449,7 +449,7 @@ def test_awaiting_mandate_verification_matches_the_derived_property():
 
 
 def test_the_owner_removing_a_co_editor_is_written_to_the_holder_log():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     co_editor = add_co_editor(dossier)
     member = DossierMember.objects.get(user=co_editor)
     services.remove_co_editor(dossier=dossier, member=member, by=dossier.owner)

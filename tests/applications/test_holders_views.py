@@ -20,10 +20,10 @@ from applications.models import (
 )
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
-from tests.factories import OfficialProfileFactory, RegionFactory, UserFactory, official
+from tests.factories import DossierFactory, OfficialProfileFactory, RegionFactory, UserFactory, official
 from tests.reviews.factories import reviewer_of, staff
 
-from .submission_support import add_co_editor, complete_dossier, sections_complete  # noqa: F401
+from .submission_support import add_co_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft():
     """A complete draft of a commune whose holder's mandate awaits verification."""
-    return complete_dossier(unverified_holder=True)
+    return DossierFactory(complete=True, unverified_holder=True)
 
 
 def holders_url(dossier):
@@ -103,7 +103,7 @@ def test_committee_members_cannot_change_holders(client, draft):
 
 
 def test_coordinator_transfers_in_any_region_and_the_verification_starts_again(client):
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     mayor = official(commune=dossier.commune)
     response = transfer(as_user(client, staff(Role.COORDINATOR)), dossier, mayor)
     assert response.status_code == 302
@@ -162,8 +162,8 @@ def test_mandate_documents_open_for_the_region_only_and_only_those_documents(cli
 
 
 def test_mandates_list_shows_the_regions_unverified_dossiers_only(client, draft):
-    elsewhere = complete_dossier(unverified_holder=True)
-    verified = complete_dossier(commune__departement=draft.commune.departement)
+    elsewhere = DossierFactory(complete=True, unverified_holder=True)
+    verified = DossierFactory(complete=True, commune__departement=draft.commune.departement)
     page = as_user(client, reviewer_of(draft.region)).get(reverse("admin:applications_dossier_mandates"))
     text = page.content.decode()
     assert draft.reference in text
@@ -175,7 +175,7 @@ def test_mandates_list_shows_the_regions_unverified_dossiers_only(client, draft)
 
 def test_home_of_a_stranger_says_the_territory_is_held_without_naming_anyone(client):
     owner = UserFactory(first_name="Jeanne", last_name="Martin", email="jeanne.martin@mairie.fr")
-    dossier = complete_dossier(owner=owner)
+    dossier = DossierFactory(complete=True, owner=owner)
     OfficialProfileFactory(user=owner, commune=dossier.commune)
     stranger = official(commune=dossier.commune)
     text = as_user(client, stranger).get(reverse("applications:home")).content.decode()
@@ -185,7 +185,7 @@ def test_home_of_a_stranger_says_the_territory_is_held_without_naming_anyone(cli
 
 
 def test_asking_to_join_then_the_home_says_the_request_awaits_an_answer(client):
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     stranger = as_user(client, official(commune=dossier.commune))
     stranger.post(reverse("applications:join_request", kwargs={"slug": dossier.campaign.slug}),
                   {"applicant": f"commune-{dossier.commune_id}"})
@@ -194,7 +194,7 @@ def test_asking_to_join_then_the_home_says_the_request_awaits_an_answer(client):
 
 
 def test_holder_accepts_a_request_from_the_co_editors_page(client):
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     requester = official(commune=dossier.commune)
     request = holders.request_to_join(dossier=dossier, by=requester)
     owner = as_user(client, dossier.owner)
@@ -205,7 +205,7 @@ def test_holder_accepts_a_request_from_the_co_editors_page(client):
 
 
 def test_a_co_editor_cannot_answer_a_request(client):
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     co_editor = add_co_editor(dossier)
     request = holders.request_to_join(dossier=dossier, by=official(commune=dossier.commune))
     response = as_user(client, co_editor).post(
@@ -228,7 +228,7 @@ def _confirm(client, dossier):
                        {"wave": dossier.wave_id, "token": uuid.uuid4()})
 
 
-def test_submission_page_is_blocked_then_allowed_after_verification(client, draft, sections_complete):  # noqa: F811
+def test_submission_page_is_blocked_then_allowed_after_verification(client, draft):
     owner = as_user(client, draft.owner)
     checklist = owner.get(reverse("applications:submit", kwargs={"pk": draft.pk})).content.decode()
     assert "Mandat en attente de vérification" in checklist and 'name="token"' not in checklist
@@ -257,7 +257,7 @@ def invitation_url(invitation):
 
 
 def test_an_expired_link_says_so_and_offers_to_ask_for_a_new_one(client):
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     colleague = UserFactory(email="collegue@ville.fr")
     invitation = _invitation(dossier, colleague.email, age=timedelta(days=120))
     page = as_user(client, colleague).get(invitation_url(invitation))
@@ -269,7 +269,7 @@ def test_an_expired_link_says_so_and_offers_to_ask_for_a_new_one(client):
 
 
 def test_asking_for_a_new_link_notifies_the_holder_once(client):
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     invitation = _invitation(dossier, "sans.compte@ville.fr", age=timedelta(days=20))
     for _attempt in range(2):
         response = client.post(invitation_url(invitation), {"ask_new_link": "1"})  # the link is the capability
@@ -279,7 +279,7 @@ def test_asking_for_a_new_link_notifies_the_holder_once(client):
 
 
 def test_a_used_link_says_it_works_once_and_points_its_member_to_the_dossier(client):
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     colleague = UserFactory(email="collegue@ville.fr")
     invitation = _invitation(dossier, colleague.email, age=timedelta(days=1))
     member = as_user(client, colleague)
@@ -290,21 +290,21 @@ def test_a_used_link_says_it_works_once_and_points_its_member_to_the_dossier(cli
 
 
 def test_a_revoked_link_says_it_was_cancelled(client):
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     invitation = _invitation(dossier, "collegue@ville.fr", age=timedelta(days=1))
     DossierInvitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
     assert "a été annulée" in client.get(invitation_url(invitation)).content.decode()
 
 
 def test_team_page_marks_an_expired_invitation(client):
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     _invitation(dossier, "collegue@ville.fr", age=timedelta(days=30))
     text = as_user(client, dossier.owner).get(reverse("applications:team", kwargs={"pk": dossier.pk})).content.decode()
     assert "expirée" in text
 
 
 def test_a_link_thirteen_days_old_still_leads_to_acceptance(client):
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     colleague = UserFactory(email="collegue@ville.fr")
     invitation = _invitation(dossier, colleague.email, age=timedelta(days=13))
     assert as_user(client, colleague).get(invitation_url(invitation)).status_code == 200

@@ -11,10 +11,11 @@ from pypdf import PdfReader
 
 from applications.receipts import render_receipt_pdf
 from applications.submission import submit_dossier
+from tests.factories import DossierFactory
 
-from .submission_support import complete_dossier, paris, sections_complete, waves  # noqa: F401
+from .submission_support import paris, waves
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sections_complete")]
+pytestmark = [pytest.mark.django_db]
 
 CLOSES = paris(2021, 3, 29)
 
@@ -22,7 +23,7 @@ CLOSES = paris(2021, 3, 29)
 @pytest.fixture
 def submission():
     first, _second = waves(CLOSES, CLOSES + timedelta(days=90))
-    dossier = complete_dossier(wave=first)
+    dossier = DossierFactory(complete=True, wave=first)
     with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
         return submit_dossier(dossier, by=dossier.owner)
 
@@ -92,7 +93,7 @@ def test_receipt_is_still_available_after_a_withdrawal(client, submission):
 
 def test_receipt_email_is_sent_after_commit_with_the_pdf(django_capture_on_commit_callbacks, mailoutbox):
     (wave,) = waves(CLOSES)
-    dossier = complete_dossier(wave=wave)
+    dossier = DossierFactory(complete=True, wave=wave)
 
     with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
         with django_capture_on_commit_callbacks(execute=True):

@@ -147,8 +147,8 @@ def test_every_contact_like_field_of_the_dossier_models_is_anonymised(closed_dos
 
 
 def test_outbox_messages_older_than_the_period_are_deleted():
-    old = OutboxMessage.objects.create(key="old:a@b.fr", kind="receipt", recipient="a@b.fr", subject="s", body_text="b")
-    recent = OutboxMessage.objects.create(key="new:a@b.fr", kind="receipt", recipient="a@b.fr", subject="s", body_text="b")
+    old = OutboxMessage.objects.create(event_key="old", kind="receipt", recipient="a@b.fr", subject="s", body_text="b")
+    recent = OutboxMessage.objects.create(event_key="new", kind="receipt", recipient="a@b.fr", subject="s", body_text="b")
     OutboxMessage.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=RETENTION + 1))
     purge_personal_data(now=timezone.now())
     assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import translation
 
 from applications.models import AttachmentKind, DossierTransition, Submission
@@ -21,11 +22,11 @@ from applications.submission import (
     withdraw_submission,
 )
 from notifications.models import EmailKind, OutboxMessage
-from tests.factories import UserFactory, reviewer
+from tests.factories import DossierFactory, UserFactory, reviewer
 
-from .submission_support import add_co_editor, attach, complete_dossier, paris, sections_complete, waves  # noqa: F401
+from .submission_support import add_co_editor, attach, paris, waves
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sections_complete")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +53,7 @@ DST_CLOSINGS = [
 @pytest.mark.parametrize("closes_at", DST_CLOSINGS)
 def test_submission_one_second_before_midnight_goes_to_the_closing_wave(closes_at):
     first, _second = waves(closes_at, closes_at + timedelta(days=90))
-    dossier = complete_dossier(wave=first)
+    dossier = DossierFactory(complete=True, wave=first)
 
     submission = submit_at(dossier, closes_at - timedelta(seconds=1))
 
@@ -62,7 +63,7 @@ def test_submission_one_second_before_midnight_goes_to_the_closing_wave(closes_a
 @pytest.mark.parametrize("closes_at", DST_CLOSINGS)
 def test_submission_at_midnight_goes_to_the_next_wave(closes_at):
     first, second = waves(closes_at, closes_at + timedelta(days=90))
-    dossier = complete_dossier(wave=first)
+    dossier = DossierFactory(complete=True, wave=first)
 
     submission = submit_at(dossier, closes_at)
 
@@ -80,7 +81,7 @@ def test_paris_midnight_is_22_utc_in_summer_and_23_utc_in_winter():
 @pytest.mark.parametrize("closes_at", DST_CLOSINGS)
 def test_submission_at_midnight_of_the_last_wave_is_refused(closes_at):
     (only,) = waves(closes_at)
-    dossier = complete_dossier(wave=only)
+    dossier = DossierFactory(complete=True, wave=only)
 
     with pytest.raises(SubmissionRefused) as refusal:
         submit_at(dossier, closes_at)
@@ -94,7 +95,7 @@ def test_submission_at_midnight_of_the_last_wave_is_refused(closes_at):
 def test_confirmation_shown_before_midnight_is_refused_after_midnight_naming_the_new_wave():
     closes_at = paris(2021, 3, 29)
     first, second = waves(closes_at, closes_at + timedelta(days=90))
-    dossier = complete_dossier(wave=first)
+    dossier = DossierFactory(complete=True, wave=first)
 
     with pytest.raises(WaveChanged) as change:
         submit_at(dossier, closes_at, expected_wave=first)
@@ -107,7 +108,7 @@ def test_confirmation_shown_before_midnight_is_refused_after_midnight_naming_the
 def test_submission_confirmed_for_the_wave_it_goes_to_is_accepted():
     closes_at = paris(2021, 3, 29)
     first, second = waves(closes_at, closes_at + timedelta(days=90))
-    dossier = complete_dossier(wave=first)
+    dossier = DossierFactory(complete=True, wave=first)
 
     assert submit_at(dossier, closes_at, expected_wave=second).wave == second
 
@@ -115,7 +116,7 @@ def test_submission_confirmed_for_the_wave_it_goes_to_is_accepted():
 # --- what a submission does ------------------------------------------------------------------------------
 
 def test_submission_makes_the_dossier_submitted_and_logs_it():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
 
     submission = submit_dossier(dossier, by=dossier.owner)
 
@@ -127,7 +128,7 @@ def test_submission_makes_the_dossier_submitted_and_logs_it():
 
 
 def test_second_submission_of_the_same_dossier_is_refused():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     submit_dossier(dossier, by=dossier.owner)
 
     with pytest.raises(SubmissionRefused, match="déjà été déposé"):
@@ -136,7 +137,7 @@ def test_second_submission_of_the_same_dossier_is_refused():
 
 
 def test_incomplete_dossier_is_refused():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     dossier.attachments.filter(kind=AttachmentKind.BUDGET_TABLE).delete()
 
     with pytest.raises(SubmissionRefused, match="incomplet"):
@@ -144,32 +145,33 @@ def test_incomplete_dossier_is_refused():
 
 
 def test_someone_who_is_not_an_editor_cannot_submit():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
 
     with pytest.raises(SubmissionRefused):
         submit_dossier(dossier, by=UserFactory())
     assert not Submission.objects.exists()
 
 
-def test_checklist_lists_missing_attachments_and_section_gaps(monkeypatch):
-    dossier = complete_dossier()
+def test_checklist_lists_missing_attachments_and_section_gaps():
+    dossier = DossierFactory(complete=True, title="")
     dossier.attachments.filter(kind=AttachmentKind.COUNCIL_DELIBERATION).delete()
-    monkeypatch.setattr(
-        "applications.submission._section_gaps",
-        lambda d: [{"section": "project", "label": "Titre du projet", "url": "/dossiers/1/project/"}],
-    )
 
     items = submission_checklist(dossier)
 
+    section_url = reverse("applications:section", kwargs={"pk": dossier.pk, "key": "summary"})
     assert [(item.section, item.url) for item in items] == [
-        ("project", "/dossiers/1/project/"),
+        ("summary", f"{section_url}#id_title"),
         ("attachments", f"/dossiers/{dossier.pk}/attachments/"),
     ]
     assert "Délibération du conseil" in items[1].label
 
 
+def test_complete_factory_dossier_passes_the_real_completeness_rule():
+    assert submission_checklist(DossierFactory(complete=True)) == []
+
+
 def test_receipt_email_is_queued_once_for_the_owner_and_each_co_editor():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     co_editor = add_co_editor(dossier)
 
     submission = submit_dossier(dossier, by=dossier.owner)
@@ -185,7 +187,7 @@ def test_receipt_email_is_queued_once_for_the_owner_and_each_co_editor():
 # --- snapshot ------------------------------------------------------------------------------------------
 
 def test_snapshot_holds_the_content_and_the_attachment_checksums():
-    dossier = complete_dossier(title="Campus connecté")
+    dossier = DossierFactory(complete=True, title="Campus connecté")
 
     snapshot = submit_dossier(dossier, by=dossier.owner).snapshot
 
@@ -197,7 +199,7 @@ def test_snapshot_holds_the_content_and_the_attachment_checksums():
 
 
 def test_fingerprint_is_the_sha256_of_the_canonical_snapshot():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
 
     submission = submit_dossier(dossier, by=dossier.owner)
 
@@ -205,7 +207,7 @@ def test_fingerprint_is_the_sha256_of_the_canonical_snapshot():
 
 
 def test_fingerprint_is_stable_for_unchanged_content():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
 
     first = fingerprint(build_snapshot(dossier, wave=dossier.wave))
     second = fingerprint(build_snapshot(dossier, wave=dossier.wave))
@@ -214,7 +216,7 @@ def test_fingerprint_is_stable_for_unchanged_content():
 
 
 def test_fingerprint_changes_when_an_attachment_changes():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     before = fingerprint(build_snapshot(dossier, wave=dossier.wave))
 
     attach(dossier, AttachmentKind.OTHER)
@@ -227,7 +229,7 @@ def test_fingerprint_changes_when_an_attachment_changes():
 def submitted_dossier(closes_at=None):
     closes_at = closes_at or paris(2021, 3, 29)
     (wave,) = waves(closes_at)
-    dossier = complete_dossier(wave=wave)
+    dossier = DossierFactory(complete=True, wave=wave)
     submit_at(dossier, closes_at - timedelta(days=5))
     return dossier
 
@@ -241,6 +243,18 @@ def test_owner_withdraws_before_the_deadline_back_to_draft_with_reason():
     dossier.refresh_from_db()
     assert (dossier.status, dossier.submitted_at) == (DossierStatus.DRAFT, None)
     assert dossier.transitions.last().reason == "Budget à revoir"
+
+
+def test_withdrawal_is_mailed_once_to_the_owner_and_co_editors_with_the_reason():
+    dossier = submitted_dossier()
+    helper = add_co_editor(dossier)
+
+    with time_machine.travel(paris(2021, 3, 28, 12, 0), tick=False):
+        withdraw_submission(dossier, by=dossier.owner, reason="Budget à revoir")
+
+    messages = OutboxMessage.objects.filter(kind=EmailKind.WITHDRAWN)
+    assert sorted(m.recipient for m in messages) == sorted([dossier.owner.email, helper.email])
+    assert all("Motif indiqué : Budget à revoir" in m.body_text for m in messages)
 
 
 def test_withdraw_at_the_deadline_is_refused():

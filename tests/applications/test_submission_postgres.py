@@ -7,17 +7,15 @@ from django.db import connection, connections
 
 from applications.models import Submission
 from applications.submission import SubmissionRefused, submit_dossier
-
-from .submission_support import complete_dossier, sections_complete  # noqa: F401
+from tests.factories import DossierFactory
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("sections_complete")
 def test_two_simultaneous_submissions_create_exactly_one():
     if connection.vendor != "postgresql":
         pytest.skip("Row locks (SELECT … FOR UPDATE) need PostgreSQL; SQLite serialises writers on its own.")
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     barrier = threading.Barrier(2)
     outcomes = []
 

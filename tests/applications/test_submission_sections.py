@@ -9,7 +9,7 @@ from applications.models import DossierPartner, PartnerKind
 from applications.sections import SECTIONS
 from applications.submission import SubmissionRefused, submission_checklist, submit_dossier
 
-from .submission_support import complete_dossier
+from .submission_support import dossier_with_attachments
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def fill_every_section(dossier):
 
 
 def test_empty_sections_are_listed_in_the_checklist_with_their_links():
-    dossier = complete_dossier(title="")
+    dossier = dossier_with_attachments(title="")
 
     items = submission_checklist(dossier)
 
@@ -43,14 +43,14 @@ def test_empty_sections_are_listed_in_the_checklist_with_their_links():
 
 
 def test_dossier_with_empty_sections_is_refused():
-    dossier = complete_dossier()
+    dossier = dossier_with_attachments()
 
     with pytest.raises(SubmissionRefused):
         submit_dossier(dossier, by=dossier.owner)
 
 
 def test_dossier_with_every_section_and_attachment_is_submitted_with_its_partners_in_the_snapshot():
-    dossier = complete_dossier()
+    dossier = dossier_with_attachments()
     fill_every_section(dossier)
 
     submission = submit_dossier(dossier, by=dossier.owner)

@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from applications.models import AttachmentKind, Submission
 from applications.states import DossierStatus
-from tests.factories import official, reviewer
+from tests.factories import DossierFactory, official, reviewer
 
 from . import submission_files as files
-from .submission_support import attach, complete_dossier, paris, sections_complete, waves  # noqa: F401
+from .submission_support import attach, paris, waves
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sections_complete")]
+pytestmark = [pytest.mark.django_db]
 
 # The last day of the first wave is 31 October 2021, the night the clocks go back.
 CLOSES = paris(2021, 11, 1)
@@ -28,7 +28,7 @@ def two_waves():
 
 @pytest.fixture
 def dossier(two_waves):
-    return complete_dossier(wave=two_waves[0])
+    return DossierFactory(complete=True, wave=two_waves[0])
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_double_click_with_the_same_token_makes_one_submission(owner_client, dos
 
 def test_no_wave_left_shows_a_clear_refusal(client):
     (only,) = waves(CLOSES)
-    dossier = complete_dossier(wave=only)
+    dossier = DossierFactory(complete=True, wave=only)
     client.force_login(dossier.owner)
 
     with time_machine.travel(CLOSES, tick=False):

@@ -118,10 +118,7 @@ def role_groups(transactional_db):
 
     from django.contrib.auth.models import Group, Permission
 
-    try:
-        table = importlib.import_module("reviews.migrations.0002_staff_roles").ROLE_PERMISSIONS
-    except (ImportError, AttributeError):
-        return
+    table = importlib.import_module("reviews.migrations.0002_staff_roles").ROLE_PERMISSIONS
     for name, perms in table.items():
         group, _ = Group.objects.get_or_create(name=name)
         for perm in perms:

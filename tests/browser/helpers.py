@@ -227,18 +227,6 @@ def url_exists(name: str) -> bool:
     return True
 
 
-# The accounts app (sign-up, log-in at /compte/) is built by another helper; until its URLs exist the journeys
-# that log in through it are expected to fail — and they run for real as soon as the URLs exist.
-def needs_accounts():
-    import pytest
-
-    return pytest.mark.xfail(
-        not url_exists("accounts:login"),
-        reason="accounts:login / accounts:signup (the accounts app) have not landed",
-        strict=True,
-    )
-
-
 def text_prefix(msgid: str):
     """A pattern for the fixed beginning of a translated sentence with placeholders (up to its first ``%(``)."""
     from django.utils import translation

@@ -13,7 +13,7 @@ from django.utils import timezone
 from applications.states import DossierStatus
 from tests.factories import CampaignFactory, CommuneFactory, DossierFactory, WaveFactory
 
-from .helpers import AccessibilityAudit, needs_accounts, url_exists
+from .helpers import AccessibilityAudit, url_exists
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -57,14 +57,11 @@ def _account_pages() -> list[str]:
     """Every page of the accounts app that takes no argument (sign-up, log-in, password reset...)."""
     from django.urls import get_resolver
 
-    resolver = get_resolver().namespace_dict.get("accounts")
-    if resolver is None:
-        return []
+    resolver = get_resolver().namespace_dict["accounts"]
     names = {name for name in resolver[1].reverse_dict if isinstance(name, str)}
     return sorted(f"accounts:{name}" for name in names if url_exists(f"accounts:{name}"))
 
 
-@needs_accounts()
 def test_account_pages_have_no_serious_accessibility_violation(page, shooter):
     audit = AccessibilityAudit()
     names = _account_pages()

@@ -149,3 +149,69 @@ def test_leaving_after_saving_asks_nothing(open_browser, live_server):
     _leave_through_the_section_list(tab)
     tab.wait_for_url(f"**{_section(dossier, 'budget')}")
     assert not tab.locator("#unsaved-dialog").is_visible()
+
+
+def test_failed_autosave_says_not_saved_keeps_the_text_and_retries_until_saved(open_browser, live_server,
+                                                                              browser_problems):
+    dossier = DossierFactory()
+    context = open_browser()
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    failures = ["503", "network"]  # the database is unavailable, then the network drops, then all is well
+    attempts = []
+
+    def autosave_route(route):
+        attempts.append(route.request.url)
+        failure = failures.pop(0) if failures else None
+        if failure == "503":
+            route.fulfill(status=503, body="Service momentanément indisponible", headers={"Retry-After": "30"})
+        elif failure == "network":
+            route.abort("connectionfailed")
+        else:
+            route.continue_()
+
+    tab.route("**/autosave/**", autosave_route)
+    tab.goto(_section(dossier, "territory"))
+    field = tab.locator("#id_employment_basin")
+    status = tab.locator("#autosave-employment_basin")
+    field.press_sequentially("Bassin de Montbéliard")
+
+    status.get_by_text("Non enregistré — nouvelle tentative…").wait_for(timeout=10_000)
+    assert field.input_value() == "Bassin de Montbéliard"
+    dossier.refresh_from_db()
+    assert dossier.employment_basin == ""
+
+    status.get_by_text("Enregistré à").wait_for(timeout=20_000)  # retried after 2 s, then 4 s
+    assert len(attempts) == 3
+    assert field.input_value() == "Bassin de Montbéliard"
+    dossier.refresh_from_db()
+    assert dossier.employment_basin == "Bassin de Montbéliard"
+    # The failures were provoked on purpose: take back the console lines Chromium wrote for them.
+    autosave = reverse("applications:autosave", kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"})
+    browser_problems.expect_http_error(tab, status=503, path=autosave)
+    assert browser_problems.take(lambda problem: "ERR_CONNECTION_FAILED" in problem)
+
+
+def test_refused_autosave_shows_the_reason_and_is_not_retried(open_browser, live_server, browser_problems):
+    dossier = DossierFactory()
+    context = open_browser()
+    _log_in(context, dossier.owner, live_server)
+    tab = context.new_page()
+    attempts = []
+
+    def refuse(route):  # what the endpoint answers to a value it refuses (400 with the reason)
+        attempts.append(route.request.url)
+        route.fulfill(status=400, content_type="text/html",
+                      body='<span class="text-danger">Non enregistré : valeur refusée.</span>')
+
+    tab.route("**/autosave/**", refuse)
+    tab.goto(_section(dossier, "territory"))
+    tab.locator("#id_employment_basin").press_sequentially("Bassin")
+
+    status = tab.locator("#autosave-employment_basin")
+    status.get_by_text("Non enregistré : valeur refusée.").wait_for(timeout=10_000)
+    tab.wait_for_timeout(5_000)  # a retry would come after 2 s
+    assert len(attempts) == 1
+    assert "nouvelle tentative" not in status.inner_text()
+    autosave = reverse("applications:autosave", kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"})
+    browser_problems.expect_http_error(tab, status=400, path=autosave)

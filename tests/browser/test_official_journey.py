@@ -19,7 +19,6 @@ from .helpers import (
     label,
     log_in,
     log_out,
-    needs_accounts,
     sign_up,
     text_prefix,
     verify_email,
@@ -52,7 +51,6 @@ def _start_dossier(page, wave) -> Dossier:
     return Dossier.objects.get(campaign=wave.campaign)
 
 
-@needs_accounts()
 def test_official_signs_up_fills_the_dossier_over_two_sittings_and_submits(
     open_browser, browser_problems, shooter, open_wave, montbard, tmp_path
 ):
@@ -120,7 +118,6 @@ def official_with_a_started_dossier(open_wave, montbard):
     return user, dossier
 
 
-@needs_accounts()
 def test_dossier_is_filled_and_submitted_without_javascript(open_browser, shooter, official_with_a_started_dossier, tmp_path):
     user, dossier = official_with_a_started_dossier
     page = open_browser(javascript=False).new_page()
@@ -134,7 +131,6 @@ def test_dossier_is_filled_and_submitted_without_javascript(open_browser, shoote
     assert dossier.status == DossierStatus.SUBMITTED
 
 
-@needs_accounts()
 def test_applicant_pages_have_no_serious_accessibility_violation(
     open_browser, browser_problems, official_with_a_started_dossier, tmp_path
 ):

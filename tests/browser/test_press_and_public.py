@@ -16,7 +16,7 @@ from applications.models import Wave
 from applications.states import DossierStatus
 from tests.factories import CampaignFactory, CommuneFactory, DossierFactory, UserFactory, WaveFactory
 
-from .helpers import assert_accessible, label, log_in, needs_accounts, text_prefix
+from .helpers import assert_accessible, label, log_in, text_prefix
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -47,7 +47,6 @@ def press_user():
     return user
 
 
-@needs_accounts()
 def test_press_exports_under_embargo_then_the_public_sees_the_laureate(
     open_browser, browser_problems, shooter, decided_wave, press_user, tmp_path
 ):

@@ -75,9 +75,18 @@ class SmtpSink:
                           message=f"{count} message(s) at the SMTP server")
 
     def clear(self):
-        for path in self.spool.glob("*.eml"):
+        for path in [*self.spool.glob("*.eml"), *self.spool.glob("answer-*"), *self.spool.glob("answered-*")]:
             path.unlink()
         self.release()
+
+    def answer(self, command: str, *answers: str):
+        """The next ``command`` ("MAIL", "RCPT", "DATA") commands get these answers, in order, then go on normally."""
+        (self.spool / f"answer-{command}").write_text("\n".join(answers))
+
+    def answered(self, command: str) -> list[str]:
+        """The scripted answers the server gave to ``command``."""
+        path = self.spool / f"answered-{command}"
+        return path.read_text().splitlines() if path.exists() else []
 
     def stall(self):
         (self.spool / "stalled").unlink(missing_ok=True)

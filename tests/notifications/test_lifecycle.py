@@ -13,7 +13,7 @@ from applications.signals import wave_closed
 from applications.states import DossierStatus
 from cities.models import Programme, ProgrammeMembership
 from notifications.models import EmailKind, OutboxMessage
-from tests.factories import CampaignFactory, DossierFactory, UserFactory, WaveFactory
+from tests.factories import CampaignFactory, CommuneFactory, DossierFactory, EpciFactory, UserFactory, WaveFactory
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -91,6 +91,22 @@ def test_draft_of_the_last_wave_stays_without_wave_and_is_told_none_is_planned()
     assert "Aucune vague ultérieure" in OutboxMessage.objects.get(kind=EmailKind.WAVE_CLOSED_DRAFT).body_text
 
 
+def test_closing_logs_each_draft_moved_to_the_next_wave():
+    first, second = two_waves()
+    draft = DossierFactory(wave=first)
+    lifecycle.close_wave(wave_id=first.pk, now=first.closes_at)
+    move = draft.wave_moves.get()
+    assert (move.from_wave, move.to_wave, move.at, move.by) == (first, second, first.closes_at, None)
+    assert move.reason == "Non déposé à la clôture de la vague 1."
+
+
+def test_closing_the_last_wave_logs_the_draft_left_without_wave():
+    _first, second = two_waves()
+    draft = DossierFactory(wave=second)
+    lifecycle.close_wave(wave_id=second.pk, now=second.closes_at)
+    assert (draft.wave_moves.get().from_wave, draft.wave_moves.get().to_wave) == (second, None)
+
+
 def test_wave_closing_run_twice_sends_each_summary_once_and_signals_once():
     first, _ = two_waves()
     coordinators = [coordinator(), coordinator()]
@@ -143,11 +159,25 @@ def test_summary_counts_dossiers_per_region_and_programme():
     ProgrammeMembership.objects.create(programme=Programme.ACV, commune=a.commune, source="test")
     ProgrammeMembership.objects.create(programme=Programme.TI, commune=a.commune, source="test")
     DossierFactory(wave=first)  # a draft: not counted
-    dossiers = list(first.dossiers.filter(status=DossierStatus.SUBMITTED).select_related("region"))
+    dossiers = list(first.dossiers.with_programmes().filter(status=DossierStatus.SUBMITTED).select_related("region"))
     summary = lifecycle.wave_summary(first, dossiers, drafts_moved=1)
     assert summary["total"] == 2 and summary["without_programme"] == 1
     assert summary["rows"] == [{"region": a.region.name, "total": 2, "acv": 1, "ti": 1}]
     assert {p["code"]: p["count"] for p in summary["programmes"]} == {"acv": 1, "ti": 1}
+
+
+def test_summary_of_a_closing_counts_an_epci_dossier_in_its_communes_programme():
+    first, _ = two_waves()
+    coordinator()
+    epci = EpciFactory()
+    ProgrammeMembership.objects.create(programme=Programme.TI, commune=CommuneFactory(epci=epci), source="test")
+    DossierFactory(wave=first, status=DossierStatus.SUBMITTED, commune=None, epci=epci)
+    lifecycle.close_wave(wave_id=first.pk, now=first.closes_at)
+    message = OutboxMessage.objects.get(kind=EmailKind.WAVE_SUMMARY)
+    summary = lifecycle.wave_summary(first, list(first.dossiers.with_programmes()), drafts_moved=0)
+    assert {p["code"]: p["count"] for p in summary["programmes"]} == {"acv": 0, "ti": 1}
+    assert summary["without_programme"] == 0
+    assert "Territoires d'industrie : 1" in " ".join(message.body_text.split())
 
 
 def test_summary_mail_is_in_french_with_the_counts():
@@ -192,7 +222,7 @@ def test_decision_recorded_after_publication_is_mailed_by_the_next_sweep_once():
     assert lifecycle.run_due_wave_events(now=first.publishes_at + timedelta(days=1))["late_decisions"] == 1
     assert lifecycle.run_due_wave_events(now=first.publishes_at + timedelta(days=1))["late_decisions"] == 0
     message = OutboxMessage.objects.get(kind=EmailKind.DECISION)
-    assert message.key.startswith(f"decision:{dossier.pk}:{first.pk}:postponed:")
+    assert message.event_key == f"decision:{dossier.pk}:{first.pk}:postponed"
     assert "vague 2" in message.body_text
     dossier.refresh_from_db()
     assert dossier.wave.number == 2
@@ -205,6 +235,16 @@ def test_postponed_dossier_moves_to_the_next_wave_once_its_decision_is_published
     dossier.refresh_from_db()
     assert dossier.wave == second
     assert OutboxMessage.objects.filter(kind=EmailKind.DECISION).count() == 1
+
+
+def test_carrying_a_postponed_dossier_over_is_logged_once():
+    first, second = two_waves()
+    dossier = DossierFactory(wave=first, status=DossierStatus.POSTPONED)
+    lifecycle.run_due_wave_events(now=first.publishes_at)
+    lifecycle.run_due_wave_events(now=first.publishes_at + timedelta(minutes=1))
+    move = dossier.wave_moves.get()
+    assert (move.from_wave, move.to_wave, move.at) == (first, second, first.publishes_at)
+    assert move.reason == "Ajourné à la vague 1 : examiné de nouveau à la vague suivante."
 
 
 def test_later_decision_on_a_postponed_dossier_waits_for_the_next_wave_publication():
@@ -246,7 +286,7 @@ def test_reminder_goes_to_owner_and_co_editors_once_when_the_task_runs_twice():
     lifecycle.send_reminders(now=now)
     lifecycle.send_reminders(now=now + timedelta(minutes=15))
     assert mails(EmailKind.REMINDER) == sorted([draft.owner.email, helper.email])
-    assert OutboxMessage.objects.filter(key__startswith=f"reminder:{draft.pk}:{first.pk}:3d:").count() == 2
+    assert OutboxMessage.objects.filter(event_key=f"reminder:{draft.pk}:{first.pk}:3d").count() == 2
 
 
 def test_each_threshold_reminds_once():
@@ -254,9 +294,9 @@ def test_each_threshold_reminds_once():
     draft = DossierFactory(wave=first)
     for before in (timedelta(days=14), timedelta(days=3), timedelta(hours=24), timedelta(hours=1)):
         lifecycle.send_reminders(now=first.closes_at - before)
-    keys = sorted(k.split(":")[3] for k in OutboxMessage.objects.filter(kind=EmailKind.REMINDER).values_list("key", flat=True))
-    assert keys == ["14d", "24h", "3d"]
-    assert all(k.startswith(f"reminder:{draft.pk}:{first.pk}:") for k in OutboxMessage.objects.values_list("key", flat=True))
+    events = sorted(OutboxMessage.objects.filter(kind=EmailKind.REMINDER).values_list("event_key", flat=True))
+    assert events == [f"reminder:{draft.pk}:{first.pk}:{label}" for label in ("14d", "24h", "3d")]
+    assert OutboxMessage.objects.count() == 3
 
 
 @pytest.mark.parametrize("status", [DossierStatus.SUBMITTED, DossierStatus.WITHDRAWN, DossierStatus.UNDER_REVIEW])
@@ -287,9 +327,9 @@ def test_24_hour_reminder_counts_real_hours_across_daylight_saving(closes, last_
     first, _ = two_waves(closes=closes)
     draft = DossierFactory(wave=first)
     lifecycle.send_reminders(now=last_second_without)
-    assert not OutboxMessage.objects.filter(key__startswith=f"reminder:{draft.pk}:{first.pk}:24h:").exists()
+    assert not OutboxMessage.objects.filter(event_key=f"reminder:{draft.pk}:{first.pk}:24h").exists()
     lifecycle.send_reminders(now=first_second_with)
-    assert OutboxMessage.objects.filter(key__startswith=f"reminder:{draft.pk}:{first.pk}:24h:").exists()
+    assert OutboxMessage.objects.filter(event_key=f"reminder:{draft.pk}:{first.pk}:24h").exists()
 
 
 def test_reminder_mail_is_in_french_with_the_deadline_in_paris_time():

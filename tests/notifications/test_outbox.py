@@ -204,3 +204,31 @@ def test_staff_without_the_resend_permission_does_not_get_the_action(client):
 def test_outbox_account_field_has_a_translatable_label():
     with translation.override("fr"):
         assert str(OutboxMessage._meta.get_field("user").verbose_name) == "compte"
+
+
+def test_event_and_recipient_are_stored_as_separate_columns():
+    message = queue("Maire@Ville.fr", key="decision:12:3:laureate")
+    assert (message.event_key, message.recipient) == ("decision:12:3:laureate", "Maire@Ville.fr")
+
+
+def test_the_same_event_to_the_same_address_in_another_case_is_one_message():
+    first = queue("maire@ville.fr", key="receipt:7")
+    assert queue("MAIRE@ville.fr", key="receipt:7") == first
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_row_for_one_event_and_address():
+    from django.db import IntegrityError
+
+    queue("maire@ville.fr", key="receipt:7")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboxMessage.objects.create(event_key="receipt:7", kind=EmailKind.RECEIPT, recipient="Maire@ville.fr",
+                                     subject="s", body_text="b")
+
+
+def test_message_id_is_unchanged_by_the_event_key_column():
+    import hashlib
+
+    message = queue("Maire@Ville.fr", key="verify:1")
+    digest = hashlib.sha256(b"verify:1:maire@ville.fr").hexdigest()[:40]
+    assert message.message_id == f"<{digest}@cnam.example>"

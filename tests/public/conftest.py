@@ -13,6 +13,7 @@ from tests.factories import (
     CommuneFactory,
     DepartementFactory,
     DossierFactory,
+    EpciFactory,
     RegionFactory,
     UserFactory,
     WaveFactory,
@@ -61,8 +62,10 @@ def client_for(client, settings):
 
 
 def laureate(wave, *, commune=None, decided_at=None, **kwargs):
+    if "epci" not in kwargs:
+        commune = commune or CommuneFactory()
     return DossierFactory(
-        wave=wave, commune=commune or CommuneFactory(), status=DossierStatus.LAUREATE,
+        wave=wave, commune=commune, status=DossierStatus.LAUREATE,
         decided_at=decided_at or wave.closes_at + timedelta(days=1), **kwargs,
     )
 
@@ -115,3 +118,12 @@ def laureates(wave, chalon, evry):
         laureate(wave, commune=chalon, title="Campus connecté de Chalon", public_summary="Former à l'industrie à Chalon-sur-Saône."),
         laureate(wave, commune=evry, title="Antenne d'Évry", public_summary="Métiers du numérique en Île-de-France."),
     ]
+
+
+@pytest.fixture
+def epci_laureate(wave, idf):
+    """An intercommunality laureate in Territoires d'industrie through one of its communes (not itself a laureate)."""
+    epci = EpciFactory(siren="200057859", name="Grand Paris Sud", region=idf.region)
+    member = CommuneFactory(insee_code="91174", name="Corbeil-Essonnes", departement=idf, epci=epci)
+    ProgrammeMembership.objects.create(programme="ti", commune=member, source="test")
+    return laureate(wave, commune=None, epci=epci, title="Campus de Grand Paris Sud")

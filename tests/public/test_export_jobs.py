@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from applications.models import Dossier
 from applications.states import DossierStatus
 from cities.models import Commune
+from notifications.models import EmailKind, OutboxMessage
 from public.models import ExportJob, ExportJobStatus
 from public.services import export_job_run
 from tests.factories import DepartementFactory
@@ -81,6 +82,18 @@ def test_finished_job_file_has_every_row(many_laureates, press_client, django_ca
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert sheet.max_row == ROWS + 1
     assert download["Content-Disposition"].startswith('attachment; filename="laureats-ami2')
+
+
+@pytest.mark.django_db
+def test_finished_job_is_mailed_once_to_its_requester_with_the_download_link(
+    many_laureates, press_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request_export(press_client)
+    job = ExportJob.objects.get()
+    message = OutboxMessage.objects.get(kind=EmailKind.EXPORT_READY)
+    assert message.recipient == job.requested_by.email
+    assert f"/presse/exports/{job.pk}/telecharger/" in message.body_text and job.filename in message.body_text
 
 
 @pytest.mark.django_db

@@ -91,3 +91,55 @@ def test_help_documents_the_csv_format(capsys):
     with pytest.raises(SystemExit):
         call_command("import_laureates", "--help")
     assert "code_insee;titre;resume" in capsys.readouterr().out
+
+
+# --- broken files are refused whole, naming the line ----------------------------------------------------------------
+
+def refused(tmp_path, content: bytes) -> str:
+    path = tmp_path / "laureats.csv"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as error:
+        run(str(path))
+    assert not Dossier.objects.exists()
+    return str(error.value)
+
+
+def test_quotation_mark_left_open_is_refused_naming_its_line(historical_wave, chalon, evry, tmp_path):
+    # Read loosely, the open quote swallowed line 3: Chalon was imported and Évry silently lost.
+    message = refused(tmp_path, 'code_insee;titre\n71076;"Antenne de Chalon\n91228;Évry\n'.encode())
+    assert message.startswith("Rien n’a été importé.")
+    assert "Ligne 2 : un guillemet (\") est resté ouvert ou est mal placé" in message
+
+
+def test_quoted_field_spanning_two_lines_is_refused_naming_the_line_where_it_opens(
+    historical_wave, chalon, evry, tmp_path
+):
+    message = refused(tmp_path, 'code_insee;titre\n71076;"Antenne\n de Chalon"\n91228;Évry\n'.encode())
+    assert "Ligne 2 : un guillemet" in message
+
+
+def test_text_after_a_closing_quotation_mark_is_refused(historical_wave, chalon, tmp_path):
+    message = refused(tmp_path, b'code_insee;titre\n71076;"Antenne" de Chalon\n')
+    assert "Ligne 2 : un guillemet" in message
+
+
+def test_line_with_more_fields_than_the_header_is_refused(historical_wave, chalon, evry, tmp_path):
+    message = refused(tmp_path, "code_insee;titre\n71076;Antenne;de;Chalon\n91228;Évry\n".encode())
+    assert "Ligne 2 : 4 champs alors que l’en-tête en a 2" in message
+
+
+def test_nul_character_is_refused_naming_its_line_without_a_traceback(historical_wave, chalon, evry, tmp_path):
+    message = refused(tmp_path, b"code_insee;titre\n71076;Chalon\n91228;\x00vry\n")
+    assert "Ligne 3 : contient un caractère NUL" in message
+    assert "Traceback" not in message
+
+
+def test_windows_1252_file_is_refused_with_advice_to_save_it_as_utf8(historical_wave, chalon, evry, tmp_path):
+    message = refused(tmp_path, "code_insee;titre\n71076;Chalon\n91228;Évry\n".encode("cp1252"))
+    assert "Ligne 3 : le fichier n’est pas encodé en UTF-8" in message
+    assert "enregistrez-le de nouveau au format « CSV UTF-8 »" in message
+
+
+def test_a_separator_inside_a_quoted_field_is_kept(historical_wave, chalon, tmp_path):
+    run(write(tmp_path, 'code_insee;titre\n71076;"Chalon; Saône"\n'))
+    assert Dossier.objects.get().title == "Chalon; Saône"

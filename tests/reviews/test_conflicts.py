@@ -53,6 +53,14 @@ def test_the_conflicted_reviewers_review_is_withdrawn_and_no_longer_counts(world
     assert selectors.score_of(dossier).completed == 1
 
 
+def test_withdrawing_the_conflicted_reviewers_review_is_logged_with_the_reason(world):
+    review(world.dossier_bfc, world.users["reviewer_bfc"], [5, 10])
+    _declare(world)
+    log = world.dossier_bfc.reviews.get(reviewer=world.users["reviewer_bfc"]).transitions.get()
+    assert (log.from_status, log.to_status, log.by) == (ReviewStatus.COMPLETED, ReviewStatus.WITHDRAWN, world.users["reviewer_bfc"])
+    assert log.reason == "Mon conjoint est adjoint au maire."
+
+
 def test_the_conflicted_reviewer_no_longer_sees_the_reviews_of_the_dossier(world, login):
     mine = review(world.dossier_bfc, world.users["reviewer_bfc"], [3, 3], completed=False)
     _declare(world)

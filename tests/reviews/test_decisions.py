@@ -11,7 +11,7 @@ from applications.models import DossierTransition
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
 from reviews import services
-from reviews.models import Decision, DecisionOutcome
+from reviews.models import Decision
 
 from .factories import dossier_in
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:applications_dossier_changelist"
 
 
-def _decide(world, dossier=None, outcome=DecisionOutcome.LAUREATE, by="coordinator"):
+def _decide(world, dossier=None, outcome=DossierStatus.LAUREATE, by="coordinator"):
     return services.record_decision(
         dossier=dossier or world.dossier_bfc, outcome=outcome, justification="Projet solide, partenaires engagés.",
         by=world.users[by],
@@ -53,8 +53,8 @@ def test_committee_members_cannot_record_decisions(world):
 
 
 def test_a_postponed_dossier_can_be_decided_in_the_next_wave(world):
-    _decide(world, outcome=DecisionOutcome.POSTPONED)
-    _decide(world, outcome=DecisionOutcome.NOT_RETAINED)
+    _decide(world, outcome=DossierStatus.POSTPONED)
+    _decide(world, outcome=DossierStatus.NOT_RETAINED)
     assert list(Decision.objects.order_by("pk").values_list("outcome", flat=True)) == ["postponed", "not_retained"]
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from applications.states import DossierStatus
 from cities.models import ProgrammeMembership
+from notifications.models import EmailKind, OutboxMessage
 from tests.factories import WaveFactory
 
 from .factories import dossier_in
@@ -72,3 +73,46 @@ def test_ranking_shows_the_programmes_of_the_applicant(world, login):
     response = login(world.users["coordinator"]).get(reverse("admin:applications_dossier_ranking", args=[world.wave.pk]))
     row = next(r for r in response.context["rows"] if r.dossier == world.dossier_bfc)
     assert [str(p) for p in row.programmes] == ["Action Cœur de Ville"]
+
+
+def test_bulk_reopening_is_all_or_nothing_when_one_dossier_is_refused(world, login):
+    reopenable = _open_submitted(world)
+    response = login(world.users["coordinator"]).post(reverse(CHANGELIST), {
+        "action": "reopen_for_corrections", "_selected_action": [reopenable.pk, world.dossier_bfc.pk], "apply": "yes",
+        "message": "Pièce manquante.",
+    })
+    assert response.status_code == 200
+    assert "AMI-BFC-0001" in str(response.context["form"].non_field_errors())
+    reopenable.refresh_from_db()
+    assert reopenable.status == DossierStatus.SUBMITTED
+    assert not reopenable.transitions.filter(to_status=DossierStatus.DRAFT).exists()
+    assert not OutboxMessage.objects.filter(kind=EmailKind.REOPENED).exists()
+
+
+def test_bulk_reopening_refused_half_way_sends_no_e_mail(world, django_capture_on_commit_callbacks):
+    from reviews.services import ReviewRefused, reopen_for_corrections
+
+    reopenable = _open_submitted(world)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ReviewRefused):
+        reopen_for_corrections(dossiers=[reopenable, world.dossier_bfc], by=world.users["coordinator"],
+                               message="Pièce manquante.")
+    assert callbacks == []
+    assert not OutboxMessage.objects.exists()
+
+
+def test_ranking_dashboard_and_csv_export_give_an_epci_the_programmes_of_its_communes(world, login):
+    from reviews import selectors
+    from tests.factories import CommuneFactory, DossierFactory, EpciFactory
+
+    epci = EpciFactory(region=world.bfc)
+    ProgrammeMembership.objects.create(programme="ti", commune=CommuneFactory(epci=epci), source="test")
+    dossier = DossierFactory(wave=world.wave, commune=None, epci=epci, status=DossierStatus.UNDER_REVIEW,
+                             reference="AMI-EPCI-0001")
+    coordinator = world.users["coordinator"]
+    row = next(r for r in selectors.ranking(user=coordinator, wave=world.wave) if r.dossier == dossier)
+    assert row.programmes == ["Territoires d'industrie"]
+    assert dict(selectors.dashboard(user=coordinator)["by_programme"])["Territoires d'industrie"] == 1
+    response = login(coordinator).post(reverse(CHANGELIST), {
+        "action": "export_csv", "_selected_action": [dossier.pk],
+    })
+    assert "AMI-EPCI-0001" in response.content.decode() and ";TI;" in response.content.decode()

@@ -67,6 +67,17 @@ def test_completing_a_fully_scored_review_makes_it_count(world, login):
     assert Review.objects.get().status == ReviewStatus.COMPLETED
 
 
+def test_completing_a_review_is_logged_with_who_and_when(world, login):
+    client, _response = _start(world, login)
+    made = Review.objects.get()
+    client.post(reverse("admin:reviews_review_change", args=[made.pk]), _form_data(made, [4, 5], complete=True))
+    log = made.transitions.get()
+    made.refresh_from_db()
+    assert (log.from_status, log.to_status, log.by, log.at) == (
+        ReviewStatus.DRAFT, ReviewStatus.COMPLETED, world.users["reviewer_bfc"], made.completed_at,
+    )
+
+
 def test_points_above_the_scale_are_refused_in_the_admin_form(world, login):
     client, _response = _start(world, login)
     made = Review.objects.get()

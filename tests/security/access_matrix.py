@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import resolve_url
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
@@ -22,11 +22,8 @@ REVIEWERS = ("reviewer_x", "reviewer_y")
 STAFF = ("reviewer_x", "reviewer_y", "coordinator")
 
 
-def _site_login_path() -> str | None:
-    try:
-        return resolve_url(settings.LOGIN_URL)
-    except NoReverseMatch:
-        return None
+def _site_login_path() -> str:
+    return resolve_url(settings.LOGIN_URL)
 
 
 def outcome(response):
@@ -34,7 +31,7 @@ def outcome(response):
         location = response.headers["Location"]
         if location.startswith(reverse("admin:login")):
             return ADMIN_LOGIN
-        if _site_login_path() and location.startswith(_site_login_path()):
+        if location.startswith(_site_login_path()):
             return LOGIN
         return REDIRECT
     return response.status_code

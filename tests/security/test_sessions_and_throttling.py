@@ -11,16 +11,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "motdepasse-solide-42"
 
 
-def _template_exists(name: str) -> bool:
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
 
 def test_sessions_expire_after_inactivity_and_with_the_browser():
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
@@ -34,11 +24,6 @@ def test_log_in_is_throttled_after_a_few_failures():
     assert 0 < settings.AXES_FAILURE_LIMIT <= 10
 
 
-@pytest.mark.xfail(
-    not _template_exists(settings.AXES_LOCKOUT_TEMPLATE),
-    reason=f"AXES_LOCKOUT_TEMPLATE {settings.AXES_LOCKOUT_TEMPLATE} (accounts app) is missing: lock-outs crash with a 500",
-    strict=True,
-)
 def test_admin_log_in_locks_out_after_repeated_failures_even_with_the_right_password(client):
     staff = UserFactory(email="staff@cnam.example", is_staff=True)
     url = reverse("admin:login")

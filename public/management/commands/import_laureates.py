@@ -5,7 +5,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from applications.models import Campaign
-from public.imports import CSV_FORMAT_HELP, LaureateImportError, import_laureates, parse_laureate_csv
+from public.imports import (
+    CSV_FORMAT_HELP,
+    LaureateImportError,
+    decode_laureate_csv,
+    import_laureates,
+    parse_laureate_csv,
+)
 
 
 class Command(BaseCommand):
@@ -38,9 +44,9 @@ class Command(BaseCommand):
         if decided_at and when is None:
             raise CommandError(_("Invalid date: “%(value)s”.") % {"value": decided_at})
         try:
-            lines = parse_laureate_csv(Path(file).read_text(encoding="utf-8"))
+            lines = parse_laureate_csv(decode_laureate_csv(Path(file).read_bytes()))
             created = import_laureates(campaign=camp, wave=wave_obj, lines=lines, decided_at=when)
-        except (LaureateImportError, UnicodeDecodeError, OSError) as exc:
+        except (LaureateImportError, OSError) as exc:
             raise CommandError(_("Nothing imported.") + "\n" + str(exc)) from exc
         message = _("%(created)s laureate(s) imported, %(skipped)s already present.")
         self.stdout.write(self.style.SUCCESS(message % {"created": created, "skipped": len(lines) - created}))
