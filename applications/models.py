@@ -783,3 +783,51 @@ class DossierReminder(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id} · {self.wave_id} · {self.threshold}"
+
+
+class DossierMessage(models.Model):
+    """A message of the thread between the instructing staff and the dossier's officials (append-only)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_staff = models.BooleanField(_("from the Cnam"), default=False)
+    requests_document = models.BooleanField(
+        _("requests a document"), default=False, help_text=_("The Cnam asks the applicants for a document.")
+    )
+    body = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(_("sent at"), db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("dossier message")
+        verbose_name_plural = _("dossier messages")
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def message_file_upload_to(instance, filename):
+    import uuid
+
+    return f"messages/{instance.message.dossier_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class DossierMessageFile(models.Model):
+    """A document sent with a message, checked like the dossier's attachments and served through a permission check."""
+
+    message = models.OneToOneField(DossierMessage, on_delete=models.CASCADE, related_name="file")
+    file = models.FileField(_("file"), upload_to=message_file_upload_to, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("detected type"), max_length=120)
+    extension = models.CharField(max_length=8, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("document sent with a message")
+        verbose_name_plural = _("documents sent with messages")
+
+    def __str__(self):
+        return self.original_name

@@ -5,7 +5,7 @@ The dossier pages live under /dossiers/; the official's home is ``applications:h
 
 from django.urls import include, path, register_converter
 
-from . import views, views_campaign, views_document
+from . import views, views_campaign, views_document, views_messages
 
 
 class InvitationTokenConverter:
@@ -36,6 +36,8 @@ urlpatterns = [
     path("dossiers/<int:pk>/print/", views_document.dossier_print, name="dossier_print"),
     path("dossiers/<int:pk>/dossier.pdf", views_document.dossier_pdf, name="dossier_pdf"),
     path("dossiers/<int:pk>/dossier.zip", views_document.dossier_zip, name="dossier_zip"),
+    path("dossiers/<int:pk>/messages/", views_messages.thread, name="messages"),
+    path("dossiers/<int:pk>/messages/files/<int:file_pk>/", views_messages.message_file, name="message_file"),
     path("dossiers/<int:pk>/team/", views.team, name="team"),
     path("dossiers/<int:pk>/team/<int:member_pk>/remove/", views.remove_member, name="remove_member"),
     path("dossiers/<int:pk>/join-requests/<int:request_pk>/answer/", views.answer_join_request,

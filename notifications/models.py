@@ -28,6 +28,7 @@ class EmailKind(models.TextChoices):
     HOLDER_CHANGE = "holder_change", _("Change of a dossier's holders")
     JOIN_ANSWER = "join_answer", _("Answer to a request to join a dossier")
     INVITATION_RENEWAL = "invitation_renewal", _("Request for a new invitation link")
+    DOSSIER_MESSAGE = "dossier_message", _("Message about a dossier")
 
 
 class OutboxStatus(models.TextChoices):

@@ -63,6 +63,10 @@ CONTEXTS = {
         "dossier_url": "https://ami.example/d/1", "invitee_email": "collegue@ville.fr",
         "team_url": "https://ami.example/d/1/team",
     },
+    EmailKind.DOSSIER_MESSAGE: {
+        "reference": "AMI-1", "applicant": "L'Isle-sur-Sorgue", "from_staff": True, "requests_document": True,
+        "body": "Merci d'envoyer la délibération signée.", "thread_url": "https://ami.example/d/1/messages",
+    },
 }
 
 

@@ -157,6 +157,10 @@ SITE: dict[str, Rule] = {
     # Its owner, the reviewers of région X and the coordinator may read it; for anyone else it does not exist.
     "applications:attachments": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
     # The whole dossier as a document: its readers; the ZIP with attachments for its staff readers only.
+    # The message thread: the dossier's editors and its instructing staff.
+    "applications:messages": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
+    "applications:message_file": rule(404, kwargs=lambda world: {"pk": world.dossier_a.pk, "file_pk": 999999},
+                                      anonymous=LOGIN),
     "applications:dossier_print": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
     "applications:dossier_pdf": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
     "applications:dossier_zip": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **{**READERS_OF_A, "official_a": 403}),
