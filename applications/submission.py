@@ -55,9 +55,9 @@ def submission_checklist(dossier: Dossier) -> list[MissingItem]:
     items = list(dossier_completeness(dossier))
     attachments_url = reverse("applications:attachments", kwargs={"pk": dossier.pk})
     for kind in missing_required_kinds(dossier):
-        label = _("Missing attachment: %(kind)s") % {"kind": AttachmentKind(kind).label}
-        items.append(MissingItem(section="attachments", section_title=_("Attachments"), field=kind, label=label,
-                                 url=attachments_url))
+        # Listed under "Attachments": the label is the document itself, not "Missing attachment: …" again.
+        items.append(MissingItem(section="attachments", section_title=_("Attachments"), field=kind,
+                                 label=str(AttachmentKind(kind).label), url=attachments_url))
     return items
 
 
@@ -69,7 +69,7 @@ NOT_CONTENT = {
     "dossiertransition", "dossierchange", "submission", "attachment", "dossiermember", "dossierinvitation",
     "dossierjoinrequest", "dossierholderlog",
     "dossierwavemove",
-    "dossierreminder",
+    "dossierreminder", "dossiermessage",
 }
 
 

@@ -55,6 +55,14 @@ def test_incomplete_dossier_shows_the_checklist_with_links(owner_client, dossier
     assert "Tableau budgétaire" in response.content.decode()
 
 
+def test_checklist_names_a_missing_attachment_once(owner_client, dossier):
+    dossier.attachments.filter(kind=AttachmentKind.BUDGET_TABLE).delete()
+
+    page = owner_client.get(submit_url(dossier)).content.decode()
+
+    assert "Pièces jointes —" in page and "manquante" not in page
+
+
 def test_confirmation_before_midnight_names_the_closing_wave(owner_client, dossier, two_waves):
     with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
         response = owner_client.get(submit_url(dossier))
