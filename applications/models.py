@@ -256,6 +256,8 @@ class Dossier(models.Model):
                 name="dossier_amounts_not_negative",
             ),
         ]
+        # The review changelist sorts by ("-submitted_at", "reference"): an index in that order serves it.
+        indexes = [models.Index(fields=["-submitted_at", "reference"], name="dossier_submitted_at_idx")]
 
     def __str__(self):
         return f"{self.reference} — {self.applicant_name}"
@@ -445,7 +447,11 @@ class Submission(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="submissions")
     wave = models.ForeignKey(Wave, verbose_name=_("wave"), on_delete=models.PROTECT, related_name="submissions")
+    # The instant the submission counts as made, judged against the deadline: the request's arrival
+    # (ami_portal/arrival.py), not the moment the server got round to it under load.
     submitted_at = models.DateTimeField(_("submitted at"))
+    # When the server processed it (seconds after submitted_at at a deadline rush); null for older rows.
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
