@@ -131,6 +131,8 @@ def programmes_of(dossiers: list[Dossier]) -> dict[int, set[str]]:
     rows = ProgrammeMembership.objects.filter(commune_id__in=commune_ids) | ProgrammeMembership.objects.filter(
         commune__epci_id__in=epci_ids
     )
+    # No ORDER BY: the default ordering (programme, commune name) made the database sort or hash every commune.
+    rows = rows.order_by()
     for commune_id, epci_id, programme in rows.values_list("commune_id", "commune__epci_id", "programme"):
         by_commune.setdefault(commune_id, set()).add(programme)
         if epci_id:

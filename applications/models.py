@@ -135,7 +135,9 @@ class DossierQuerySet(models.QuerySet):
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(owner=user) | Q(members__user=user)).distinct()
+        from .selectors import is_co_editor
+
+        return self.filter(Q(owner=user) | Q(is_co_editor(user)))
 
     def visible_to(self, user):
         """Every dossier ``user`` may look at, whatever their role (officials, reviewers, staff)."""
