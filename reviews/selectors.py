@@ -84,7 +84,7 @@ def _mean_score_in_db():
     decimal = DecimalField(max_digits=12, decimal_places=6)
     return Subquery(
         Review.objects.filter(dossier=OuterRef("pk"), status=ReviewStatus.COMPLETED).order_by()
-        .annotate(value=_review_score_in_db()).filter(value__isnull=False).values("dossier")
+        .annotate(value=_review_score_in_db()).values("dossier")  # AVG skips the reviews with nothing scored
         .annotate(mean=Round(Avg("value", output_field=decimal), 2, output_field=decimal)).values("mean"),
         output_field=decimal,
     )
@@ -94,9 +94,11 @@ def ranked_dossiers(*, user, wave, region=None):
     """Dossiers of ``wave`` under examination or decided, best mean score first, unscored last, then by reference.
 
     Ordered and counted by the database (``score_mean`` annotation), so a page costs the same whatever the wave's
-    size; only the rows of the page are loaded with their reviews.
+    size; ranking_page loads only the rows of the page, with their reviews.
     """
-    dossiers = dossiers_for_staff(user).filter(wave=wave).exclude(
+    if not (user.is_authenticated and user.is_staff):
+        return Dossier.objects.none()
+    dossiers = Dossier.objects.visible_to(user).filter(wave=wave).exclude(
         status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN]
     )
     if region is not None:
@@ -110,8 +112,12 @@ def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAG
     """One page of the ranking: ``object_list`` holds RankingRows ranked 1, 2, 3… across pages."""
     from cities.models import Programme
 
-    found = Paginator(ranked_dossiers(user=user, wave=wave, region=region), per_page).get_page(page)
-    dossiers = list(found.object_list)
+    # Rank narrow rows (id and score), then load the page's dossiers with everything the table shows.
+    ranked_ids = ranked_dossiers(user=user, wave=wave, region=region).values_list("pk", flat=True)
+    found = Paginator(ranked_ids, per_page).get_page(page)
+    ids = list(found.object_list)
+    loaded = dossiers_for_staff(user).filter(pk__in=ids).in_bulk()
+    dossiers = [loaded[pk] for pk in ids]
     programmes = programmes_of(dossiers)
     labels = dict(Programme.choices)
     found.object_list = [
