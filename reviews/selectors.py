@@ -63,16 +63,27 @@ class RankingRow:
 RANKING_PAGE_SIZE = 50
 
 
+class _Exact(Cast):
+    """A number for exact division: numeric on PostgreSQL; on SQLite, whose NUMERIC keeps 3 an integer (so that
+    3 / 5 would be 0), a floating-point REAL."""
+
+    def __init__(self, expression):
+        super().__init__(expression, DecimalField(max_digits=12, decimal_places=6))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)
+
+
 def _review_score_in_db():
     """A review's score /20 computed by the database, as scoring.review_score does: over the scored criteria,
     ``20 × Σ(weight × points / max_points) / Σ(weight)`` rounded to the hundredth (None when nothing is scored)."""
     from .models import Score
 
     decimal = DecimalField(max_digits=12, decimal_places=6)
-    weighted = F("criterion__weight") * Cast("points", decimal) / Cast("criterion__max_points", decimal)
+    weighted = _Exact("criterion__weight") * _Exact("points") / _Exact("criterion__max_points")
     return Subquery(
         Score.objects.filter(review=OuterRef("pk"), points__isnull=False).order_by().values("review")
-        .annotate(value=Round(20 * Sum(weighted, output_field=decimal) / Sum("criterion__weight"), 2,
+        .annotate(value=Round(20 * Sum(weighted, output_field=decimal) / Sum(_Exact("criterion__weight")), 2,
                               output_field=decimal))
         .values("value")
     )

@@ -199,3 +199,15 @@ def test_dossier_list_wave_filter_reads_every_wave_in_one_query(world, login, dj
     with django_assert_num_queries(len(queries)):
         body = client.get(url).content.decode()
     assert str(wave) in body
+
+
+@pytest.mark.parametrize("points", [[1, 1], [3, 6], [2, 7], [4, 3], [5, 9], [0, 0]])
+def test_database_mean_used_for_ordering_equals_the_score_shown(world, points):
+    dossier = scored(world, "AMI-T-X", points)
+    review(dossier, world.users["reviewer_bfc2"], [points[1] % 6, points[0]])
+    review(dossier, world.users["reviewer_hdf"], [2, None], completed=False)
+
+    ranked = selectors.ranked_dossiers(user=world.users["committee"], wave=world.wave).get(pk=dossier.pk)
+
+    assert ranked.score_mean == selectors.score_of(selectors.dossiers_for_staff(world.users["committee"])
+                                                   .get(pk=dossier.pk)).mean
