@@ -65,7 +65,8 @@ RANKING_PAGE_SIZE = 50
 
 class _Exact(Cast):
     """A number for exact division: numeric on PostgreSQL; on SQLite, whose NUMERIC keeps 3 an integer (so that
-    3 / 5 would be 0), a floating-point REAL."""
+    3 / 5 would be 0), a floating-point REAL (there a mean falling exactly on a half hundredth may round the other
+    way than scoring.py's Decimal: two such dossiers could swap places; PostgreSQL computes exactly)."""
 
     def __init__(self, expression):
         super().__init__(expression, DecimalField(max_digits=12, decimal_places=6))
