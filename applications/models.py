@@ -228,7 +228,9 @@ class DossierQuerySet(models.QuerySet):
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(owner=user) | Q(members__user=user)).distinct()
+        from .selectors import is_co_editor
+
+        return self.filter(Q(owner=user) | Q(is_co_editor(user)))
 
     def awaiting_mandate_verification(self):
         """Dossiers whose current holder's mandate is not verified (the SQL twin of ``is_holder_mandate_verified``)."""
@@ -381,6 +383,8 @@ class Dossier(models.Model):
                 name="dossier_amounts_not_negative",
             ),
         ]
+        # The review changelist sorts by ("-submitted_at", "reference"): an index in that order serves it.
+        indexes = [models.Index(fields=["-submitted_at", "reference"], name="dossier_submitted_at_idx")]
 
     def __str__(self):
         return f"{self.reference} — {self.applicant_name}"
@@ -744,7 +748,11 @@ class Submission(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="submissions")
     wave = models.ForeignKey(Wave, verbose_name=_("wave"), on_delete=models.PROTECT, related_name="submissions")
+    # The instant the submission counts as made, judged against the deadline: the request's arrival
+    # (ami_portal/arrival.py), not the moment the server got round to it under load.
     submitted_at = models.DateTimeField(_("submitted at"))
+    # When the server processed it (seconds after submitted_at at a deadline rush); null for older rows.
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -14,7 +14,9 @@ def dossiers_visible_to(user, *, queryset=None):
         return qs.none()
     if user.is_superuser or user.has_perm("applications.view_all_dossiers"):
         return qs
-    visible = Q(owner=user) | Q(members__user=user)
+    # Conditions on the dossier row and EXISTS subqueries only: no join that could repeat a dossier, hence no
+    # DISTINCT over every column of the dossier (which PostgreSQL sorted or hashed on each list page).
+    visible = Q(owner=user) | Q(is_co_editor(user))
     region_ids = list(user.staff_regions.values_list("pk", flat=True))
     if region_ids:
         from reviews.models import ConflictOfInterest
@@ -24,7 +26,14 @@ def dossiers_visible_to(user, *, queryset=None):
         visible |= (
             Q(region_id__in=region_ids) & ~Q(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN]) & ~Q(conflicted)
         )
-    return qs.filter(visible).distinct()
+    return qs.filter(visible)
+
+
+def is_co_editor(user) -> Exists:
+    """True for the dossiers ``user`` co-edits (an EXISTS subquery, to combine in a filter without a join)."""
+    from .models import DossierMember
+
+    return Exists(DossierMember.objects.filter(dossier=OuterRef("pk"), user=user))
 
 
 def dossiers_for_holder_staff(user, *, queryset=None):

@@ -1,8 +1,9 @@
 """Submitting a dossier at the deadline, withdrawing it, reopening it; the frozen snapshot and its fingerprint.
 
 The deadline is decided here, on the server, inside the transaction that holds the dossier's row lock: the
-wave a submission belongs to is the wave open at ``now`` (``opens_at <= now < closes_at``), else the next
-wave of the campaign; there is no flag to flip.
+wave a submission belongs to is the wave open when the request arrived (``opens_at <= arrival < closes_at``,
+see ami_portal/arrival.py: a request queued behind others at a deadline rush still counts at its arrival), else
+the next wave of the campaign; there is no flag to flip.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ami_portal.arrival import bounded_arrival
 
 from .models import AttachmentKind, Dossier, DossierTransition, Submission, Wave
 from .rules import is_holder_mandate_verified
@@ -157,8 +160,15 @@ def _lock(dossier: Dossier) -> Dossier:
     return Dossier.objects.select_for_update().select_related("campaign").get(pk=dossier.pk)
 
 
-def submit_dossier(dossier: Dossier, *, by, now=None, expected_wave: Wave | None = None) -> Submission:
-    """Submit ``dossier`` (by one of its editors) to the wave open at ``now``, or the next one.
+def submit_dossier(dossier: Dossier, *, by, now=None, arrived_at=None,
+                   expected_wave: Wave | None = None) -> Submission:
+    """Submit ``dossier`` (by one of its editors) to the wave open when the request arrived, or the next one.
+
+    ``now`` is when the server processes the submission; ``arrived_at`` when the request arrived
+    (``request.arrived_at``, see ami_portal/arrival.py). The deadline is judged at the arrival, bounded: an arrival
+    after ``now`` or more than REQUEST_ARRIVAL_MAX_AGE seconds before it is not trusted and ``now`` is used; without
+    ``arrived_at`` the submission is judged at ``now``. The submission keeps both instants (``submitted_at`` is the
+    judged one, ``processed_at`` the processing one).
 
     Guarantees: atomic under a row lock on the dossier, so concurrent clicks make one submission; refuses a
     dossier whose holder's mandate Cnam staff have not verified (applications/holders.py), an incomplete
@@ -167,7 +177,8 @@ def submit_dossier(dossier: Dossier, *, by, now=None, expected_wave: Wave | None
     Freezes a snapshot with its fingerprint, moves the dossier to SUBMITTED (logged) and queues one receipt
     e-mail per editor, sent after commit.
     """
-    now = now or timezone.now()
+    processed_at = now or timezone.now()
+    now = bounded_arrival(arrived_at, now=processed_at)
     with transaction.atomic():
         locked = _lock(dossier)
         if not Dossier.objects.editable_by(by).filter(pk=locked.pk).exists():
@@ -193,7 +204,7 @@ def submit_dossier(dossier: Dossier, *, by, now=None, expected_wave: Wave | None
         transition_dossier(locked, to=DossierStatus.SUBMITTED, by=by, now=now,
                            reason=_("Submitted to wave %(number)s.") % {"number": wave.number})
         submission = Submission.objects.create(
-            dossier=locked, wave=wave, submitted_at=now, submitted_by=by,
+            dossier=locked, wave=wave, submitted_at=now, processed_at=processed_at, submitted_by=by,
             snapshot=snapshot, fingerprint=fingerprint(snapshot),
         )
         _queue_receipts(submission)

@@ -161,7 +161,10 @@ def submit(request, pk):
     if shown is None:
         return _submit_get(request, dossier)
     try:
-        submission = submission_services.submit_dossier(dossier, by=request.user, expected_wave=shown)
+        # Judged at the request's arrival, not at the moment it is processed (ami_portal/arrival.py).
+        submission = submission_services.submit_dossier(
+            dossier, by=request.user, arrived_at=getattr(request, "arrived_at", None), expected_wave=shown
+        )
     except submission_services.WaveChanged as change:
         messages.warning(request, change.message)
         return _confirm_page(request, dossier, change.wave, status=409)

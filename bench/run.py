@@ -99,6 +99,99 @@ PAGES = [
 
 WAVE_ID = None  # set once the world is built
 
+# --- review growth: the dashboard and the wave ranking with reviewed dossiers (issue 13) ---------------------
+
+REVIEW_PAGES = [
+    ("admin dashboard", "admin:applications_dossier_dashboard"),
+    ("admin wave ranking (page 1)", "admin:applications_dossier_ranking"),
+]
+
+
+def build_review_world(region, coordinator):
+    """A closed wave with a three-criterion grid and two reviewers of ``region``."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from accounts.roles import Role
+    from reviews.models import Criterion, ScoringGrid
+    from tests.factories import WaveFactory, reviewer
+
+    now = timezone.now()
+    wave = WaveFactory(campaign__slug="bench-review", number=1, opens_at=now - timedelta(days=90),
+                       closes_at=now - timedelta(days=10), publishes_at=now + timedelta(days=30))
+    grid = ScoringGrid.objects.create(campaign=wave.campaign)
+    criteria = [Criterion.objects.create(grid=grid, label=f"C{i}", weight=i, max_points=5 * i, position=i)
+                for i in (1, 2, 3)]
+    group = Group.objects.get_or_create(name=Role.REGIONAL_REVIEWER)[0]
+    reviewers = [reviewer(region) for _ in range(2)]
+    for person in reviewers:
+        person.groups.add(group)
+    return wave, criteria, reviewers
+
+
+def grow_reviewed_to(size, wave, region, criteria, reviewers):
+    """Bulk-add dossiers under review, each with two completed reviews, until ``wave`` has ``size`` of them."""
+    from django.utils import timezone
+
+    from applications.models import Dossier
+    from applications.states import DossierStatus
+    from cities.models import Commune
+    from cities.text import normalize_search_text
+    from reviews.models import Review, ReviewStatus, Score
+    from tests.factories import DepartementFactory
+
+    have = Dossier.objects.filter(wave=wave).count()
+    if size <= have:
+        return
+    now = timezone.now()
+    departement = DepartementFactory(region=region)
+    communes = Commune.objects.bulk_create([
+        Commune(insee_code=f"R{n:04d}", name=f"Bourg {n}", search_name=normalize_search_text(f"Bourg {n}"),
+                departement=departement, region=region, population=1000 + n)
+        for n in range(have, size)
+    ])
+    dossiers = Dossier.objects.bulk_create([
+        Dossier(campaign=wave.campaign, wave=wave, reference=f"AMI-REV-{n:05d}", commune=commune, region=region,
+                status=DossierStatus.UNDER_REVIEW, submitted_at=now)
+        for n, commune in zip(range(have, size), communes, strict=True)
+    ])
+    reviews = Review.objects.bulk_create([
+        Review(dossier=d, reviewer=r, status=ReviewStatus.COMPLETED, completed_at=now)
+        for d in dossiers for r in reviewers
+    ])
+    Score.objects.bulk_create([
+        Score(review=review, criterion=c, points=(review.pk * 7 + c.pk) % (c.max_points + 1))
+        for review in reviews for c in criteria
+    ])
+
+
+def review_growth(sizes, region, users) -> int:
+    """Queries and time of the dashboard and the ranking as reviewed dossiers grow; 1 if a query count grows."""
+    from django.test import Client
+
+    wave, criteria, reviewers = build_review_world(region, users["coordinator"])
+    client = Client()
+    client.force_login(users["coordinator"])
+    results = {}
+    for size in sizes:
+        grow_reviewed_to(size, wave, region, criteria, reviewers)
+        for label, name in REVIEW_PAGES:
+            kwargs = {"wave_id": wave.pk} if "ranking" in name else {}
+            results.setdefault(label, {})[size] = measure(lambda role: client, label, None, name, kwargs)
+    print(f"\n{'reviewed dossiers (2 reviews each)':<36}" + "".join(f"{f'{s} rows':>22}" for s in sizes))
+    growing = []
+    for label, by_size in results.items():
+        print(f"{label:<36}" + "".join(f"{f'{r[0]} {r[1]:>3} q {r[2]:>7.0f} ms':>22}" for r in by_size.values()))
+        if len({r[1] for r in by_size.values()}) > 1:
+            growing.append(label)
+    if growing:
+        print("Query count grows with the number of reviewed dossiers on: " + ", ".join(growing))
+        return 1
+    print("Query counts of the dashboard and the ranking are constant.")
+    return 0
+
 
 def measure(client_for, label, role, name, kwargs):
     from django.db import connection
@@ -124,7 +217,11 @@ def measure(client_for, label, role, name, kwargs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20,200,1000")
-    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
+    parser.add_argument("--review-sizes", default="300,1200,5000",
+                        help="reviewed dossiers for the dashboard/ranking growth table ('' to skip)")
+    arguments = parser.parse_args()
+    sizes = [int(s) for s in arguments.sizes.split(",")]
+    review_sizes = [int(s) for s in arguments.review_sizes.split(",") if s]
     setup_django()
     from django.test import Client
 
@@ -159,9 +256,10 @@ def main():
             growing.append(label)
     if growing:
         print("\nQuery count grows with the number of rows on: " + ", ".join(growing))
-        return 1
-    print("\nQuery counts are constant on every page.")
-    return 0
+    else:
+        print("\nQuery counts are constant on every page.")
+    review_status = review_growth(review_sizes, region, users) if review_sizes else 0
+    return 1 if growing or review_status else 0
 
 
 if __name__ == "__main__":

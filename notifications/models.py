@@ -51,8 +51,11 @@ class OutboxMessage(models.Model):
         related_name="+",
     )
     language = models.CharField(_("language"), max_length=8, default="fr")
-    subject = models.CharField(_("subject"), max_length=255)
-    body_text = models.TextField(_("text body"))
+    # The templates' context, frozen at queue time (context.py); subject and bodies are rendered from it by the
+    # worker at send time and stored here, so the row shows what was sent.
+    context = models.JSONField(_("template context"), default=dict, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body_text = models.TextField(_("text body"), blank=True)
     body_html = models.TextField(_("HTML body"), blank=True)
     # Attachments described as [{"kind": "receipt", "submission_id": 12}], rendered at send time.
     attachments = models.JSONField(_("attachments"), default=list, blank=True)

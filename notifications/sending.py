@@ -1,4 +1,8 @@
-"""Sending one outbox row, exactly once: READY → SENDING (committed) → SMTP → SENT.
+"""Sending one outbox row, exactly once: READY → SENDING (committed) → render → SMTP → SENT.
+
+The templates are rendered here, by the worker, from the context the row keeps (not in the transaction that
+queued it); the rendered subject and bodies are stored on the row before the SMTP conversation, so a retry
+sends the same text.
 
 The SENDING status is committed before the SMTP conversation starts, so a second task for the same row (a
 redelivery, the sweep, a double enqueue) finds it taken and does nothing. A row left SENDING by a worker that died
@@ -15,7 +19,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from .context import thaw
 from .models import OutboxMessage, OutboxStatus
+from .rendering import render_email
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +91,7 @@ def send_outbox_message(*, message_id: int, final_attempt: bool = False, now: da
     if message is None:
         return False
     try:
+        render_message(message, save=True)
         build_email(message).send()
     except TRANSIENT_ERRORS as error:
         if is_permanent_smtp_error(error):
@@ -110,6 +117,24 @@ def _record_failure(message: OutboxMessage, error: Exception, *, final: bool) ->
         next_attempt_at=None if final else timezone.now() + timedelta(seconds=backoff + 60),
     )
     logger.warning("Outbox message %s attempt %s failed: %r", message.pk, message.attempts, error)
+
+
+def render_message(message: OutboxMessage, *, save: bool = False) -> OutboxMessage:
+    """Fill the row's subject and bodies from its stored context, in its language, unless already rendered.
+
+    Called by the worker once the row is claimed (``save=True`` records what is sent, so a retry sends the same
+    text); without ``save`` it only fills the instance (a preview of what will be sent).
+    """
+    if message.body_text:
+        return message
+    subject, text, body_html = render_email(message.kind, thaw(message.context or {}), message.language
+                                            or settings.LANGUAGE_CODE)
+    message.subject, message.body_text, message.body_html = subject[:255], text, body_html
+    if save:
+        OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING).update(
+            subject=message.subject, body_text=text, body_html=body_html
+        )
+    return message
 
 
 def build_email(message: OutboxMessage) -> EmailMultiAlternatives:

@@ -1,30 +1,19 @@
 """Queueing e-mails through the outbox. Call inside the transaction that causes the message."""
 
-import html
 import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .context import freeze
 from .models import OutboxMessage, OutboxStatus
+from .rendering import render_email  # noqa: F401  (rendering lives with sending; kept importable from here)
 from .sending import stuck_before
 
 logger = logging.getLogger(__name__)
-
-
-
-def render_email(kind: str, context: dict, language: str) -> tuple[str, str, str]:
-    """(subject, text body, HTML body) of ``kind`` in ``language``."""
-    with translation.override(language):
-        # The subject is plain text: undo the HTML escaping of the template engine (L&#x27;Isle → L'Isle).
-        subject = " ".join(html.unescape(render_to_string(f"emails/{kind}/subject.txt", context)).split())
-        text = render_to_string(f"emails/{kind}/body.txt", context)
-        body_html = render_to_string(f"emails/{kind}/body.html", context)
-    return subject, text, body_html
 
 
 def recipient_language(user) -> str:
@@ -39,7 +28,9 @@ def queue_email(*, kind: str, key: str, recipient, context: dict, attachments: l
     column, and the pair (case-insensitive address) is unique.
 
     ``recipient`` is a User (their ``preferred_language`` picks French or English) or an e-mail address (French).
-    The message is rendered now, attachments (``[{"kind": "receipt", "submission_id": N}]``) at send time.
+    Nothing is rendered here: the row keeps ``context`` (see context.py) and the worker renders the templates
+    and the attachments (``[{"kind": "receipt", "submission_id": N}]``) at send time, after commit, in the
+    recipient's language, so the transaction that queues the message stays short.
     Idempotent: a second call with the same key and recipient returns the existing row and sends nothing more.
     A rolled-back transaction leaves no row and sends nothing; a committed one always leaves a READY row that the
     sweep sends even if the broker was down at commit time.
@@ -51,12 +42,13 @@ def queue_email(*, kind: str, key: str, recipient, context: dict, attachments: l
     existing = same_event.first()
     if existing:
         return existing
-    subject, text, body_html = render_email(kind, {**context, "recipient": user or address}, language)
+    with translation.override(language):
+        frozen = freeze({**context, "recipient": user or address})
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
                 event_key=key, kind=kind, recipient=address, user=user, language=language,
-                subject=subject[:255], body_text=text, body_html=body_html, attachments=attachments or [],
+                context=frozen, attachments=attachments or [],
             )
     except IntegrityError:
         return same_event.get()

@@ -20,7 +20,7 @@ from . import (
     selectors,
     services,
 )
-from .admin_mixins import RulesAdminMixin
+from .admin_mixins import RulesAdminMixin, has_rule
 from .models import (
     GRID_LOCKED_MESSAGE,
     Assignment,
@@ -116,7 +116,7 @@ class ScoreInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         # ``obj`` is the review: its scores are editable only while it is the user's own draft.
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or request.user.has_perm("reviews.edit_own_review", obj))
+        return allowed and (obj is None or has_rule(request, "reviews.edit_own_review", obj))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("criterion")

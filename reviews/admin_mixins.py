@@ -9,6 +9,19 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 
 
+def has_rule(request, rule: str, obj) -> bool:
+    """``request.user.has_perm(rule, obj)``, answered once per request and object.
+
+    The admin asks the same question many times while it renders one page (the change form, each inline row, the
+    submit row): each answer costs queries, and nothing the answer depends on changes before the page is drawn.
+    """
+    answers = request.__dict__.setdefault("_rules_answers", {})
+    key = (rule, obj._meta.label, obj.pk)
+    if key not in answers:
+        answers[key] = request.user.has_perm(rule, obj)
+    return answers[key]
+
+
 class RulesAdminMixin:
     #: rules permission names checked on the object, on top of the model permission
     view_rule: str | None = None
@@ -25,13 +38,13 @@ class RulesAdminMixin:
         allowed = super().has_view_permission(request)
         if obj is None or not allowed:
             return allowed
-        return self.view_rule is None or request.user.has_perm(self.view_rule, obj)
+        return self.view_rule is None or has_rule(request, self.view_rule, obj)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request)
         if obj is None or not allowed:
             return allowed
-        return self.change_rule is None or request.user.has_perm(self.change_rule, obj)
+        return self.change_rule is None or has_rule(request, self.change_rule, obj)
 
     def history_view(self, request, object_id, extra_context=None):
         if not self.has_view_permission(request):

@@ -152,10 +152,10 @@ def ranking(request, wave_id):
     wave = get_object_or_404(Wave.objects.select_related("campaign"), pk=wave_id)
     regions = selectors.regions_visible_to(request.user).filter(dossiers__wave=wave).distinct()
     region = regions.filter(pk=request.GET.get("region")).first() if request.GET.get("region", "").isdigit() else None
-    rows = selectors.ranking(user=request.user, wave=wave, region=region)
+    page = selectors.ranking_page(user=request.user, wave=wave, region=region, page=request.GET.get("page"))
     title = _("Ranking — %(wave)s") % {"wave": wave}
     context = _context(
-        request, title, wave=wave, rows=rows, regions=regions, region=region,
+        request, title, wave=wave, rows=page.object_list, page=page, regions=regions, region=region,
         can_decide=request.user.has_perm("applications.decide_dossier"),
     )
     return TemplateResponse(request, "reviews/admin/ranking.html", context)

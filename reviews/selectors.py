@@ -8,7 +8,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, Round
 
 from accounts.roles import Role
 from applications.models import Dossier
@@ -97,19 +99,92 @@ class RankingRow:
     rank: int = 0
 
 
-def ranking(*, user, wave, region=None) -> list[RankingRow]:
-    """Dossiers of ``wave`` under examination or decided, best score first (unscored last), ranked 1, 2, 3…"""
-    dossiers = list(
-        dossiers_for_staff(user).with_programmes().filter(wave=wave)
-        .exclude(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
+RANKING_PAGE_SIZE = 50
+
+
+class _Exact(Cast):
+    """A number for exact division: numeric on PostgreSQL; on SQLite, whose NUMERIC keeps 3 an integer (so that
+    3 / 5 would be 0), a floating-point REAL (there a mean falling exactly on a half hundredth may round the other
+    way than scoring.py's Decimal: two such dossiers could swap places; PostgreSQL computes exactly)."""
+
+    def __init__(self, expression):
+        super().__init__(expression, DecimalField(max_digits=12, decimal_places=6))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)
+
+
+def _review_score_in_db():
+    """A review's score /20 computed by the database, as scoring.review_score does: over the scored criteria,
+    ``20 × Σ(weight × points / max_points) / Σ(weight)`` rounded to the hundredth (None when nothing is scored)."""
+    from .models import Score
+
+    decimal = DecimalField(max_digits=12, decimal_places=6)
+    weighted = _Exact("criterion__weight") * _Exact("points") / _Exact("criterion__max_points")
+    return Subquery(
+        Score.objects.filter(review=OuterRef("pk"), points__isnull=False).order_by().values("review")
+        .annotate(value=Round(20 * Sum(weighted, output_field=decimal) / Sum(_Exact("criterion__weight")), 2,
+                              output_field=decimal))
+        .values("value")
+    )
+
+
+def _mean_score_in_db():
+    """A dossier's mean score: the mean of its completed reviews' scores, rounded to the hundredth (ordering only:
+    the page shows scoring.dossier_score of the same reviews)."""
+    decimal = DecimalField(max_digits=12, decimal_places=6)
+    return Subquery(
+        Review.objects.filter(dossier=OuterRef("pk"), status=ReviewStatus.COMPLETED).order_by()
+        .annotate(value=_review_score_in_db()).values("dossier")  # AVG skips the reviews with nothing scored
+        .annotate(mean=Round(Avg("value", output_field=decimal), 2, output_field=decimal)).values("mean"),
+        output_field=decimal,
+    )
+
+
+def ranked_dossiers(*, user, wave, region=None):
+    """Dossiers of ``wave`` under examination or decided, best mean score first, unscored last, then by reference.
+
+    Ordered and counted by the database (``score_mean`` annotation), so a page costs the same whatever the wave's
+    size; ranking_page loads only the rows of the page, with their reviews.
+    """
+    if not (user.is_authenticated and user.is_staff):
+        return Dossier.objects.none()
+    dossiers = Dossier.objects.visible_to(user).filter(wave=wave).exclude(
+        status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN]
     )
     if region is not None:
-        dossiers = [d for d in dossiers if d.region_id == region.pk]
-    rows = [RankingRow(d, score_of(d), d.programme_labels) for d in dossiers]
-    rows.sort(key=lambda r: (r.score.mean is None, -(r.score.mean or 0), r.dossier.reference))
-    for position, row in enumerate(rows, start=1):
-        row.rank = position
-    return rows
+        dossiers = dossiers.filter(region=region)
+    return dossiers.annotate(score_mean=_mean_score_in_db()).order_by(
+        F("score_mean").desc(nulls_last=True), "reference"
+    )
+
+
+def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAGE_SIZE) -> Page:
+    """One page of the ranking: ``object_list`` holds RankingRows ranked 1, 2, 3… across pages."""
+    # Rank narrow rows (id and score), then load the page's dossiers with everything the table shows.
+    ranked_ids = ranked_dossiers(user=user, wave=wave, region=region).values_list("pk", flat=True)
+    found = Paginator(ranked_ids, per_page).get_page(page)
+    ids = list(found.object_list)
+    loaded = dossiers_for_staff(user).with_programmes().filter(pk__in=ids).in_bulk()
+    dossiers = [loaded[pk] for pk in ids]
+    found.object_list = [
+        RankingRow(d, score_of(d), d.programme_labels, rank=found.start_index() + i) for i, d in enumerate(dossiers)
+    ]
+    return found
+
+
+def ranking(*, user, wave, region=None, page=1, per_page: int = RANKING_PAGE_SIZE) -> list[RankingRow]:
+    """The rows of one page of the ranking (see ranking_page)."""
+    return ranking_page(user=user, wave=wave, region=region, page=page, per_page=per_page).object_list
+
+
+def _count_of(queryset, field: str):
+    """COUNT of ``queryset``'s rows per ``field`` = outer pk, as a subquery: one per relation, no joined product."""
+    return Coalesce(
+        Subquery(queryset.filter(**{field: OuterRef("pk")}).order_by().values(field)
+                 .annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+        0,
+    )
 
 
 def reviewer_progress(*, user) -> list[dict]:
@@ -117,10 +192,12 @@ def reviewer_progress(*, user) -> list[dict]:
     users = get_user_model().objects.filter(groups__name=Role.REGIONAL_REVIEWER, is_active=True)
     if not (user.is_superuser or user.has_perm("applications.view_all_dossiers")):
         users = users.filter(pk=user.pk)
+    # Counting two joined relations at once multiplied assignments by reviews before DISTINCT removed them:
+    # each count is its own subquery instead.
     users = users.annotate(
-        assigned=Count("review_assignments", filter=Q(review_assignments__released_at__isnull=True), distinct=True),
-        completed=Count("reviews", filter=Q(reviews__status=ReviewStatus.COMPLETED), distinct=True),
-        drafts=Count("reviews", filter=Q(reviews__status=ReviewStatus.DRAFT), distinct=True),
+        assigned=_count_of(Assignment.objects.filter(released_at__isnull=True), "reviewer"),
+        completed=_count_of(Review.objects.filter(status=ReviewStatus.COMPLETED), "reviewer"),
+        drafts=_count_of(Review.objects.filter(status=ReviewStatus.DRAFT), "reviewer"),
     ).order_by("last_name", "first_name", "email")
     return [
         {"reviewer": u, "assigned": u.assigned, "completed": u.completed, "drafts": u.drafts,
@@ -130,25 +207,35 @@ def reviewer_progress(*, user) -> list[dict]:
 
 
 def dashboard(*, user) -> dict:
-    """Counts of the visible dossiers per wave, status, région and programme."""
+    """Counts of the visible dossiers per wave, status, région and programme: aggregates, no dossier loaded."""
+    from applications.models import Wave
     from cities.models import Programme
+    from cities.selectors import programme_flag
 
-    dossiers = list(
-        Dossier.objects.visible_to(user).with_programmes().select_related("wave__campaign", "region", "commune", "epci")
-    )
-    programmes = {d.pk: d.programme_codes for d in dossiers}
+    dossiers = Dossier.objects.visible_to(user).order_by()
     labels = dict(DossierStatus.choices)
-    by_status = Counter(d.status for d in dossiers)
-    by_wave = Counter(str(d.wave) if d.wave_id else "—" for d in dossiers)
-    by_region = Counter(d.region.name if d.region_id else "—" for d in dossiers)
-    by_programme = Counter(code for codes in programmes.values() for code in codes)
+    by_status = dict(dossiers.values_list("status").annotate(n=Count("pk")))
+    per_wave = dict(dossiers.values_list("wave_id").annotate(n=Count("pk")))
+    waves = {w.pk: str(w) for w in Wave.objects.filter(pk__in=[pk for pk in per_wave if pk]).select_related("campaign")}
+    by_wave = Counter()
+    for wave_id, count in per_wave.items():
+        by_wave[waves.get(wave_id, "—")] += count
+    by_region = Counter()
+    for name, count in dossiers.values_list("region__name").annotate(n=Count("pk")):
+        by_region[name or "—"] += count
+    flags = {code: programme_flag(code) for code in Programme.values}
+    counts = dossiers.with_programmes().aggregate(
+        total=Count("pk"),
+        **{code: Count("pk", filter=Q(**{flag: True})) for code, flag in flags.items()},
+        none=Count("pk", filter=Q(*[Q(**{flag: False}) for flag in flags.values()])),
+    )
     return {
-        "total": len(dossiers),
-        "by_status": [(str(labels[s]), by_status[s]) for s in DossierStatus.values if by_status[s]],
+        "total": counts["total"],
+        "by_status": [(str(labels[s]), by_status[s]) for s in DossierStatus.values if by_status.get(s)],
         "by_wave": sorted(by_wave.items()),
         "by_region": sorted(by_region.items()),
-        "by_programme": [(str(label), by_programme.get(code, 0)) for code, label in Programme.choices]
-        + [(_no_programme_label(), sum(1 for codes in programmes.values() if not codes))],
+        "by_programme": [(str(label), counts[code]) for code, label in Programme.choices]
+        + [(_no_programme_label(), counts["none"])],
     }
 
 

@@ -51,3 +51,21 @@ def test_redis_url_selects_a_real_broker():
 def test_email_url_configures_smtp():
     conf = _settings_with({"EMAIL_URL": "smtp://user:pw@smtp.example:587"})
     assert conf["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def _db_connection_settings(env: dict) -> dict:
+    probe = ("import json, django; from django.conf import settings; django.setup(); "
+             "d = settings.DATABASES['default']; print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))")
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CONN_MAX_AGE"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="ami_portal.settings.base")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=clean, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_database_url_keeps_connections_for_60_seconds_with_health_checks():
+    assert _db_connection_settings({"DATABASE_URL": "postgres://ami:secret@db.example:5432/ami"}) == [60, True]
+
+
+def test_conn_max_age_comes_from_the_environment():
+    env = {"DATABASE_URL": "postgres://ami:secret@db.example:5432/ami", "CONN_MAX_AGE": "300"}
+    assert _db_connection_settings(env) == [300, True]

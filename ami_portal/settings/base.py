@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First of all: stamps request.arrived_at, the instant deadlines are judged at (ami_portal/arrival.py).
+    "ami_portal.arrival.RequestArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -94,6 +96,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for each other instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Persistent database connections (issue 13, speed) ---
+# A new PostgreSQL connection per request costs a few milliseconds and a backend process; keep it open for
+# CONN_MAX_AGE seconds (default 60 when DATABASE_URL is set, 0 for the embedded SQLite file) and check it is alive
+# before reusing it, so a database restart costs one failed check, not a failed request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if env.str("DATABASE_URL", default="") else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# --- end persistent connections ---
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -262,6 +272,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- Request arrival, the instant deadlines are judged at (issue 13, speed; ami_portal/arrival.py) ---
+# Trust the front proxy's X-Request-Start header (nginx: proxy_set_header X-Request-Start "t=${msec}";) only when
+# the portal is reachable through that proxy alone and the proxy overwrites the header a client may send.
+TRUST_PROXY_REQUEST_START = env.bool("TRUST_PROXY_REQUEST_START", default=False)
+# An arrival more than this many seconds before the server's own clock is not trusted: the server's time is used.
+REQUEST_ARRIVAL_MAX_AGE = env.int("REQUEST_ARRIVAL_MAX_AGE", default=60)
+# --- end request arrival ---
 
 # Attachments
 ATTACHMENT_MAX_FILE_SIZE = env.int("ATTACHMENT_MAX_FILE_SIZE", default=10 * 1024 * 1024)

@@ -6,6 +6,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from notifications.models import EmailKind, OutboxMessage
+from notifications.sending import render_message
 
 PASSWORD = "Chalon-Saone-2026!"
 
@@ -25,8 +26,9 @@ def sign_up(client, commune, **overrides):
 
 
 def mails(kind=EmailKind.VERIFY_EMAIL, to=None):
+    """The queued rows, rendered as the worker will send them (templates are rendered at send time)."""
     rows = OutboxMessage.objects.filter(kind=kind).order_by("created_at", "pk")
-    return list(rows.filter(recipient__iexact=to) if to else rows)
+    return [render_message(row) for row in (rows.filter(recipient__iexact=to) if to else rows)]
 
 
 def link_path(body: str, fragment: str = "") -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import OfficialProfile, OfficialRole, User
 from notifications.models import EmailKind, OutboxMessage
+from notifications.sending import render_message
 from tests.factories import CommuneFactory, UserFactory
 
 from .support import ask_password_reset, ask_verification_resend
@@ -40,7 +41,8 @@ def _link(message: OutboxMessage) -> str:
 
 
 def _mails(kind, email) -> list[OutboxMessage]:
-    return list(OutboxMessage.objects.filter(kind=kind, recipient__iexact=email).order_by("created_at"))
+    rows = OutboxMessage.objects.filter(kind=kind, recipient__iexact=email).order_by("created_at")
+    return [render_message(row) for row in rows]  # as the worker will send them
 
 
 def _page(response) -> str:

@@ -11,6 +11,7 @@ from applications.models import Dossier, DossierChange, DossierInvitation, Dossi
 from applications.sections import SECTIONS
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
+from notifications.sending import render_message
 from tests.factories import (
     CampaignFactory,
     CommuneFactory,
@@ -90,7 +91,7 @@ def test_request_to_join_emails_the_owner(client):
         reverse("applications:join_request", kwargs={"slug": dossier.campaign.slug}),
         {"applicant": f"commune-{dossier.commune_id}"},
     )
-    message = OutboxMessage.objects.get()
+    message = render_message(OutboxMessage.objects.get())
     assert (message.kind, message.recipient) == (EmailKind.INVITATION, dossier.owner.email)
     assert colleague.email in message.body_text
 
@@ -291,7 +292,7 @@ def test_owner_invites_a_colleague_by_email(client):
     logged_in(client, dossier.owner).post(reverse("applications:team", kwargs={"pk": dossier.pk}),
                                           {"email": "Collegue@Ville.fr"})
     invitation = DossierInvitation.objects.get()
-    message = OutboxMessage.objects.get()
+    message = render_message(OutboxMessage.objects.get())
     assert (message.kind, message.recipient) == (EmailKind.INVITATION, "collegue@ville.fr")
     assert reverse("applications:invitation", kwargs={"token": invitation.token}) in message.body_text
 

@@ -22,6 +22,7 @@ from applications.submission import (
     withdraw_submission,
 )
 from notifications.models import EmailKind, OutboxMessage
+from notifications.sending import render_message
 from tests.factories import DossierFactory, UserFactory, reviewer
 
 from .submission_support import add_co_editor, attach, paris, waves
@@ -181,7 +182,7 @@ def test_receipt_email_is_queued_once_for_the_owner_and_each_co_editor():
     messages = OutboxMessage.objects.filter(kind=EmailKind.RECEIPT)
     assert sorted(messages.values_list("recipient", flat=True)) == sorted([dossier.owner.email, co_editor.email])
     assert all(m.attachments == [{"kind": "receipt", "submission_id": submission.pk}] for m in messages)
-    assert dossier.reference in messages.first().body_text
+    assert dossier.reference in render_message(messages.first()).body_text
 
 
 # --- snapshot ------------------------------------------------------------------------------------------
@@ -299,7 +300,8 @@ def test_staff_reopens_with_a_message_recorded_and_emailed():
         DossierStatus.SUBMITTED, DossierStatus.DRAFT, staff, "Il manque la signature du maire.")
     recipients = OutboxMessage.objects.filter(kind=EmailKind.REOPENED).values_list("recipient", flat=True)
     assert sorted(recipients) == sorted([dossier.owner.email, co_editor.email])
-    assert "Il manque la signature du maire." in OutboxMessage.objects.filter(kind=EmailKind.REOPENED).first().body_text
+    reopened = render_message(OutboxMessage.objects.filter(kind=EmailKind.REOPENED).first())
+    assert "Il manque la signature du maire." in reopened.body_text
 
 
 def test_an_official_cannot_reopen():

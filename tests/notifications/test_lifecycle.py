@@ -13,6 +13,7 @@ from applications.signals import wave_closed
 from applications.states import DossierStatus
 from cities.models import Programme, ProgrammeMembership
 from notifications.models import EmailKind, OutboxMessage
+from notifications.sending import render_message
 from tests.factories import CampaignFactory, CommuneFactory, DossierFactory, EpciFactory, UserFactory, WaveFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_closing_moves_open_drafts_to_the_next_wave_and_tells_their_editors_once
     draft.refresh_from_db()
     assert draft.wave == second and draft.status == DossierStatus.DRAFT
     assert mails(EmailKind.WAVE_CLOSED_DRAFT) == sorted([draft.owner.email, helper.email])
-    body = OutboxMessage.objects.filter(kind=EmailKind.WAVE_CLOSED_DRAFT).first().body_text
+    body = render_message(OutboxMessage.objects.filter(kind=EmailKind.WAVE_CLOSED_DRAFT).first()).body_text
     assert "vague 2" in body
 
 
@@ -88,7 +89,7 @@ def test_draft_of_the_last_wave_stays_without_wave_and_is_told_none_is_planned()
     lifecycle.close_wave(wave_id=second.pk, now=second.closes_at)
     draft.refresh_from_db()
     assert draft.wave is None
-    assert "Aucune vague ultérieure" in OutboxMessage.objects.get(kind=EmailKind.WAVE_CLOSED_DRAFT).body_text
+    assert "Aucune vague ultérieure" in render_message(OutboxMessage.objects.get(kind=EmailKind.WAVE_CLOSED_DRAFT)).body_text
 
 
 def test_closing_logs_each_draft_moved_to_the_next_wave():
@@ -185,7 +186,7 @@ def test_summary_mail_is_in_french_with_the_counts():
     coordinator()
     DossierFactory(wave=first, status=DossierStatus.SUBMITTED)
     lifecycle.close_wave(wave_id=first.pk, now=first.closes_at)
-    message = OutboxMessage.objects.get(kind=EmailKind.WAVE_SUMMARY)
+    message = render_message(OutboxMessage.objects.get(kind=EmailKind.WAVE_SUMMARY))
     assert message.subject == "Vague 1 close : 1 dossier déposé"
     assert "Par région" in message.body_text
 
@@ -209,7 +210,7 @@ def test_decisions_are_mailed_to_owner_and_co_editors_at_publication_once():
     lifecycle.run_due_wave_events(now=first.publishes_at)
     lifecycle.run_due_wave_events(now=first.publishes_at + timedelta(minutes=1))
     assert mails(EmailKind.DECISION) == sorted([laureate.owner.email, helper.email, refused.owner.email])
-    subjects = set(OutboxMessage.objects.filter(kind=EmailKind.DECISION).values_list("subject", flat=True))
+    subjects = {render_message(m).subject for m in OutboxMessage.objects.filter(kind=EmailKind.DECISION)}
     assert f"Dossier {laureate.reference} : votre territoire est lauréat" in subjects
 
 
@@ -221,7 +222,7 @@ def test_decision_recorded_after_publication_is_mailed_by_the_next_sweep_once():
     dossier.save()
     assert lifecycle.run_due_wave_events(now=first.publishes_at + timedelta(days=1))["late_decisions"] == 1
     assert lifecycle.run_due_wave_events(now=first.publishes_at + timedelta(days=1))["late_decisions"] == 0
-    message = OutboxMessage.objects.get(kind=EmailKind.DECISION)
+    message = render_message(OutboxMessage.objects.get(kind=EmailKind.DECISION))
     assert message.event_key == f"decision:{dossier.pk}:{first.pk}:postponed"
     assert "vague 2" in message.body_text
     dossier.refresh_from_db()
@@ -336,6 +337,6 @@ def test_reminder_mail_is_in_french_with_the_deadline_in_paris_time():
     first, _ = two_waves(closes=paris(2026, 3, 29, 12, 0))
     DossierFactory(wave=first)
     lifecycle.send_reminders(now=paris(2026, 3, 28, 12, 0))
-    message = OutboxMessage.objects.get(kind=EmailKind.REMINDER)
+    message = render_message(OutboxMessage.objects.get(kind=EmailKind.REMINDER))
     assert message.subject.startswith("Dernières 24 heures pour déposer le dossier")
     assert "dimanche 29 mars 2026 à 12:00 (heure de Paris)" in message.body_text

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from notifications.models import EmailKind, OutboxMessage, OutboxStatus
-from notifications.sending import PermanentSendError, send_outbox_message
+from notifications.sending import PermanentSendError, render_message, send_outbox_message
 from notifications.services import queue_email, resend_messages, sweep_outbox
 from tests.factories import UserFactory
 
@@ -59,8 +59,8 @@ def test_rolled_back_transaction_leaves_no_row_and_sends_nothing(django_capture_
 def test_message_is_in_french_by_default_and_in_english_for_who_prefers_it():
     french = queue(UserFactory(preferred_language="fr"), key="a")
     english = queue(UserFactory(preferred_language="en"), key="b")
-    assert (french.language, french.subject) == ("fr", "Confirmez votre adresse électronique")
-    assert (english.language, english.subject) == ("en", "Confirm your e-mail address")
+    assert (french.language, render_message(french).subject) == ("fr", "Confirmez votre adresse électronique")
+    assert (english.language, render_message(english).subject) == ("en", "Confirm your e-mail address")
 
 
 def test_sending_a_row_already_sent_does_nothing():

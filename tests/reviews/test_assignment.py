@@ -9,6 +9,7 @@ from django.utils import timezone
 from applications.lifecycle import close_wave
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
+from notifications.sending import render_message
 from reviews import services
 from reviews.models import Assignment
 from tests.factories import WaveFactory
@@ -69,7 +70,8 @@ def test_each_assigned_reviewer_gets_one_email_listing_their_dossiers(world, dja
         services.assign_wave(wave=world.wave)
     mails = OutboxMessage.objects.filter(kind=EmailKind.REVIEWER_ASSIGNMENT, recipient="relecteur.bfc@example.fr")
     assert mails.count() == 1
-    assert "AMI-BFC-0001" in mails.get().body_text and second.reference in mails.get().body_text
+    body = render_message(mails.get()).body_text
+    assert "AMI-BFC-0001" in body and second.reference in body
 
 
 def test_closing_a_wave_assigns_its_dossiers_to_reviewers(db):
