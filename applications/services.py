@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 
 from .models import Campaign, Dossier, DossierChange, DossierInvitation, DossierMember
 from .sections import PARTNERS, SECTIONS, SectionSpec, get_section
-from .states import EDITABLE_STATUSES
 
 # --- completeness ------------------------------------------------------------------------------------------
 
@@ -383,7 +382,3 @@ def request_to_join(*, dossier: Dossier, by) -> bool:
         },
     )
     return True
-
-
-def is_editable_status(dossier: Dossier) -> bool:
-    return dossier.status in EDITABLE_STATUSES

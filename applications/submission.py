@@ -18,6 +18,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import rules as dossier_rules
 from .models import AttachmentKind, Dossier, DossierTransition, Submission, Wave
 from .selectors import dossier_mail_recipients
 from .states import DossierStatus, transition_dossier
@@ -190,10 +191,9 @@ def submit_dossier(dossier: Dossier, *, by, now=None, expected_wave: Wave | None
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(dossier)
-        if not Dossier.objects.editable_by(by).filter(pk=locked.pk).exists():
-            raise SubmissionRefused(_("Only the owner and co-editors of a dossier can submit it."))
-        if locked.status != DossierStatus.DRAFT:
-            raise SubmissionRefused(_("This dossier has already been submitted."))
+        refusal = dossier_rules.submission_refusal(by, locked)
+        if refusal:
+            raise SubmissionRefused(refusal)
         if submission_checklist(locked):
             raise SubmissionRefused(_("The dossier is incomplete: complete the missing items before submitting."))
         wave = target_wave(locked, now=now)
@@ -237,11 +237,6 @@ def _queue_receipts(submission: Submission) -> None:
         )
 
 
-def _refuse_after_deadline(dossier: Dossier, now, message: str) -> None:
-    if dossier.wave_id is None or not now < dossier.wave.closes_at:
-        raise SubmissionRefused(message)
-
-
 def withdraw_submission(dossier: Dossier, *, by, reason: str, now=None) -> Dossier:
     """The owner takes a submitted dossier back to draft before its wave's deadline, with a reason (logged).
 
@@ -253,13 +248,9 @@ def withdraw_submission(dossier: Dossier, *, by, reason: str, now=None) -> Dossi
         raise SubmissionRefused(_("Give the reason for withdrawing the dossier."))
     with transaction.atomic():
         locked = _lock(dossier)
-        if locked.owner_id is None or locked.owner_id != by.pk:
-            raise SubmissionRefused(_("Only the owner of the dossier can withdraw its submission."))
-        if locked.status != DossierStatus.SUBMITTED:
-            raise SubmissionRefused(_("Only a submitted dossier that is not yet under review can be withdrawn."))
-        _refuse_after_deadline(locked, now, _(
-            "The deadline of wave %(number)s has passed: the submission can no longer be withdrawn."
-        ) % {"number": locked.wave.number})
+        refusal = dossier_rules.withdrawal_refusal(by, locked, now=now)
+        if refusal:
+            raise SubmissionRefused(refusal)
         locked.submitted_at = None
         transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=reason)
     _refresh(dossier, locked)
@@ -279,13 +270,9 @@ def reopen_dossier(dossier: Dossier, *, by, message: str, now=None) -> DossierTr
         raise SubmissionRefused(_("Write a message telling the applicants what to correct."))
     with transaction.atomic():
         locked = _lock(dossier)
-        if not (by.is_staff and Dossier.objects.visible_to(by).filter(pk=locked.pk).exists()):
-            raise SubmissionRefused(_("Only Cnam staff in charge of this dossier can reopen it."))
-        if locked.status != DossierStatus.SUBMITTED:
-            raise SubmissionRefused(_("Only a submitted dossier that is not yet under review can be reopened."))
-        _refuse_after_deadline(locked, now, _(
-            "The deadline of wave %(number)s has passed: the dossier can no longer be reopened."
-        ) % {"number": locked.wave.number})
+        refusal = dossier_rules.reopening_refusal(by, locked, now=now)
+        if refusal:
+            raise SubmissionRefused(refusal)
         locked.submitted_at = None
         transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=message)
         log = locked.transitions.order_by("-pk").first()

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from accounts.roles import Role
 from applications.lifecycle import programmes_of
 from applications.models import Dossier
+from applications.rules import sees_all_dossiers
 from applications.states import DossierStatus
 
 from .models import Assignment, Review, ReviewStatus
@@ -81,7 +82,7 @@ def ranking(*, user, wave, region=None) -> list[RankingRow]:
 def reviewer_progress(*, user) -> list[dict]:
     """Per reviewer: open assignments, completed and draft reviews. A reviewer sees only their own line."""
     users = get_user_model().objects.filter(groups__name=Role.REGIONAL_REVIEWER, is_active=True)
-    if not (user.is_superuser or user.has_perm("applications.view_all_dossiers")):
+    if not sees_all_dossiers(user):
         users = users.filter(pk=user.pk)
     users = users.annotate(
         assigned=Count("review_assignments", filter=Q(review_assignments__released_at__isnull=True), distinct=True),
