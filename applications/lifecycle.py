@@ -203,7 +203,8 @@ def publish_wave(*, wave_id: int, now: datetime | None = None) -> bool:
         )
         if wave is None:
             return False
-        for dossier in _dossiers().filter(wave=wave, status__in=DECISION_STATUSES):
+        # Only decisions the confidentiality rule makes public now (applications.rules.decision_published_q).
+        for dossier in _dossiers().filter(wave=wave, status__in=DECISION_STATUSES).decision_published_at(now):
             queue_decision(dossier)
         _carry_postponed_over(wave)
         wave.published_effects_done_at = now
@@ -256,6 +257,7 @@ def undelivered_decisions(*, now: datetime):
         .select_related("wave")
         .filter(status__in=DECISION_STATUSES, wave__publishes_at__lte=now, wave__published_effects_done_at__isnull=False)
         .filter(~Exists(OutboxMessage.objects.filter(key__startswith=key_prefix)))
+        .decision_published_at(now)
     )
 
 

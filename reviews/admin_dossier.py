@@ -12,10 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from applications.lifecycle import programmes_of
 from applications.models import Dossier
+from applications.states import DossierStatus
 
 from . import admin_views, selectors, services
 from .admin_mixins import RulesAdminMixin
@@ -35,6 +38,24 @@ class VisibleRegionFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         allowed = {key for key, _label in self.lookup_choices}
         return queryset.filter(region_id=int(self.value())) if self.value() in allowed else queryset
+
+
+class ShownStatusFilter(admin.SimpleListFilter):
+    """Filter on the status the user may see: before a wave's publication, "laureate" finds nothing for those who
+    may not know the decisions yet (they find the dossier under "under review")."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return DossierStatus.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(shown_status=self.value()) if self.value() in DossierStatus.values else queryset
+
+
+# The header shows the status and decision date the user may see (annotated by the selector), never the raw ones.
+SHOWN_HEADER_FIELDS = {"status": "shown_status_label", "decided_at": "shown_decided_at_label"}
 
 
 def _plain_text(name):
@@ -58,9 +79,9 @@ def _header_field(user, name: str) -> str:
 @admin.register(Dossier)
 class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
     view_rule = "applications.read_dossier"
-    list_display = ("reference", "applicant", "region", "wave", "status", "score", "spread", "reviews_done")
+    list_display = ("reference", "applicant", "region", "wave", "shown_status_label", "score", "spread", "reviews_done")
     # Only the waves of dossiers the user can see: the whole history of campaigns was noise in the filter.
-    list_filter = ("status", VisibleRegionFilter, ("wave", admin.RelatedOnlyFieldListFilter))
+    list_filter = (ShownStatusFilter, VisibleRegionFilter, ("wave", admin.RelatedOnlyFieldListFilter))
     list_per_page = 50
     show_facets = admin.ShowFacets.NEVER
     show_full_result_count = False
@@ -74,7 +95,9 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         return selectors.dossiers_for_staff(request.user)
 
     def get_fieldsets(self, request, obj=None):
-        header = [_header_field(request.user, f) for f in HEADER_FIELDS if hasattr(Dossier, f)]
+        header = [
+            SHOWN_HEADER_FIELDS.get(f) or _header_field(request.user, f) for f in HEADER_FIELDS if hasattr(Dossier, f)
+        ]
         return [
             (None, {"fields": header}),
             (_("Content of the dossier"), {"fields": content_fields(Dossier)}),
@@ -105,6 +128,14 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("applicant"))
     def applicant(self, obj):
         return obj.applicant_name
+
+    @admin.display(description=Dossier._meta.get_field("status").verbose_name, ordering="shown_status")
+    def shown_status_label(self, obj):
+        return obj.get_shown_status_display()
+
+    @admin.display(description=Dossier._meta.get_field("decided_at").verbose_name)
+    def shown_decided_at_label(self, obj):
+        return date_format(timezone.localtime(obj.shown_decided_at), "DATETIME_FORMAT") if obj.shown_decided_at else "—"
 
     @admin.display(description=_("score /20"))
     def score(self, obj):
@@ -200,7 +231,7 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
             score = selectors.score_of(d)
             writer.writerow([
                 d.reference, d.applicant_name, d.region.name if d.region_id else "", d.wave or "",
-                d.get_status_display(), " ".join(sorted(programmes.get(d.pk, ()))).upper(),
+                d.get_shown_status_display(), " ".join(sorted(programmes.get(d.pk, ()))).upper(),
                 score.mean if score.mean is not None else "", score.spread if score.spread is not None else "",
                 score.completed,
             ])

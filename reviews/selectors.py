@@ -6,17 +6,19 @@ another région's dossiers. Scores are computed from prefetched rows: a fixed nu
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from accounts.roles import Role
 from applications.lifecycle import programmes_of
 from applications.models import Dossier
-from applications.rules import sees_all_dossiers
-from applications.states import DossierStatus
+from applications.rules import can_see_decision, knows_decisions_early, sees_all_dossiers
+from applications.states import DECISION_STATUSES, DossierStatus
 
-from .models import Assignment, Review, ReviewStatus
+from .models import Assignment, Decision, Review, ReviewStatus
 from .scoring import DossierScore, dossier_score
 
 
@@ -29,12 +31,15 @@ def scored_reviews():
     )
 
 
-def dossiers_for_staff(user):
-    """The dossiers ``user`` sees in the admin, ready for the list: applicant, région, wave and reviews loaded."""
+def dossiers_for_staff(user, *, now: datetime | None = None):
+    """The dossiers ``user`` sees in the admin, ready for the list: applicant, région, wave and reviews loaded,
+    with the status they may see at ``now`` (``shown_status``: a regional reviewer sees no decision before its
+    wave's publication)."""
     if not (user.is_authenticated and user.is_staff):
         return Dossier.objects.none()
     return (
         Dossier.objects.visible_to(user)
+        .with_shown_status(user=user, now=now or timezone.now())
         .select_related("campaign", "wave__campaign", "region", "commune", "epci")
         .prefetch_related(Prefetch("reviews", queryset=scored_reviews()))
     )
@@ -96,16 +101,17 @@ def reviewer_progress(*, user) -> list[dict]:
     ]
 
 
-def dashboard(*, user) -> dict:
-    """Counts of the visible dossiers per wave, status, région and programme."""
+def dashboard(*, user, now: datetime | None = None) -> dict:
+    """Counts of the visible dossiers per wave, status (as ``user`` may see it at ``now``), région and programme."""
     from cities.models import Programme
 
     dossiers = list(
-        Dossier.objects.visible_to(user).select_related("wave__campaign", "region", "commune", "epci")
+        Dossier.objects.visible_to(user).with_shown_status(user=user, now=now or timezone.now())
+        .select_related("wave__campaign", "region", "commune", "epci")
     )
     programmes = programmes_of(dossiers)
     labels = dict(DossierStatus.choices)
-    by_status = Counter(d.status for d in dossiers)
+    by_status = Counter(d.shown_status for d in dossiers)
     by_wave = Counter(str(d.wave) if d.wave_id else "—" for d in dossiers)
     by_region = Counter(d.region.name if d.region_id else "—" for d in dossiers)
     by_programme = Counter(code for codes in programmes.values() for code in codes)
@@ -131,3 +137,23 @@ def assignments_by_dossier(dossier_ids) -> dict[int, list]:
     for a in Assignment.objects.filter(dossier_id__in=dossier_ids, released_at__isnull=True).select_related("reviewer"):
         found[a.dossier_id].append(a)
     return found
+
+
+def status_history(*, user, dossier, now: datetime | None = None) -> tuple:
+    """The status changes and committee decisions of ``dossier`` that ``user`` may read at ``now``.
+
+    A decision stays confidential until the publication of the wave it was taken in (applications.rules): for
+    those who may not know it yet, its status change and its ``Decision`` row are left out.
+    """
+    now = now or timezone.now()
+    transitions = dossier.transitions.select_related("by")
+    decisions = Decision.objects.filter(dossier=dossier).select_related("decided_by")
+    if knows_decisions_early(user):
+        return transitions, decisions
+    confidential = Q(wave__isnull=True) | Q(wave__publishes_at__gt=now)
+    decisions = decisions.exclude(confidential)
+    hidden = Decision.objects.filter(dossier=dossier).filter(confidential).exclude(transition=None)
+    transitions = transitions.exclude(pk__in=hidden.values("transition_id"))
+    if dossier.decided_at and not can_see_decision(user, dossier, now=now):  # a decision without a Decision row
+        transitions = transitions.exclude(to_status__in=DECISION_STATUSES, at__gte=dossier.decided_at)
+    return transitions, decisions
