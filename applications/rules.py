@@ -1,6 +1,6 @@
 """Who may do what with a dossier: the named predicates (the ``rules`` package), each rule written once.
 
-Views, services, selectors, templates (``{% has_perm %}`` from ``rules_tags``) and the admin ask these; nothing
+Views, services, selectors, templates (``{% test_rule %}`` from ``{% load rules %}``) and the admin ask these; nothing
 else writes "may edit", "may submit", "may withdraw", "may reopen", "sees every dossier" or "may see the
 decision". Rule names registered with ``rules.add_perm`` are distinct from Django's model permissions
 (``view_dossier``…) so the admin's own permissions are not widened by them.
@@ -195,10 +195,18 @@ def shown_status_annotations(*, user, now: datetime) -> dict:
     }
 
 
+# Object permissions (``user.has_perm``, the admin's RulesAdminMixin): Django grants every permission to active
+# superusers, which is right for reading a dossier or its decision.
 rules.add_perm("applications.read_dossier", can_view_dossier)
-rules.add_perm("applications.edit_dossier_content", can_edit_dossier)
-rules.add_perm("applications.manage_dossier_co_editors", can_manage_co_editors)
-rules.add_perm("applications.submit_dossier", can_submit_dossier)
-rules.add_perm("applications.withdraw_submission", can_withdraw_submission)
-rules.add_perm("applications.reopen_dossier", can_reopen_dossier)
 rules.add_perm("applications.see_decision", can_see_decision)
+
+# Rules for templates (``{% test_rule name user dossier as flag %}``): no superuser shortcut, since a superuser
+# is neither an editor nor the owner and the services would refuse them.
+for name, predicate in {
+    "applications.edit_dossier": can_edit_dossier,
+    "applications.submit_dossier": can_submit_dossier,
+    "applications.withdraw_submission": can_withdraw_submission,
+    "applications.reopen_dossier": can_reopen_dossier,
+    "applications.see_decision": can_see_decision,
+}.items():
+    rules.add_rule(name, predicate)
