@@ -12,7 +12,7 @@ current time). The ``*_refusal`` functions say, in French, why a predicate is fa
 from datetime import datetime
 
 import rules
-from django.db.models import Case, CharField, DateTimeField, F, Q, Value, When
+from django.db.models import Case, CharField, DateTimeField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,9 +174,42 @@ def can_see_decision(user, dossier, *, now: datetime | None = None) -> bool:
     return bool(knows_decisions_early(user)) or is_decision_published(dossier, now=now or timezone.now())
 
 
+# While a decision is confidential the dossier shows what was last made public: "under review", or "postponed" (and
+# that date) when the dossier was postponed in an earlier, published wave and carried over — so that recording its
+# next decision changes nothing the applicants or reviewers can see.
+
+
+def _published_postponements(now: datetime):
+    from reviews.models import Decision, DecisionOutcome
+
+    return Decision.objects.filter(outcome=DecisionOutcome.POSTPONED, wave__publishes_at__lte=now).order_by(
+        "-decided_at", "-pk"
+    )
+
+
+def _earlier_published_postponement(dossier, now: datetime):
+    if dossier.decision_wave_id is None:
+        return None
+    return _published_postponements(now).filter(dossier=dossier).exclude(wave_id=dossier.decision_wave_id).first()
+
+
 def shown_status(user, dossier, *, now: datetime | None = None) -> str:
-    """The status ``user`` sees: the real one, or "under review" while the decision is confidential to them."""
-    return dossier.status if can_see_decision(user, dossier, now=now) else DossierStatus.UNDER_REVIEW
+    """The status ``user`` sees at ``now``: the real one, or while the decision is confidential to them "under
+    review" ("postponed" if an earlier wave's postponement was published)."""
+    now = now or timezone.now()
+    if can_see_decision(user, dossier, now=now):
+        return dossier.status
+    return DossierStatus.POSTPONED if _earlier_published_postponement(dossier, now) else DossierStatus.UNDER_REVIEW
+
+
+def shown_decided_at(user, dossier, *, now: datetime | None = None) -> datetime | None:
+    """The decision date ``user`` sees at ``now``: none while the decision is confidential to them (or the date of
+    the earlier published postponement)."""
+    now = now or timezone.now()
+    if can_see_decision(user, dossier, now=now):
+        return dossier.decided_at
+    earlier = _earlier_published_postponement(dossier, now)
+    return earlier.decided_at if earlier else None
 
 
 def shown_status_annotations(*, user, now: datetime) -> dict:
@@ -184,13 +217,18 @@ def shown_status_annotations(*, user, now: datetime) -> dict:
     if knows_decisions_early(user):
         return {"shown_status": F("status"), "shown_decided_at": F("decided_at")}
     hidden = decision_hidden_q(now)
+    earlier = _published_postponements(now).filter(dossier=OuterRef("pk")).exclude(wave=OuterRef("decision_wave"))
+    carried_over = Q(decision_wave__isnull=False) & Exists(earlier)
     return {
         "shown_status": Case(
-            When(hidden, then=Value(DossierStatus.UNDER_REVIEW.value)), default=F("status"), output_field=CharField()
+            When(hidden & carried_over, then=Value(DossierStatus.POSTPONED.value)),
+            When(hidden, then=Value(DossierStatus.UNDER_REVIEW.value)),
+            default=F("status"), output_field=CharField(),
         ),
         "shown_decided_at": Case(
-            When(hidden, then=Value(None, output_field=DateTimeField())), default=F("decided_at"),
-            output_field=DateTimeField(),
+            When(hidden & carried_over, then=Subquery(earlier.values("decided_at")[:1])),
+            When(hidden, then=Value(None, output_field=DateTimeField())),
+            default=F("decided_at"), output_field=DateTimeField(),
         ),
     }
 

@@ -3,7 +3,8 @@
 Wave 1 publishes its results at 2021-03-28 03:00 Paris time, the first instant of summer time (clocks jump from
 02:00 to 03:00): one second before is 01:59:59 winter time. Coordinators, committee members, administrators and
 superusers may know a decision as soon as it is recorded; the applicants and regional reviewers see "under review"
-(and no decision date) until the publication instant, then the decision.
+(and no decision date) until the publication instant, then the decision. A dossier postponed in a published wave
+and carried over to the next one keeps showing "postponed" until that wave's own publication.
 """
 
 import csv
@@ -149,18 +150,27 @@ def test_everyone_sees_the_decision_at_the_publication_instant(world, role):
     assert dossier_rules.shown_status(user, world["a"], now=PUBLISHES_1) == DossierStatus.LAUREATE
 
 
-@pytest.mark.parametrize("role", [*KNOW_EARLY, *LEARN_AT_PUBLICATION, "administrator", "press"])
-@pytest.mark.parametrize("when", [BEFORE_1, PUBLISHES_1, AFTER_1, BEFORE_2, AFTER_2])
-def test_the_query_and_the_object_predicate_agree(world, role, when):
-    user = world["users"][role]
+def _assert_query_and_object_agree(user, when):
     annotated = {d.pk: (d.shown_status, d.shown_decided_at) for d in Dossier.objects.with_shown_status(user=user, now=when)}
     for dossier in Dossier.objects.all():
-        visible = dossier_rules.can_see_decision(user, dossier, now=when)
         assert annotated[dossier.pk] == (
-            dossier_rules.shown_status(user, dossier, now=when), dossier.decided_at if visible else None
+            dossier_rules.shown_status(user, dossier, now=when), dossier_rules.shown_decided_at(user, dossier, now=when)
         )
         published = Dossier.objects.decision_published_at(when).filter(pk=dossier.pk).exists()
         assert published == dossier_rules.is_decision_published(dossier, now=when)
+
+
+@pytest.mark.parametrize("role", [*KNOW_EARLY, *LEARN_AT_PUBLICATION, "administrator", "press"])
+@pytest.mark.parametrize("when", [BEFORE_1, PUBLISHES_1, AFTER_1, BEFORE_2, AFTER_2])
+def test_the_query_and_the_object_predicate_agree(world, role, when):
+    _assert_query_and_object_agree(world["users"][role], when)
+
+
+@pytest.mark.parametrize("role", [*KNOW_EARLY, *LEARN_AT_PUBLICATION, "administrator", "press"])
+@pytest.mark.parametrize("when", [AFTER_1, BEFORE_2, AFTER_2])
+def test_the_query_and_the_object_predicate_agree_on_a_carried_over_dossier(world, role, when):
+    _carry_over_and_redecide(world)
+    _assert_query_and_object_agree(world["users"][role], when)
 
 
 def test_a_dossier_without_decision_shows_its_own_status_to_everyone(world):
@@ -190,7 +200,9 @@ def test_the_next_wave_decision_on_a_postponed_dossier_stays_hidden_until_that_w
     redecided = _carry_over_and_redecide(world)
     assert redecided.decision_wave == world["wave2"]
     owner = world["users"]["owner_p"]
-    assert dossier_rules.shown_status(owner, redecided, now=BEFORE_2) == DossierStatus.UNDER_REVIEW
+    # Still the published postponement and its date: recording the new decision changes nothing they can see.
+    assert dossier_rules.shown_status(owner, redecided, now=BEFORE_2) == DossierStatus.POSTPONED
+    assert dossier_rules.shown_decided_at(owner, redecided, now=BEFORE_2) == DECIDED_1
     assert dossier_rules.shown_status(owner, redecided, now=AFTER_2) == DossierStatus.LAUREATE
     assert dossier_rules.shown_status(world["users"]["committee"], redecided, now=BEFORE_2) == DossierStatus.LAUREATE
 
@@ -204,7 +216,7 @@ def test_the_next_wave_decision_is_not_public_before_that_wave_publishes(world):
 def test_the_dossier_page_of_a_redecided_postponed_dossier_hides_the_new_decision(world):
     redecided = _carry_over_and_redecide(world)
     url = reverse("applications:dossier", args=[redecided.pk])
-    assert _status_on_dossier_page(_text(_get(world, "owner_p", url, BEFORE_2))) == UNDER_REVIEW
+    assert _status_on_dossier_page(_text(_get(world, "owner_p", url, BEFORE_2))) == POSTPONED
     assert _status_on_dossier_page(_text(_get(world, "owner_p", url, AFTER_2))) == LAUREATE
 
 
@@ -360,3 +372,14 @@ def test_a_decision_recorded_without_a_wave_stays_hidden(world):
     transition_dossier(orphan, to=DossierStatus.NOT_RETAINED, now=DECIDED_1)
     assert orphan.decision_wave is None
     assert not dossier_rules.can_see_decision(orphan.owner, orphan, now=AFTER_2)
+
+
+def test_a_reviewer_sees_a_carried_over_dossier_still_postponed_until_the_next_publication(world):
+    redecided = _carry_over_and_redecide(world)
+    page = reverse("admin:applications_dossier_change", args=[redecided.pk])
+    before = _text(_get(world, "reviewer", page, BEFORE_2))
+    assert POSTPONED in before and "10 mars 2021" in before  # the published postponement, and its date
+    assert not _says_laureate(before) and "10 juin 2021" not in before
+    assert POSTPONED in _admin_cell(_text(_get(world, "reviewer", CHANGELIST, BEFORE_2)), "shown_status_label")
+    after = _text(_get(world, "reviewer", page, AFTER_2))
+    assert _says_laureate(after) and "10 juin 2021" in after
