@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 
 from . import attachment_checks as file_checks
 from .models import Attachment, AttachmentKind, Dossier
-from .states import EDITABLE_STATUSES
 
 MAX_NAME_LENGTH = 255
 CHUNK = 64 * 1024
@@ -178,10 +177,13 @@ def detect_type(upload) -> FileType:
 # --- services ------------------------------------------------------------------------------------------------
 
 def _check_editable(dossier: Dossier, by) -> None:
-    if not Dossier.objects.editable_by(by).filter(pk=dossier.pk).exists():
+    from . import rules as dossier_rules
+
+    if dossier_rules.can_edit_dossier(by, dossier):
+        return
+    if not dossier_rules.is_dossier_editor(by, dossier):
         raise AttachmentRejected(_("You are not an editor of this dossier."))
-    if dossier.status not in EDITABLE_STATUSES:
-        raise AttachmentRejected(_("This dossier has been submitted: it can no longer be modified."))
+    raise AttachmentRejected(_("This dossier has been submitted: it can no longer be modified."))
 
 
 def add_attachment(*, dossier: Dossier, kind: str, upload, by) -> Attachment:

@@ -1,8 +1,8 @@
 """The whole dossier as a document: every section, the attachments with their fingerprints, status and history —
 as a print view and a PDF for everyone who may read the dossier, and for staff a ZIP bundle with the attachments.
 
-What the reader may know is decided here once: a decision not yet published is shown as "under review" and its
-history entry left out (``visibility``), like on every other surface.
+What the reader may know follows the one confidentiality rule (applications/rules.py): a decision not yet published
+is shown as the rule says ("under review") and its history entry left out (reviews.selectors.status_history).
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from xml.sax.saxutils import escape
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from . import visibility
+from . import rules
 from .attachments import download_name
 from .home import programme_memberships, section_contents
 from .models import Dossier
+from .states import DossierStatus
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,9 @@ class DossierDocument:
 
 
 def dossier_document(dossier: Dossier, *, user, now: datetime) -> DossierDocument:
-    status = visibility.shown_status(dossier, user=user, now=now)
+    from reviews.selectors import status_history
+
+    status = DossierStatus(rules.shown_status(user, dossier, now=now))
     facts = [
         (_("Dossier number"), dossier.reference),
         (_("Applicant"), dossier.applicant_name),
@@ -49,7 +52,7 @@ def dossier_document(dossier: Dossier, *, user, now: datetime) -> DossierDocumen
     return DossierDocument(
         dossier=dossier, status_label=str(status.label), facts=facts, sections=section_contents(dossier),
         attachments=list(dossier.attachments.order_by("kind", "uploaded_at")),
-        history=visibility.visible_transitions(dossier, user=user, now=now), generated_at=now,
+        history=list(status_history(user=user, dossier=dossier, now=now)[0]), generated_at=now,
     )
 
 

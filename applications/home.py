@@ -76,11 +76,13 @@ class DossierRow:
         return self.dossier.status in EDITABLE_STATUSES
 
 
-def official_dossiers(user):
-    """The dossiers ``user`` owns or co-edits, with what the home page shows, in a fixed number of queries."""
+def official_dossiers(user, *, now):
+    """The dossiers ``user`` owns or co-edits, with what the home page shows, in a fixed number of queries.
+    Their status is the one ``user`` may see at ``now`` (``shown_status``: decisions stay confidential)."""
     required_only = Attachment.objects.filter(kind__in=REQUIRED_ATTACHMENT_KINDS).only("pk", "dossier_id", "kind")
     return (
         Dossier.objects.editable_by(user)
+        .with_shown_status(user=user, now=now)
         .select_related("campaign", "wave", "commune", "epci", "owner")
         .annotate(partner_count=Count("partners", distinct=True))
         .prefetch_related(Prefetch("attachments", queryset=required_only, to_attr="required_attachments"))
@@ -155,7 +157,7 @@ def _start_options(user, now, mine: set[int]) -> list[StartOption]:
 
 
 def home_context(user, *, now) -> dict:
-    dossiers = list(official_dossiers(user))
+    dossiers = list(official_dossiers(user, now=now))
     targets = Wave.objects.filter(campaign_id__in={d.campaign_id for d in dossiers}).target_per_campaign(now)
     profile = getattr(user, "official_profile", None)
     invitations = list(services.pending_invitations_for(user))

@@ -199,7 +199,8 @@ def publish_wave(*, wave_id: int, now: datetime | None = None) -> bool:
         )
         if wave is None:
             return False
-        for dossier in _dossiers().filter(wave=wave, status__in=DECISION_STATUSES):
+        # Only decisions the confidentiality rule makes public now (applications.rules.decision_published_q).
+        for dossier in _dossiers().filter(wave=wave, status__in=DECISION_STATUSES).decision_published_at(now):
             queue_decision(dossier)
         _carry_postponed_over(wave, now=now)
         wave.published_effects_done_at = now
@@ -259,6 +260,7 @@ def undelivered_decisions(*, now: datetime):
         .select_related("wave")
         .filter(status__in=DECISION_STATUSES, wave__publishes_at__lte=now, wave__published_effects_done_at__isnull=False)
         .filter(~Exists(queued))
+        .decision_published_at(now)
     )
 
 

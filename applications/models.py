@@ -256,6 +256,23 @@ class DossierQuerySet(models.QuerySet):
 
         return self.with_programmes().filter(**{programme_flag(code): True})
 
+    def with_shown_status(self, *, user, now: datetime):
+        """Annotate ``shown_status`` and ``shown_decided_at``: what ``user`` may see of each dossier at ``now``.
+
+        A decision (laureate, not retained, postponed) and its date are confidential until the publication of the
+        wave it was taken in, except for the staff who may know it (rules.knows_decisions_early): everyone else
+        sees "under review" and no date. Lists, filters, counts and exports filter and count on ``shown_status``.
+        """
+        from . import rules
+
+        return self.annotate(**rules.shown_status_annotations(user=user, now=now))
+
+    def decision_published_at(self, now: datetime):
+        """Dossiers whose decision is public at ``now`` (decided, and their decision's wave published)."""
+        from . import rules
+
+        return self.filter(rules.decision_published_q(now))
+
 
 class Dossier(models.Model):
     """A territory's application to a campaign. One per territory (commune or EPCI) per campaign."""
@@ -293,6 +310,13 @@ class Dossier(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decision date"), null=True, blank=True)
+    # The wave whose publication reveals the current decision: the dossier's wave when the decision was taken
+    # (set by states.transition_dossier). Not ``wave``: a postponed dossier moves on to the next wave once its
+    # postponement is published (lifecycle._carry_postponed_over). See rules.decision_published_q.
+    decision_wave = models.ForeignKey(
+        Wave, verbose_name=_("wave of the decision"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="decided_dossiers",
+    )
 
     # --- Content, by section (see applications/sections.py). Blank until filled in: required-ness is checked
     # only at submission (services.dossier_completeness), so a draft can be saved over several sittings.
@@ -424,6 +448,10 @@ class Dossier(models.Model):
         from cities.models import Programme
 
         return [str(Programme(code).label) for code in self.programme_codes]
+
+    def get_shown_status_display(self) -> str:
+        """The label of ``shown_status``, annotated by ``Dossier.objects.with_shown_status(user=..., now=...)``."""
+        return DossierStatus(self.shown_status).label
 
 
 class DossierMember(models.Model):

@@ -12,7 +12,9 @@ def dossiers_visible_to(user, *, queryset=None):
     qs = queryset if queryset is not None else Dossier.objects.all()
     if not user.is_authenticated:
         return qs.none()
-    if user.is_superuser or user.has_perm("applications.view_all_dossiers"):
+    from .rules import sees_all_dossiers
+
+    if sees_all_dossiers(user):
         return qs
     # Conditions on the dossier row and EXISTS subqueries only: no join that could repeat a dossier, hence no
     # DISTINCT over every column of the dossier (which PostgreSQL sorted or hashed on each list page).

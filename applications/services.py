@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from . import coediting
 from .models import Campaign, Dossier, DossierChange, DossierInvitation, DossierMember
 from .sections import PARTNERS, SECTIONS, SectionSpec, get_section
-from .states import EDITABLE_STATUSES
 
 # --- completeness ------------------------------------------------------------------------------------------
 
@@ -435,5 +434,3 @@ def revoke_invitation(*, dossier: Dossier, invitation: DossierInvitation, by) ->
         invitation.save(update_fields=["revoked_at"])
 
 
-def is_editable_status(dossier: Dossier) -> bool:
-    return dossier.status in EDITABLE_STATUSES

@@ -54,6 +54,8 @@ def transition_dossier(dossier, *, to: str, by=None, reason: str = "", now=None,
     """Move ``dossier`` to ``to`` if allowed, save it and log who/when/why, atomically; returns the log row
     (DossierTransition).
 
+    Entering a decision status records when (``decided_at``) and in which wave (``decision_wave``) it was taken.
+
     ``on_commit`` (optional callable) runs after the transaction commits, e.g. to queue notifications.
     Raises TransitionNotAllowed; the caller holds a row lock (select_for_update) when racing matters.
     """
@@ -66,7 +68,8 @@ def transition_dossier(dossier, *, to: str, by=None, reason: str = "", now=None,
         previous = dossier.status
         dossier.status = to
         if to in DECISION_STATUSES:
-            dossier.decided_at = now
+            # Confidential until this wave's publication (applications.rules.decision_published_q).
+            dossier.decided_at, dossier.decision_wave_id = now, dossier.wave_id
         dossier.save()
         log = DossierTransition.objects.create(
             dossier=dossier, from_status=previous, to_status=to, by=by, at=now, reason=reason

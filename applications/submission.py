@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from ami_portal.arrival import bounded_arrival
 
+from . import rules as dossier_rules
 from .models import AttachmentKind, Dossier, DossierTransition, Submission, Wave
-from .rules import is_holder_mandate_verified
 from .selectors import dossier_mail_recipients
 from .services import MissingItem, dossier_completeness
 from .states import DossierStatus, transition_dossier
@@ -181,15 +181,9 @@ def submit_dossier(dossier: Dossier, *, by, now=None, arrived_at=None,
     now = bounded_arrival(arrived_at, now=processed_at)
     with transaction.atomic():
         locked = _lock(dossier)
-        if not Dossier.objects.editable_by(by).filter(pk=locked.pk).exists():
-            raise SubmissionRefused(_("Only the owner and co-editors of a dossier can submit it."))
-        if locked.status != DossierStatus.DRAFT:
-            raise SubmissionRefused(_("This dossier has already been submitted."))
-        if not is_holder_mandate_verified(by, locked):
-            raise SubmissionRefused(_(
-                "The Cnam has not yet verified the mandate of the dossier's holder: the dossier can be submitted "
-                "once the regional team has verified it (you will be told by e-mail)."
-            ))
+        refusal = dossier_rules.submission_refusal(by, locked)
+        if refusal:
+            raise SubmissionRefused(refusal)
         if submission_checklist(locked):
             raise SubmissionRefused(_("The dossier is incomplete: complete the missing items before submitting."))
         wave = locked.campaign.target_wave_at(now)
@@ -233,11 +227,6 @@ def _queue_receipts(submission: Submission) -> None:
         )
 
 
-def _refuse_after_deadline(dossier: Dossier, now, message: str) -> None:
-    if dossier.wave_id is None or not now < dossier.wave.closes_at:
-        raise SubmissionRefused(message)
-
-
 def withdraw_submission(dossier: Dossier, *, by, reason: str, now=None) -> Dossier:
     """The owner takes a submitted dossier back to draft before its wave's deadline, with a reason (logged).
 
@@ -250,13 +239,9 @@ def withdraw_submission(dossier: Dossier, *, by, reason: str, now=None) -> Dossi
         raise SubmissionRefused(_("Give the reason for withdrawing the dossier."))
     with transaction.atomic():
         locked = _lock(dossier)
-        if locked.owner_id is None or locked.owner_id != by.pk:
-            raise SubmissionRefused(_("Only the owner of the dossier can withdraw its submission."))
-        if locked.status != DossierStatus.SUBMITTED:
-            raise SubmissionRefused(_("Only a submitted dossier that is not yet under review can be withdrawn."))
-        _refuse_after_deadline(locked, now, _(
-            "The deadline of wave %(number)s has passed: the submission can no longer be withdrawn."
-        ) % {"number": locked.wave.number})
+        refusal = dossier_rules.withdrawal_refusal(by, locked, now=now)
+        if refusal:
+            raise SubmissionRefused(refusal)
         locked.submitted_at = None
         log = transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=reason)
         _queue_withdrawn(locked, log)
@@ -292,13 +277,9 @@ def reopen_dossier(dossier: Dossier, *, by, message: str, now=None) -> DossierTr
         raise SubmissionRefused(_("Write a message telling the applicants what to correct."))
     with transaction.atomic():
         locked = _lock(dossier)
-        if not (by.is_staff and Dossier.objects.visible_to(by).filter(pk=locked.pk).exists()):
-            raise SubmissionRefused(_("Only Cnam staff in charge of this dossier can reopen it."))
-        if locked.status != DossierStatus.SUBMITTED:
-            raise SubmissionRefused(_("Only a submitted dossier that is not yet under review can be reopened."))
-        _refuse_after_deadline(locked, now, _(
-            "The deadline of wave %(number)s has passed: the dossier can no longer be reopened."
-        ) % {"number": locked.wave.number})
+        refusal = dossier_rules.reopening_refusal(by, locked, now=now)
+        if refusal:
+            raise SubmissionRefused(refusal)
         locked.submitted_at = None
         log = transition_dossier(locked, to=DossierStatus.DRAFT, by=by, now=now, reason=message)
         _queue_reopened(locked, log)

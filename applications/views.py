@@ -42,7 +42,12 @@ def _editable(request, pk) -> Dossier:
 
 
 def _visible(request, pk) -> Dossier:
-    queryset = Dossier.objects.visible_to(request.user).select_related("campaign", "wave", "commune", "epci", "owner")
+    """The dossier if ``request.user`` may see it, with the status they may see (``shown_status``)."""
+    queryset = (
+        Dossier.objects.visible_to(request.user)
+        .with_shown_status(user=request.user, now=timezone.now())
+        .select_related("campaign", "wave", "commune", "epci", "owner")
+    )
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -120,7 +125,6 @@ def dossier_detail(request, pk):
         "dossier": dossier,
         "progress": services.dossier_progress(dossier, with_changes=True),
         "percent": services.progress_percent(dossier),
-        "can_edit": dossier_rules.can_edit_dossier(request.user, dossier),
         "is_owner": dossier_rules.is_dossier_owner(request.user, dossier),
         "is_editor": dossier_rules.is_dossier_editor(request.user, dossier),
         "contents": home_queries.section_contents(dossier),

@@ -22,7 +22,7 @@ from . import submission as submission_services
 from .forms_submission import AttachmentUploadForm, SubmitConfirmForm, WithdrawForm
 from .models import REQUIRED_ATTACHMENT_KINDS, Attachment, Dossier, Wave
 from .receipts import receipt_context, render_receipt_pdf, submitted_at_display
-from .states import EDITABLE_STATUSES, DossierStatus
+from .states import DossierStatus
 
 TEMPLATES = "applications/submission/"
 
@@ -35,18 +35,14 @@ def _editable(request, pk) -> Dossier:
     return get_object_or_404(Dossier.objects.editable_by(request.user).select_related("campaign", "wave"), pk=pk)
 
 
-def _is_editor(user, dossier) -> bool:
-    return Dossier.objects.editable_by(user).filter(pk=dossier.pk).exists()
-
-
 # --- attachments ---------------------------------------------------------------------------------------------
 
 def _attachments_page(request, dossier, form, *, status=200):
     rows = list(dossier.attachments.select_related("uploaded_by"))
     present = {row.kind for row in rows}
-    can_edit = dossier.status in EDITABLE_STATUSES and _is_editor(request.user, dossier)
     context = {
-        "dossier": dossier, "attachments": rows, "form": form, "can_edit": can_edit,
+        "dossier": dossier, "attachments": rows, "form": form,
+        "can_edit": dossier_rules.can_edit_dossier(request.user, dossier),
         "required": [(kind, kind.label, kind in present) for kind in REQUIRED_ATTACHMENT_KINDS],
         "accepted": [(label, attachment_services.accepted_types_label(kind))
                      for kind, label in attachment_services.AttachmentKind.choices],
@@ -63,7 +59,7 @@ def attachments(request, pk):
         return _attachments_page(request, dossier, AttachmentUploadForm())
     dossier = _editable(request, pk)
     form = AttachmentUploadForm(request.POST, request.FILES)
-    if dossier.status not in EDITABLE_STATUSES:
+    if not dossier_rules.can_edit_dossier(request.user, dossier):
         form.is_valid()
         form.add_error(None, _("This dossier has been submitted: it can no longer be modified."))
         return _attachments_page(request, dossier, form, status=403)
@@ -103,7 +99,7 @@ def attachment_delete(request, pk, attachment_pk):
     dossier = _editable(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, dossier=dossier)
     if request.method == "GET":
-        if dossier.status not in EDITABLE_STATUSES:
+        if not dossier_rules.can_edit_dossier(request.user, dossier):
             messages.error(request, _("This dossier has been submitted: it can no longer be modified."))
             return redirect("applications:attachments", pk=dossier.pk)
         return render(request, TEMPLATES + "attachment_delete.html", {"dossier": dossier, "attachment": attachment})
@@ -135,7 +131,14 @@ def _submit_get(request, dossier):
             return redirect("applications:receipt_latest", pk=dossier.pk)
         return _refused_page(request, dossier, _("This dossier can no longer be submitted."))
     missing = submission_services.submission_checklist(dossier)
-    if missing or not dossier_rules.is_holder_mandate_verified(request.user, dossier):
+    # An editor waiting for the mandate's verification sees the checklist with it (and what else is missing).
+    awaiting_mandate = not dossier_rules.is_holder_mandate_verified(request.user, dossier)
+    if awaiting_mandate and dossier_rules.is_dossier_editor(request.user, dossier):
+        return render(request, TEMPLATES + "checklist.html", {"dossier": dossier, "missing": missing})
+    refusal = dossier_rules.submission_refusal(request.user, dossier)
+    if refusal:
+        return _refused_page(request, dossier, refusal)
+    if missing:
         return render(request, TEMPLATES + "checklist.html", {"dossier": dossier, "missing": missing})
     wave = dossier.campaign.target_wave_at(timezone.now())
     if wave is None:
@@ -197,18 +200,13 @@ def _submission(request, pk, submission_pk):
 @require_GET
 def receipt(request, pk, submission_pk):
     submission = _submission(request, pk, submission_pk)
-    context = {**receipt_context(submission), "submission": submission, "dossier": submission.dossier,
-               "submitted_at_display": submitted_at_display(submission),
-               "can_withdraw": _can_withdraw(request.user, submission),
-               # Withdrawal and reopening clear the dossier's submitted_at; a new submission replaces it.
-               "superseded": submission.dossier.submitted_at != submission.submitted_at}
-    return render(request, TEMPLATES + "receipt.html", context)
-
-
-def _can_withdraw(user, submission) -> bool:
     dossier = submission.dossier
-    return (dossier.owner_id == user.pk and dossier.status == DossierStatus.SUBMITTED
-            and dossier.wave_id == submission.wave_id and submission.wave.is_open_at(timezone.now()))
+    # Withdrawal and reopening clear the dossier's submitted_at; a new submission replaces it.
+    superseded = dossier.submitted_at != submission.submitted_at
+    context = {**receipt_context(submission), "submission": submission, "dossier": dossier,
+               "submitted_at_display": submitted_at_display(submission), "superseded": superseded,
+               "can_withdraw": not superseded and dossier_rules.can_withdraw_submission(request.user, dossier)}
+    return render(request, TEMPLATES + "receipt.html", context)
 
 
 @login_required
@@ -227,7 +225,9 @@ def receipt_pdf(request, pk, submission_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
-    dossier = get_object_or_404(Dossier.objects.select_related("campaign", "wave"), pk=pk, owner=request.user)
+    dossier = _editable(request, pk)
+    if not dossier_rules.is_dossier_owner(request.user, dossier):
+        raise Http404
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,7 +1,8 @@
 """Named reads on laureates: the public ones (published waves only) and the press ones (decided, maybe embargoed).
 
 Every page, export, feed and sitemap asks these functions, so the embargo rule is written once:
-a laureate is public iff its wave's ``publishes_at <= now``.
+a laureate is public iff the wave its decision was taken in is published (``publishes_at <= now``), the rule of
+``applications.rules.decision_published_q`` that every dossier page, list and e-mail follows too.
 """
 
 from dataclasses import dataclass
@@ -51,8 +52,9 @@ def decided_laureates(*, filters: LaureateFilters = LaureateFilters()) -> QueryS
 
 
 def published_laureates(*, now: datetime, filters: LaureateFilters = LaureateFilters()) -> QuerySet:
-    """Laureates whose wave is published at ``now``: what anyone may see."""
-    return decided_laureates(filters=filters).filter(wave__publishes_at__lte=now)
+    """Laureates whose decision is public at ``now`` (the wave it was taken in is published; the same rule as
+    every other surface, ``applications.rules.decision_published_q``): what anyone may see."""
+    return decided_laureates(filters=filters).decision_published_at(now)
 
 
 def laureates_for(*, press: bool, now: datetime, filters: LaureateFilters = LaureateFilters()) -> QuerySet:
@@ -71,7 +73,7 @@ def published_waves(*, now: datetime, campaign: Campaign | None = None) -> Query
 
 def campaigns_with_published_results(*, now: datetime) -> QuerySet:
     """Campaigns having at least one published wave with a laureate, with their public laureate count."""
-    public = Q(dossiers__status=DossierStatus.LAUREATE, dossiers__wave__publishes_at__lte=now)
+    public = Q(dossiers__in=Dossier.objects.filter(status=DossierStatus.LAUREATE).decision_published_at(now).values("pk"))
     return (
         Campaign.objects.annotate(laureate_count=Count("dossiers", filter=public))
         .filter(laureate_count__gt=0)

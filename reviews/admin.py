@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Dossier
+from applications.rules import sees_all_dossiers
 
 from . import (
     admin_dossier,  # noqa: F401  (registers the dossier admin)
@@ -32,7 +33,6 @@ from .models import (
     Score,
     ScoringGrid,
 )
-from .rules import sees_all_dossiers
 
 
 def _visible_dossiers(request):

@@ -12,11 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ami_portal.tabular import safe_row
 from applications import admin_holders
 from applications.models import Dossier
+from applications.states import DossierStatus
 
 from . import admin_views, selectors, services
 from .admin_mixins import RulesAdminMixin
@@ -48,6 +51,24 @@ class VisibleWaveFilter(admin.RelatedOnlyFieldListFilter):
         visible = model_admin.get_queryset(request).order_by().values("wave_id")
         waves = Wave.objects.filter(pk__in=visible).select_related("campaign")
         return [(wave.pk, str(wave)) for wave in waves]
+
+
+class ShownStatusFilter(admin.SimpleListFilter):
+    """Filter on the status the user may see: before a wave's publication, "laureate" finds nothing for those who
+    may not know the decisions yet (they find the dossier under "under review")."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return DossierStatus.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(shown_status=self.value()) if self.value() in DossierStatus.values else queryset
+
+
+# The header shows the status and decision date the user may see (annotated by the selector), never the raw ones.
+SHOWN_HEADER_FIELDS = {"status": "shown_status_label", "decided_at": "shown_decided_at_label"}
 
 
 def _plain_text(name):
@@ -89,9 +110,9 @@ def _score_columns(user) -> tuple:
 @admin.register(Dossier)
 class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
     view_rule = "applications.read_dossier"
-    list_display = ("reference", "applicant", "region", "wave", "status")  # + the score columns, per user
+    list_display = ("reference", "applicant", "region", "wave", "shown_status_label")  # + the score columns, per user
     # Only the waves of dossiers the user can see: the whole history of campaigns was noise in the filter.
-    list_filter = ("status", VisibleRegionFilter, ("wave", VisibleWaveFilter))
+    list_filter = (ShownStatusFilter, VisibleRegionFilter, ("wave", VisibleWaveFilter))
     list_per_page = 50
     show_facets = admin.ShowFacets.NEVER
     show_full_result_count = False
@@ -105,7 +126,9 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         return selectors.dossiers_for_staff(request.user)
 
     def get_fieldsets(self, request, obj=None):
-        header = [_header_field(request.user, f) for f in HEADER_FIELDS]
+        header = [
+            SHOWN_HEADER_FIELDS.get(f) or _header_field(request.user, f) for f in HEADER_FIELDS if hasattr(Dossier, f)
+        ]
         return [
             (None, {"fields": header}),
             (_("Content of the dossier"), {"fields": content_fields(Dossier)}),
@@ -141,6 +164,15 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         # Score columns depend on who looks: a reviewer sees colleagues' scores only after completing their own
         # review (selectors.reviews_visible_to), so they are built for this request's user.
         return (*self.list_display, *_score_columns(request.user))
+
+    @admin.display(description=Dossier._meta.get_field("status").verbose_name, ordering="shown_status")
+    def shown_status_label(self, obj):
+        return obj.get_shown_status_display()
+
+    @admin.display(description=Dossier._meta.get_field("decided_at").verbose_name)
+    def shown_decided_at_label(self, obj):
+        return date_format(timezone.localtime(obj.shown_decided_at), "DATETIME_FORMAT") if obj.shown_decided_at else "—"
+
 
     # --- pages ---
 
@@ -229,7 +261,7 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
             score = selectors.score_for(user=request.user, dossier=d)
             writer.writerow(safe_row([
                 d.reference, d.applicant_name, d.region.name if d.region_id else "", d.wave or "",
-                d.get_status_display(), " ".join(d.programme_codes).upper(),
+                d.get_shown_status_display(), " ".join(d.programme_codes).upper(),
                 score.mean if score.mean is not None else "", score.spread if score.spread is not None else "",
                 score.completed,
             ]))

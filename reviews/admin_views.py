@@ -17,7 +17,7 @@ from applications.models import Dossier, Wave
 
 from . import charts, dossier_display, selectors, services
 from .forms import ConflictForm, DecisionForm, NoteForm
-from .models import Decision, InternalNote, Review, ReviewStatus
+from .models import InternalNote, Review, ReviewStatus
 from .scoring import dossier_score
 
 
@@ -43,6 +43,7 @@ def _change_url(dossier) -> str:
 def dossier_panels(request, dossier: Dossier) -> dict:
     """Everything the dossier's admin page shows under its fields."""
     user = request.user
+    transitions, decisions = selectors.status_history(user=user, dossier=dossier)
     all_reviews = list(
         Review.objects.filter(dossier=dossier).exclude(status=ReviewStatus.WITHDRAWN)
         .select_related("reviewer").prefetch_related("scores__criterion")
@@ -55,9 +56,9 @@ def dossier_panels(request, dossier: Dossier) -> dict:
         "others_reviews_hidden": len(reviews) < len(all_reviews),
         "score": dossier_score(reviews),
         "own_review": next((r for r in reviews if r.reviewer_id == user.pk), None),
-        "transitions": dossier.transitions.select_related("by"),
+        "transitions": transitions,
         "wave_moves": dossier.wave_moves.select_related("from_wave__campaign", "to_wave__campaign"),
-        "decisions": Decision.objects.filter(dossier=dossier).select_related("decided_by"),
+        "decisions": decisions,
         "notes": InternalNote.objects.filter(dossier=dossier).select_related("author"),
         "assignments": dossier.assignments.filter(released_at__isnull=True).select_related("reviewer"),
         "note_form": NoteForm(),

@@ -7,17 +7,13 @@ export and a download all answer "may this person see this dossier?" the same wa
 import rules
 
 from accounts.roles import Role
+from applications.rules import sees_all_dossiers, shown_status
 from applications.states import DossierStatus
 
 REVIEWABLE_STATUSES = {DossierStatus.SUBMITTED, DossierStatus.UNDER_REVIEW, DossierStatus.POSTPONED}
 
 is_regional_reviewer = rules.is_group_member(Role.REGIONAL_REVIEWER)
 is_staff = rules.is_staff
-
-
-@rules.predicate
-def sees_all_dossiers(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_perm("applications.view_all_dossiers"))
 
 
 @rules.predicate
@@ -36,7 +32,9 @@ def sees_dossier(user, dossier) -> bool:
 
 @rules.predicate
 def is_reviewable(user, dossier) -> bool:
-    return dossier is not None and dossier.status in REVIEWABLE_STATUSES
+    # The status the user may see: to a reviewer, a decision not yet published is still "under review" (hiding
+    # the "Score" button would tell them the committee has decided).
+    return dossier is not None and shown_status(user, dossier) in REVIEWABLE_STATUSES
 
 
 @rules.predicate

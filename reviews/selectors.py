@@ -6,18 +6,20 @@ another région's dossiers. Scores are computed from prefetched rows: a fixed nu
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce, Round
+from django.utils import timezone
 
 from accounts.roles import Role
 from applications.models import Dossier
-from applications.states import DossierStatus
+from applications.rules import can_see_decision, knows_decisions_early, sees_all_dossiers
+from applications.states import DECISION_STATUSES, DossierStatus
 
-from .models import Assignment, Review, ReviewStatus
-from .rules import sees_all_dossiers
+from .models import Assignment, Decision, Review, ReviewStatus
 from .scoring import DossierScore, dossier_score
 
 
@@ -30,12 +32,15 @@ def scored_reviews():
     )
 
 
-def dossiers_for_staff(user):
-    """The dossiers ``user`` sees in the admin, ready for the list: applicant, région, wave and reviews loaded."""
+def dossiers_for_staff(user, *, now: datetime | None = None):
+    """The dossiers ``user`` sees in the admin, ready for the list: applicant, région, wave and reviews loaded,
+    with the status they may see at ``now`` (``shown_status``: a regional reviewer sees no decision before its
+    wave's publication)."""
     if not (user.is_authenticated and user.is_staff):
         return Dossier.objects.none()
     return (
         Dossier.objects.visible_to(user)
+        .with_shown_status(user=user, now=now or timezone.now())
         .select_related("campaign", "wave__campaign", "region", "commune", "epci")
         .prefetch_related(Prefetch("reviews", queryset=scored_reviews()))
     )
@@ -190,7 +195,7 @@ def _count_of(queryset, field: str):
 def reviewer_progress(*, user) -> list[dict]:
     """Per reviewer: open assignments, completed and draft reviews. A reviewer sees only their own line."""
     users = get_user_model().objects.filter(groups__name=Role.REGIONAL_REVIEWER, is_active=True)
-    if not (user.is_superuser or user.has_perm("applications.view_all_dossiers")):
+    if not sees_all_dossiers(user):
         users = users.filter(pk=user.pk)
     # Counting two joined relations at once multiplied assignments by reviews before DISTINCT removed them:
     # each count is its own subquery instead.
@@ -206,15 +211,16 @@ def reviewer_progress(*, user) -> list[dict]:
     ]
 
 
-def dashboard(*, user) -> dict:
-    """Counts of the visible dossiers per wave, status, région and programme: aggregates, no dossier loaded."""
+def dashboard(*, user, now: datetime | None = None) -> dict:
+    """Counts of the visible dossiers per wave, status (as ``user`` may see it at ``now``), région and programme:
+    aggregates, no dossier loaded."""
     from applications.models import Wave
     from cities.models import Programme
     from cities.selectors import programme_flag
 
-    dossiers = Dossier.objects.visible_to(user).order_by()
+    dossiers = Dossier.objects.visible_to(user).with_shown_status(user=user, now=now or timezone.now()).order_by()
     labels = dict(DossierStatus.choices)
-    by_status = dict(dossiers.values_list("status").annotate(n=Count("pk")))
+    by_status = dict(dossiers.values_list("shown_status").annotate(n=Count("pk")))
     per_wave = dict(dossiers.values_list("wave_id").annotate(n=Count("pk")))
     waves = {w.pk: str(w) for w in Wave.objects.filter(pk__in=[pk for pk in per_wave if pk]).select_related("campaign")}
     by_wave = Counter()
@@ -251,3 +257,23 @@ def assignments_by_dossier(dossier_ids) -> dict[int, list]:
     for a in Assignment.objects.filter(dossier_id__in=dossier_ids, released_at__isnull=True).select_related("reviewer"):
         found[a.dossier_id].append(a)
     return found
+
+
+def status_history(*, user, dossier, now: datetime | None = None) -> tuple:
+    """The status changes and committee decisions of ``dossier`` that ``user`` may read at ``now``.
+
+    A decision stays confidential until the publication of the wave it was taken in (applications.rules): for
+    those who may not know it yet, its status change and its ``Decision`` row are left out.
+    """
+    now = now or timezone.now()
+    transitions = dossier.transitions.select_related("by")
+    decisions = Decision.objects.filter(dossier=dossier).select_related("decided_by")
+    if knows_decisions_early(user):
+        return transitions, decisions
+    confidential = Q(wave__isnull=True) | Q(wave__publishes_at__gt=now)
+    decisions = decisions.exclude(confidential)
+    hidden = Decision.objects.filter(dossier=dossier).filter(confidential).exclude(transition=None)
+    transitions = transitions.exclude(pk__in=hidden.values("transition_id"))
+    if dossier.decided_at and not can_see_decision(user, dossier, now=now):  # a decision without a Decision row
+        transitions = transitions.exclude(to_status__in=DECISION_STATUSES, at__gte=dossier.decided_at)
+    return transitions, decisions

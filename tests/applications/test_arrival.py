@@ -14,10 +14,11 @@ from django.urls import reverse
 from ami_portal.arrival import bounded_arrival, parse_request_start, request_arrival
 from applications.models import Submission
 from applications.submission import submit_dossier
+from tests.factories import DossierFactory
 
-from .submission_support import complete_dossier, paris, sections_complete, waves  # noqa: F401
+from .submission_support import paris, waves
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sections_complete")]
+pytestmark = [pytest.mark.django_db]
 
 CLOSES = paris(2026, 3, 16)  # midnight after Sunday 15 March 2026, Paris time
 QUEUED = {"traveller": None, "seconds": 0}
@@ -42,7 +43,7 @@ def two_waves():
 
 @pytest.fixture
 def dossier(two_waves):
-    return complete_dossier(wave=two_waves[0])
+    return DossierFactory(complete=True, wave=two_waves[0])
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from applications.models import (
 from applications.states import DossierStatus
 from applications.submission import SubmissionRefused, submit_dossier
 from notifications.models import EmailKind, OutboxMessage
+from notifications.sending import render_message
 from tests.factories import DossierFactory, RegionFactory, UserFactory, official
 from tests.reviews.factories import reviewer_of, staff
 
@@ -38,8 +39,9 @@ def _english(settings):
 
 
 def mails(kind=None):
+    """The queued rows, rendered as the worker will send them (templates are rendered at send time)."""
     rows = OutboxMessage.objects.order_by("pk")
-    return list(rows.filter(kind=kind) if kind else rows)
+    return [render_message(row) for row in (rows.filter(kind=kind) if kind else rows)]
 
 
 def recipients(kind):

@@ -255,7 +255,7 @@ def test_withdrawal_is_mailed_once_to_the_owner_and_co_editors_with_the_reason()
 
     messages = OutboxMessage.objects.filter(kind=EmailKind.WITHDRAWN)
     assert sorted(m.recipient for m in messages) == sorted([dossier.owner.email, helper.email])
-    assert all("Motif indiqué : Budget à revoir" in m.body_text for m in messages)
+    assert all("Motif indiqué : Budget à revoir" in render_message(m).body_text for m in messages)
 
 
 def test_withdraw_at_the_deadline_is_refused():

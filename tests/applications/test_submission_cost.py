@@ -5,14 +5,15 @@ from django.test.signals import template_rendered
 
 from applications.submission import submit_dossier
 from notifications.models import EmailKind, OutboxMessage
+from tests.factories import DossierFactory
 
-from .submission_support import add_co_editor, complete_dossier, sections_complete  # noqa: F401
+from .submission_support import add_co_editor
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sections_complete")]
+pytestmark = [pytest.mark.django_db]
 
 
 def test_submitting_queues_the_receipts_without_rendering_them():
-    dossier = complete_dossier()
+    dossier = DossierFactory(complete=True)
     add_co_editor(dossier)
     rendered = []
 

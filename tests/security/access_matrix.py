@@ -347,3 +347,80 @@ def kwargs_for(world, name: str) -> dict:
         obj = _admin_object(world, label)
         return {"object_id": obj.pk if obj is not None else 0}
     return maker(world) if maker else {}
+
+
+# --- The "decision visible" dimension -----------------------------------------------------------------------------
+#
+# Dossier A is decided ("not retained") while its wave's results are still to be published. For each surface that
+# shows a dossier's status: the roles that read the decision there. Those who may know decisions early read it one
+# second before the wave's publication; the others only from the publication instant (before, they see "under
+# review"); a role not listed never reads it there (it cannot open the page, or the page is not about dossier A).
+
+DECISION_TEXT = "Non retenu"
+KNOW_DECISIONS_EARLY = ("coordinator", "committee", "superuser")
+
+
+def _whole_page(text: str, world) -> str:
+    return text
+
+
+def _status_cells(text: str, world) -> str:
+    """The changelist's status column only (its filter lists every status)."""
+    import re
+
+    return " ".join(re.findall(r'<td class="field-shown_status_label">([^<]*)</td>', text))
+
+
+def _form_page_header(text: str, world) -> str:
+    """The line naming the dossier and its status (the decision form itself lists every outcome)."""
+    import re
+
+    found = re.search(rf"{world.dossier_a.reference}[^<]*\(([^()<]*)\)</p>", text)
+    return found.group(1) if found else ""
+
+
+@dataclass
+class DecisionSurface:
+    url: object  # world -> URL
+    readers: tuple
+    part: object = _whole_page  # (text, world) -> the part of the page that states dossier A's status
+
+
+ADMIN_READERS = ("reviewer_x", "coordinator", "committee", "superuser")
+
+DECISION_SURFACES: dict[str, DecisionSurface] = {
+    "applications:home": DecisionSurface(lambda world: reverse("applications:home"), ("official_a",)),
+    "applications:dossier": DecisionSurface(
+        lambda world: reverse("applications:dossier", kwargs=_dossier_a(world)), ("official_a", *ADMIN_READERS)
+    ),
+    "applications:receipt": DecisionSurface(lambda world: reverse("applications:receipt", kwargs=_submission_a(world)), ()),
+    "admin:applications_dossier_changelist": DecisionSurface(
+        lambda world: reverse("admin:applications_dossier_changelist"), ADMIN_READERS, _status_cells
+    ),
+    "admin:applications_dossier_change": DecisionSurface(
+        lambda world: reverse("admin:applications_dossier_change", args=[world.dossier_a.pk]), ADMIN_READERS
+    ),
+    "admin:applications_dossier_dashboard": DecisionSurface(
+        lambda world: reverse("admin:applications_dossier_dashboard"), ADMIN_READERS
+    ),
+    "admin:applications_dossier_ranking": DecisionSurface(
+        lambda world: reverse("admin:applications_dossier_ranking", kwargs={"wave_id": world.wave.pk}),
+        KNOW_DECISIONS_EARLY,
+    ),
+    "admin:applications_dossier_conflict": DecisionSurface(
+        # Superusers hold every permission, so they may open the reviewer's conflict form too.
+        lambda world: reverse("admin:applications_dossier_conflict", kwargs=_dossier_a(world)), ("reviewer_x", "superuser"),
+        _form_page_header,
+    ),
+    "admin:applications_dossier_decide": DecisionSurface(
+        lambda world: reverse("admin:applications_dossier_decide", kwargs=_dossier_a(world)),
+        ("coordinator", "superuser"), _form_page_header,
+    ),
+}
+
+
+def decision_expected(role: str, surface: str, *, after_publication: bool) -> bool:
+    """Whether ``role`` reads dossier A's decision on ``surface`` one second before / after its publication."""
+    if role not in DECISION_SURFACES[surface].readers:
+        return False
+    return after_publication or role in KNOW_DECISIONS_EARLY

@@ -138,3 +138,22 @@ def _press_user():
     user = UserFactory(email="press@example.fr")
     user.groups.add(Group.objects.get_or_create(name=Role.PRESS)[0])
     return user
+
+
+# The "decision visible" dimension adds the other staff who may know decisions before publication.
+DECISION_ROLES = (*ROLES, "committee", "superuser")
+DECISION_JUSTIFICATION = "Motif confidentiel du comité"
+
+
+def decide_dossier_a(world: World) -> World:
+    """Dossier A goes under review and the committee decides it is not retained, before its wave's publication."""
+    from applications.states import transition_dossier
+    from reviews.services import record_decision
+
+    world.users["committee"] = _staff(Role.COMMITTEE, Region.objects.all(), email="committee@example.fr")
+    world.users["superuser"] = UserFactory(email="root@example.fr", is_staff=True, is_superuser=True)
+    transition_dossier(world.dossier_a, to=DossierStatus.UNDER_REVIEW)
+    record_decision(dossier=world.dossier_a, outcome=DossierStatus.NOT_RETAINED, justification=DECISION_JUSTIFICATION,
+                    by=world.users["coordinator"])
+    world.dossier_a.refresh_from_db()
+    return world

@@ -6,12 +6,27 @@ permissions each role holds). A URL name with no entry makes the test fail, nami
 see them.
 """
 
+import html
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .access_matrix import ADMIN_MODELS, ADMIN_SITE, SITE, admin_expectation, kwargs_for, outcome
-from .access_world import ROLES, build_world
+from .access_matrix import (
+    ADMIN_MODELS,
+    ADMIN_SITE,
+    DECISION_SURFACES,
+    DECISION_TEXT,
+    KNOW_DECISIONS_EARLY,
+    SITE,
+    admin_expectation,
+    decision_expected,
+    kwargs_for,
+    outcome,
+)
+from .access_world import DECISION_JUSTIFICATION, DECISION_ROLES, ROLES, build_world, decide_dossier_a
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +112,28 @@ def test_each_role_gets_the_expected_outcome_on_every_url(world, role):
         if got != expected:
             wrong.append(f"{name} {url}: expected {expected}, got {got}")
     assert not wrong, f"Access matrix mismatches for {role}:\n  " + "\n  ".join(wrong)
+
+
+# --- "decision visible": who reads dossier A's decision, surface by surface, around its wave's publication --------
+
+
+@pytest.mark.parametrize("after_publication", [False, True], ids=["1s-before-publication", "1s-after-publication"])
+@pytest.mark.parametrize("role", DECISION_ROLES)
+def test_each_role_reads_the_decision_only_where_and_when_expected(world, role, after_publication):
+    decide_dossier_a(world)
+    publication = world.wave.publishes_at
+    when = publication + timedelta(seconds=1) if after_publication else publication - timedelta(seconds=1)
+    wrong = []
+    with time_machine.travel(when, tick=False):
+        client = _client(world, role) if role != "anonymous" else Client()
+        for name, surface in DECISION_SURFACES.items():
+            response = client.get(surface.url(world))
+            text = html.unescape(response.content.decode())
+            reads = DECISION_TEXT in surface.part(text, world)
+            expected = decision_expected(role, name, after_publication=after_publication)
+            if reads != expected:
+                wrong.append(f"{name}: expected {'to read' if expected else 'not to read'} the decision "
+                             f"(HTTP {response.status_code})")
+            if DECISION_JUSTIFICATION in text and not (role in KNOW_DECISIONS_EARLY or after_publication):
+                wrong.append(f"{name}: shows the committee's justification before publication")
+    assert not wrong, f"Decision visibility mismatches for {role}:\n  " + "\n  ".join(wrong)
