@@ -190,6 +190,9 @@ def test_failed_autosave_says_not_saved_keeps_the_text_and_retries_until_saved(o
     autosave = reverse("applications:autosave", kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"})
     browser_problems.expect_http_error(tab, status=503, path=autosave)
     assert browser_problems.take(lambda problem: "ERR_CONNECTION_FAILED" in problem)
+    # htmx reports the failed requests on the console too.
+    provoked_by_htmx = ("Response Status Error Code 503", "htmx:afterRequest", "htmx:sendError", "htmx:responseError")
+    assert browser_problems.take(lambda problem: "htmx.min.js" in problem and any(p in problem for p in provoked_by_htmx))
 
 
 def test_refused_autosave_shows_the_reason_and_is_not_retried(open_browser, live_server, browser_problems):
