@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_celery_beat",
-    "import_export",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
