@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import filetype
 from django.conf import settings
@@ -186,8 +186,21 @@ def _check_editable(dossier: Dossier, by) -> None:
     raise AttachmentRejected(_("This dossier has been submitted: it can no longer be modified."))
 
 
-def add_attachment(*, dossier: Dossier, kind: str, upload, by) -> Attachment:
-    """Validate ``upload`` by content and store it under a generated name; atomic, leaves nothing on refusal."""
+@dataclass(frozen=True)
+class CheckedUpload:
+    """What an accepted upload is: its cleaned name, the detected type, its size and SHA-256."""
+
+    original_name: str
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+
+
+def check_upload(upload, *, kind: str) -> CheckedUpload:
+    """The one check of an uploaded document (dossier attachments, documents sent with messages): a name that
+    displays safely, not empty, within ATTACHMENT_MAX_FILE_SIZE, and by its bytes a harmless document of a type
+    ``kind`` accepts. Raises AttachmentRejected with a French sentence."""
     if kind not in ACCEPTED_TYPES:
         raise AttachmentRejected(_("Choose the type of document."))
     display_name = check_display_name(getattr(upload, "name", ""))
@@ -203,22 +216,30 @@ def add_attachment(*, dossier: Dossier, kind: str, upload, by) -> Attachment:
             _("“%(name)s” is a %(type)s file; for this document the portal accepts: %(accepted)s.")
             % {"name": display_name, "type": detected.label, "accepted": accepted_types_label(kind)}
         )
+    return CheckedUpload(display_name, detected.mime, detected.extension, size, sha256)
+
+
+def store_file(instance, upload) -> None:
+    """Save ``upload`` in ``instance.file`` under a generated name, then the row; a refused row leaves no file
+    behind (files are not transactional)."""
+    upload.seek(0)
+    instance.file.save("upload", upload, save=False)
+    try:
+        instance.save()
+    except Exception:
+        instance.file.storage.delete(instance.file.name)
+        raise
+
+
+def add_attachment(*, dossier: Dossier, kind: str, upload, by) -> Attachment:
+    """Validate ``upload`` by content and store it under a generated name; atomic, leaves nothing on refusal."""
+    checked = check_upload(upload, kind=kind)
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         _check_editable(locked, by)
-        _check_dossier_quota(locked, size)
-        attachment = Attachment(
-            dossier=locked, kind=kind, original_name=display_name, content_type=detected.mime,
-            extension=detected.extension, size=size, sha256=sha256, uploaded_by=by,
-        )
-        upload.seek(0)
-        attachment.file.save("upload", upload, save=False)
-        try:
-            attachment.save()
-        except Exception:
-            # Files are not transactional: the stored file must not outlive a row that was never written.
-            attachment.file.storage.delete(attachment.file.name)
-            raise
+        _check_dossier_quota(locked, checked.size)
+        attachment = Attachment(dossier=locked, kind=kind, uploaded_by=by, **asdict(checked))
+        store_file(attachment, upload)
     return attachment
 
 

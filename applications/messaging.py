@@ -7,6 +7,7 @@ any staff wrote, to the national coordinators). Messages are append-only: the th
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 from django.conf import settings
@@ -21,14 +22,7 @@ from accounts.roles import Role
 from notifications.models import EmailKind
 from notifications.services import queue_email
 
-from .attachments import (
-    ACCEPTED_TYPES,
-    _stream_digest,
-    _too_large,
-    accepted_types_label,
-    check_display_name,
-    detect_type,
-)
+from .attachments import check_upload, store_file
 from .models import AttachmentKind, Dossier, DossierMessage, DossierMessageFile
 from .selectors import dossier_mail_recipients
 
@@ -67,43 +61,16 @@ def post_message(*, dossier: Dossier, by, body: str, upload=None, requests_docum
         raise ValidationError(_("Write your message."), code="empty")
     if len(body) > MAX_BODY:
         raise ValidationError(_("A message holds at most %(max)s characters.") % {"max": MAX_BODY}, code="too_long")
-    checked = _checked_upload(upload) if upload else None
+    checked = check_upload(upload, kind=AttachmentKind.OTHER) if upload else None
     with transaction.atomic():
         message = DossierMessage.objects.create(
             dossier=dossier, author=by, from_staff=staff, requests_document=staff and requests_document, body=body,
             created_at=now or timezone.now(),
         )
         if checked:
-            _store_file(message, upload, checked)
+            store_file(DossierMessageFile(message=message, **asdict(checked)), upload)
         _notify(message)
     return message
-
-
-def _checked_upload(upload) -> dict:
-    name = check_display_name(getattr(upload, "name", ""))
-    limit = settings.ATTACHMENT_MAX_FILE_SIZE
-    if not upload.size:
-        raise ValidationError(_("The file “%(name)s” is empty.") % {"name": name})
-    if upload.size > limit:
-        raise _too_large(limit)
-    sha256, size = _stream_digest(upload, limit=limit)
-    detected = detect_type(upload)
-    if detected not in ACCEPTED_TYPES[AttachmentKind.OTHER]:
-        raise ValidationError(_("“%(name)s” is a %(type)s file; the portal accepts: %(accepted)s.") % {
-            "name": name, "type": detected.label, "accepted": accepted_types_label(AttachmentKind.OTHER)})
-    return {"original_name": name, "content_type": detected.mime, "extension": detected.extension, "size": size,
-            "sha256": sha256}
-
-
-def _store_file(message: DossierMessage, upload, checked: dict) -> None:
-    document = DossierMessageFile(message=message, **checked)
-    upload.seek(0)
-    document.file.save("upload", upload, save=False)
-    try:
-        document.save()
-    except Exception:
-        document.file.storage.delete(document.file.name)  # files are not transactional
-        raise
 
 
 def _staff_recipients(message: DossierMessage) -> list:
