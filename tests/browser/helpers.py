@@ -190,9 +190,11 @@ def log_out(page) -> None:
 def verify_email(page, email: str) -> None:
     """Open the verification link of the e-mail queued in the outbox for ``email``."""
     from notifications.models import EmailKind, OutboxMessage
+    from notifications.sending import render_message
 
     message = OutboxMessage.objects.filter(kind=EmailKind.VERIFY_EMAIL, recipient__iexact=email).latest("created_at")
-    page.goto(first_link(message.body_text))
+    # Rendered as the worker will send it (no worker may have sent it yet: templates are rendered at send time).
+    page.goto(first_link(render_message(message).body_text))
     page.wait_for_load_state()
 
 

@@ -178,7 +178,7 @@ def test_summary_of_a_closing_counts_an_epci_dossier_in_its_communes_programme()
     summary = lifecycle.wave_summary(first, list(first.dossiers.with_programmes()), drafts_moved=0)
     assert {p["code"]: p["count"] for p in summary["programmes"]} == {"acv": 0, "ti": 1}
     assert summary["without_programme"] == 0
-    assert "Territoires d'industrie : 1" in " ".join(message.body_text.split())
+    assert "Territoires d'industrie : 1" in " ".join(render_message(message).body_text.split())
 
 
 def test_summary_mail_is_in_french_with_the_counts():
