@@ -22,6 +22,7 @@ class EmailKind(models.TextChoices):
     WAVE_SUMMARY = "wave_summary", _("Wave closing summary")
     REVIEWER_ASSIGNMENT = "reviewer_assignment", _("Reviewer assignment")
     EXPORT_READY = "export_ready", _("Export ready")
+    ANTENNA_REPORT_REMINDER = "antenna_report_reminder", _("Antenna's yearly report reminder")
 
 
 class OutboxStatus(models.TextChoices):

@@ -28,7 +28,7 @@ class LaureateFilters:
 def _with_related(qs: QuerySet) -> QuerySet:
     memberships = ProgrammeMembership.objects.order_by("programme")
     return qs.select_related(
-        "campaign", "wave", "region", "commune__departement", "commune__region", "epci__region"
+        "campaign", "wave", "region", "commune__departement", "commune__region", "epci__region", "antenna"
     ).prefetch_related(Prefetch("commune__memberships", queryset=memberships))
 
 

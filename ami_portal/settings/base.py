@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reviews",
     "notifications",
     "public",
+    "network",
 ]
 
 MIDDLEWARE = [
