@@ -15,7 +15,8 @@ CONVENTION_MAX_BYTES = 10 * 1024 * 1024
 class AntennaAdminForm(forms.ModelForm):
     class Meta:
         model = Antenna
-        fields = "__all__"
+        fields = ["dossier", "address", "convention_signed_on", "convention_pdf", "opening_planned_on", "opened_on",
+                  "training_paths", "suspended_on", "closed_on", "interruption_reason"]
 
     def clean_convention_pdf(self):
         upload = self.cleaned_data.get("convention_pdf")

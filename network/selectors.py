@@ -30,6 +30,11 @@ class NetworkRow:
     antenna: Antenna | None
     status: AntennaStatus
 
+    @property
+    def code(self) -> str:
+        """The city page's code: INSEE code of a commune, SIREN of an EPCI."""
+        return self.dossier.commune.insee_code if self.dossier.commune_id else self.dossier.epci.siren
+
 
 @dataclass
 class NetworkSummary:

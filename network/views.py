@@ -24,17 +24,13 @@ def _network_map(summary, *, title: str) -> dict:
     markers = []
     for row in summary.rows:
         dossier = row.dossier
-        url = reverse("results-laureate", kwargs={"slug": dossier.campaign.slug, "code": dossier_code(dossier)})
+        url = reverse("results-laureate", kwargs={"slug": dossier.campaign.slug, "code": row.code})
         label = f"{dossier.applicant_name} — {row.status.label}"
         if dossier.commune_id:
             marker = maps.commune_marker(dossier.commune, label=label, url=url, kind=map_kind(row.status))
             if marker:
                 markers.append(marker)
     return maps.france_map(markers, title=title)
-
-
-def dossier_code(dossier) -> str:
-    return dossier.commune.insee_code if dossier.commune_id else dossier.epci.siren
 
 
 def network(request, slug=None):
