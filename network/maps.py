@@ -128,3 +128,22 @@ def france_map(markers: list[Marker], *, title: str, description: str = "") -> d
         "styles": MARKER_STYLES, "legend": [(kind, MARKER_STYLES[kind]) for kind in kinds],
         "attribution": drawing()["attribution"],
     }
+
+
+def laureates_map(dossiers, *, title: str, kind_of=lambda dossier: "laureate") -> tuple[dict, list]:
+    """The map of laureate dossiers (each marker links to its public city page), and the dossiers that could not be
+    placed (intercommunalities: an EPCI has no single point)."""
+    from django.urls import reverse
+
+    markers, elsewhere = [], []
+    for dossier in dossiers:
+        commune = dossier.commune if dossier.commune_id else None
+        marker = None
+        if commune is not None:
+            url = reverse("results-laureate", kwargs={"slug": dossier.campaign.slug, "code": commune.insee_code})
+            marker = commune_marker(commune, label=dossier.applicant_name, url=url, kind=kind_of(dossier))
+        if marker is None:
+            elsewhere.append(dossier)
+        else:
+            markers.append(marker)
+    return france_map(markers, title=title), elsewhere

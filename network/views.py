@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,16 +20,10 @@ from .status import map_kind
 
 
 def _network_map(summary, *, title: str) -> dict:
-    markers = []
-    for row in summary.rows:
-        dossier = row.dossier
-        url = reverse("results-laureate", kwargs={"slug": dossier.campaign.slug, "code": row.code})
-        label = f"{dossier.applicant_name} — {row.status.label}"
-        if dossier.commune_id:
-            marker = maps.commune_marker(dossier.commune, label=label, url=url, kind=map_kind(row.status))
-            if marker:
-                markers.append(marker)
-    return maps.france_map(markers, title=title)
+    status = {row.dossier.pk: row.status for row in summary.rows}
+    france_map, _elsewhere = maps.laureates_map([row.dossier for row in summary.rows], title=title,
+                                                kind_of=lambda dossier: map_kind(status[dossier.pk]))
+    return france_map
 
 
 def network(request, slug=None):

@@ -7,9 +7,11 @@ wave's results are simply absent (its pages 404).
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.models import Campaign, Wave
 from cities.models import Programme
+from network.maps import laureates_map
 
 from . import charts, exports, selectors, services
 from .forms import ResultsFilterForm
@@ -44,13 +46,12 @@ def _summary(laureates: list) -> dict:
                 by_programme[membership.programme] = by_programme.get(membership.programme, 0) + 1
     regions = sorted(({"name": k, "count": v} for k, v in by_region.items()), key=lambda r: (-r["count"], r["name"]))
     bars, bars_height = charts.region_bars(regions)
-    dots, elsewhere = charts.laureate_dots(laureates)
+    france_map, elsewhere = laureates_map(laureates, title=_("Map of France with the laureate cities"))
     return {
         "total": len(laureates), "by_region": regions,
         "by_programme": [(label, by_programme[code]) for code, label in Programme.choices],
         "bars": bars, "bars_height": bars_height, "bar_label_width": charts.LABEL_WIDTH,
-        "bar_height": charts.BAR_HEIGHT, "dots": dots, "elsewhere": elsewhere,
-        "map_cells": charts.outline_cells(), "map_width": charts.WIDTH, "map_height": charts.HEIGHT,
+        "bar_height": charts.BAR_HEIGHT, "france_map": france_map, "elsewhere": elsewhere,
     }
 
 
