@@ -67,11 +67,11 @@ def _inset_place(code: str, lat: float | None, lon: float | None) -> tuple[float
     bounds = drawing()["overseas_bounds"][code]
     if lat is None or lon is None:
         return round(inset.x + inset.width / 2, 1), round(inset.y + inset.height / 2, 1)
-    pad = 14  # room for the inset's name at the top
+    top = 24  # below the inset's name
     fx = (lon - bounds["lon_min"]) / ((bounds["lon_max"] - bounds["lon_min"]) or 1)
     fy = (bounds["lat_max"] - lat) / ((bounds["lat_max"] - bounds["lat_min"]) or 1)
-    return (round(inset.x + 8 + fx * (inset.width - 16), 1),
-            round(inset.y + pad + 4 + fy * (inset.height - pad - 10), 1))
+    return (round(inset.x + 10 + fx * (inset.width - 20), 1),
+            round(inset.y + top + fy * (inset.height - top - 8), 1))
 
 
 def place(*, departement_code: str, lat: float | None, lon: float | None) -> tuple[float, float] | None:

@@ -1,0 +1,83 @@
+"""The territorial network in a real browser: the map drawn from real geometry at desktop and phone widths, its
+markers reachable with the keyboard, and no serious accessibility violation on the new public pages."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from applications.states import DossierStatus
+from network.models import Antenna
+from tests.factories import CampaignFactory, CommuneFactory, DepartementFactory, DossierFactory, RegionFactory, WaveFactory
+
+from .helpers import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# (INSEE, name, département, région, latitude, longitude)
+CITIES = [
+    ("29019", "Brest", "29", "53", 48.3904, -4.4861),
+    ("71076", "Chalon-sur-Saône", "71", "27", 46.7806, 4.8539),
+    ("67482", "Strasbourg", "67", "44", 48.5734, 7.7521),
+    ("13055", "Marseille", "13", "93", 43.2965, 5.3698),
+    ("59350", "Lille", "59", "32", 50.6292, 3.0573),
+    ("64445", "Pau", "64", "75", 43.2951, -0.3708),
+    ("2A004", "Ajaccio", "2A", "94", 41.9192, 8.7386),
+    ("97411", "Saint-Denis", "974", "04", -20.8823, 55.4504),
+]
+
+
+@pytest.fixture
+def published_network():
+    now = timezone.now()
+    campaign = CampaignFactory(slug="ami-reseau", name="1er AMI — réseau", is_historical=True)
+    wave = WaveFactory(campaign=campaign, number=1, opens_at=now - timedelta(days=400),
+                       closes_at=now - timedelta(days=300), publishes_at=now - timedelta(days=290))
+    today = timezone.localdate()
+    for index, (code, name, dep, region, lat, lon) in enumerate(CITIES):
+        departement = DepartementFactory(code=dep, name=f"Département {dep}",
+                                         region=RegionFactory(code=region, name=f"Région {region}"))
+        commune = CommuneFactory(insee_code=code, name=name, departement=departement, latitude=lat, longitude=lon)
+        dossier = DossierFactory(wave=wave, campaign=campaign, commune=commune, status=DossierStatus.LAUREATE,
+                                 decided_at=now - timedelta(days=295), reference=f"AMI-R-{index:03d}")
+        milestones = {}
+        if index % 3 != 2:
+            milestones["convention_signed_on"] = today - timedelta(days=200)
+        if index % 3 == 0:
+            milestones["opened_on"] = today - timedelta(days=100)
+        Antenna.objects.create(dossier=dossier, **milestones)
+    return campaign
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (375, 800)])
+def test_network_page_draws_france_with_the_antennas(open_browser, shooter, published_network, width, height):
+    page = open_browser().new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(reverse("network:overview"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("réseau territorial")
+    assert page.locator(".france-map svg path").count() == 96
+    assert page.locator(".france-map svg a").count() == len(CITIES)
+    shooter.shoot(page, f"network-{width}", "overview")
+    assert_accessible(page, f"network page at {width}px")
+
+
+def test_map_markers_are_keyboard_links_to_the_city_pages(page, published_network):
+    page.goto(reverse("network:overview"))
+    link = page.locator('.france-map svg a[href="/resultats/ami-reseau/71076/"]')
+    link.focus()
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chalon-sur-Saône")
+    expect(page.get_by_text("L'antenne du Cnam")).to_be_visible()
+    assert_accessible(page, "city page with its antenna")
+
+
+def test_campaign_network_and_results_pages_are_accessible(page, shooter, published_network):
+    page.goto(reverse("network:campaign", kwargs={"slug": published_network.slug}))
+    shooter.shoot(page, "network", "campaign")
+    assert_accessible(page, "campaign network page")
+    page.goto(reverse("results-campaign", kwargs={"slug": published_network.slug}))
+    shooter.shoot(page, "network", "results-map")
+    assert_accessible(page, "results page with the France map")
