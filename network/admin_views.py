@@ -13,7 +13,7 @@ from applications.models import Wave
 from applications.states import DossierStatus
 
 from . import maps
-from .coverage import dossier_coverage
+from .coverage import dossier_coverage, reference_points
 from .models import Antenna
 from .status import map_kind
 
@@ -43,9 +43,9 @@ def coverage(request, *, admin_site):
             marker = maps.commune_marker(antenna.dossier.commune, label=f"{antenna} — {status.label}",
                                          kind=map_kind(status))
             markers += [marker] if marker else []
-    candidate_rows = []
+    candidate_rows, reference = [], reference_points(today=today)
     for dossier in candidates:
-        candidate_rows.append((dossier, dossier_coverage(dossier, today=today)))
+        candidate_rows.append((dossier, dossier_coverage(dossier, today=today, reference=reference)))
         if dossier.commune_id:
             marker = maps.commune_marker(dossier.commune, label=f"{dossier.applicant_name} ({dossier.reference})",
                                          kind="candidate")

@@ -64,17 +64,32 @@ def antenna_point(antenna) -> tuple[float, float] | None:
     return dossier_point(antenna.dossier)
 
 
-def dossier_coverage(dossier, *, today: date) -> Coverage:
-    """The coverage panel's figures for ``dossier`` (its own antenna, if any, is not counted)."""
+@dataclass(frozen=True)
+class Reference:
+    """The network and the centres, located once, for the coverage of many dossiers."""
+
+    antennas: list  # (dossier id, name, point, status label)
+    centres: list  # (name, point)
+
+
+def reference_points(*, today: date) -> Reference:
+    antennas = [(a.dossier_id, a.dossier.applicant_name, antenna_point(a), AntennaStatus(s).label)
+                for a, s in selectors.network_points(today=today)]
+    return Reference(antennas=antennas, centres=[(c.name, c.coordinates) for c in selectors.active_centres()])
+
+
+def dossier_coverage(dossier, *, today: date, reference: Reference | None = None) -> Coverage:
+    """The coverage panel's figures for ``dossier`` (its own antenna, if any, is not counted). Pass ``reference``
+    (``reference_points``) when computing it for many dossiers."""
     point = dossier_point(dossier)
     programmes = programmes_of([dossier]).get(dossier.pk, set())
     labels = [label for code, label in Programme.choices if code in programmes]
     nearest_antenna = nearest_centre = None
     if point is not None:
-        antennas = selectors.network_points(today=today, exclude_dossier_id=dossier.pk)
+        reference = reference or reference_points(today=today)
         nearest_antenna = _nearest(point, (
-            (a.dossier.applicant_name, antenna_point(a), AntennaStatus(s).label) for a, s in antennas
+            (name, where, status) for dossier_id, name, where, status in reference.antennas if dossier_id != dossier.pk
         ))
-        nearest_centre = _nearest(point, ((c.name, c.coordinates, "") for c in selectors.active_centres()))
+        nearest_centre = _nearest(point, ((name, where, "") for name, where in reference.centres))
     return Coverage(population=_population(dossier), programmes=labels, has_coordinates=point is not None,
                     nearest_antenna=nearest_antenna, nearest_centre=nearest_centre)

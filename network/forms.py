@@ -53,3 +53,4 @@ class ReportForm(forms.Form):
         last = timezone.localdate().year
         first = antenna.opened_on.year if antenna.opened_on else last
         self.fields["year"].choices = [(year, str(year)) for year in range(last, first - 1, -1)]
+        self.fields["year"].initial = max(first, last - 1)  # the figures due are last year's

@@ -1,7 +1,7 @@
 """The territorial network in a real browser: the map drawn from real geometry at desktop and phone widths, its
 markers reachable with the keyboard, and no serious accessibility violation on the new public pages."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -10,9 +10,16 @@ from playwright.sync_api import expect
 
 from applications.states import DossierStatus
 from network.models import Antenna
-from tests.factories import CampaignFactory, CommuneFactory, DepartementFactory, DossierFactory, RegionFactory, WaveFactory
+from tests.factories import (
+    CampaignFactory,
+    CommuneFactory,
+    DepartementFactory,
+    DossierFactory,
+    RegionFactory,
+    WaveFactory,
+)
 
-from .helpers import assert_accessible
+from .helpers import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -81,3 +88,23 @@ def test_campaign_network_and_results_pages_are_accessible(page, shooter, publis
     page.goto(reverse("results-campaign", kwargs={"slug": published_network.slug}))
     shooter.shoot(page, "network", "results-map")
     assert_accessible(page, "results page with the France map")
+
+
+def test_official_reports_the_yearly_figures_of_their_antenna(page, shooter, published_network):
+    from network.models import AntennaReport
+    from tests.factories import UserFactory
+
+    antenna = Antenna.objects.filter(opened_on__isnull=False).select_related("dossier").first()
+    owner = UserFactory(email="maire.reseau@example.fr", password="Reseau-solide-2026!")
+    antenna.dossier.owner = owner
+    antenna.dossier.save()
+    log_in(page, owner.email, "Reseau-solide-2026!")
+    page.goto(reverse("applications:home"))
+    page.get_by_role("link", name="Antenne du Cnam à").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("L'antenne du Cnam")
+    assert_accessible(page, "the official's antenna page")
+    page.get_by_label("Entrées en formation").fill("24")
+    page.get_by_role("button", name="Enregistrer les chiffres").click()
+    expect(page.get_by_text("ont été enregistrés")).to_be_visible()
+    shooter.shoot(page, "network", "official-report")
+    assert AntennaReport.objects.get(antenna=antenna).enrolments == 24
