@@ -101,7 +101,7 @@ def report_submit(*, antenna: Antenna, year: int, enrolments: int, by, now: date
     if antenna.opened_on is None or not antenna.opened_on.year <= year <= today.year:
         raise ValidationError({"year": _("Figures can be reported for a year from the antenna's opening to this year.")})
     with transaction.atomic():
-        report = AntennaReport.objects.select_for_update().filter(antenna=antenna, year=year).first()
+        report = AntennaReport.objects.order_by().select_for_update().filter(antenna=antenna, year=year).first()
         if report is not None and report.is_validated:
             raise ValidationError(_("The figures of %(year)s have been validated by the Cnam and can no longer be "
                                     "changed.") % {"year": year})
@@ -120,7 +120,7 @@ def report_validate(*, report: AntennaReport, by, now: datetime) -> bool:
     if not by.has_perm("network.manage_antenna", report.antenna) or not by.has_perm("network.change_antennareport"):
         raise PermissionDenied(_("You cannot validate the figures of this antenna."))
     with transaction.atomic():
-        locked = AntennaReport.objects.select_for_update().get(pk=report.pk)
+        locked = AntennaReport.objects.order_by().select_for_update().get(pk=report.pk)
         if locked.is_validated:
             return False
         locked.validated_by, locked.validated_at = by, now
