@@ -15,6 +15,7 @@ from applications.states import DossierStatus
 from . import maps
 from .coverage import dossier_coverage, reference_points
 from .models import Antenna
+from .selectors import active_centres
 from .status import map_kind
 
 CANDIDATE_STATUSES = (DossierStatus.SUBMITTED, DossierStatus.UNDER_REVIEW, DossierStatus.POSTPONED)
@@ -43,6 +44,11 @@ def coverage(request, *, admin_site):
             marker = maps.commune_marker(antenna.dossier.commune, label=f"{antenna} — {status.label}",
                                          kind=map_kind(status))
             markers += [marker] if marker else []
+    for centre in active_centres():
+        where = centre.coordinates
+        spot = maps.place(departement_code=centre.commune.departement.code, lat=where[0] if where else None,
+                          lon=where[1] if where else None)
+        markers += [maps.Marker(*spot, label=centre.name, kind="centre")] if spot else []
     candidate_rows, reference = [], reference_points(today=today)
     for dossier in candidates:
         candidate_rows.append((dossier, dossier_coverage(dossier, today=today, reference=reference)))

@@ -108,3 +108,36 @@ def test_official_reports_the_yearly_figures_of_their_antenna(page, shooter, pub
     expect(page.get_by_text("ont été enregistrés")).to_be_visible()
     shooter.shoot(page, "network", "official-report")
     assert AntennaReport.objects.get(antenna=antenna).enrolments == 24
+
+
+def test_coordinator_sees_the_coverage_map_in_the_admin(open_browser, live_server, shooter, published_network):
+    from django.test import Client
+
+    from accounts.roles import Role
+    from network.models import CnamCentre
+    from tests.factories import UserFactory
+
+    from ..network.conftest import in_group
+
+    now = timezone.now()
+    wave = WaveFactory(opens_at=now - timedelta(days=30), closes_at=now - timedelta(days=1),
+                       publishes_at=now + timedelta(days=30))
+    DossierFactory(wave=wave, campaign=wave.campaign, status=DossierStatus.SUBMITTED, reference="AMI-C-0001",
+                   commune=CommuneFactory(insee_code="56260", name="Vannes", latitude=47.6582, longitude=-2.7608,
+                                          departement=DepartementFactory(code="56", name="Morbihan")))
+    CnamCentre.objects.create(name="Cnam Bretagne (Rennes)", latitude=48.1173, longitude=-1.6778,
+                              commune=CommuneFactory(insee_code="35238", name="Rennes"))
+    coordinator = in_group(UserFactory(is_staff=True), Role.COORDINATOR)
+    from django.contrib.auth.models import Permission
+
+    coordinator.user_permissions.add(*Permission.objects.filter(content_type__app_label="network"))
+    client = Client()
+    client.force_login(coordinator)
+    context = open_browser()
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(reverse("admin:network_antenna_coverage") + f"?wave={wave.pk}")
+    expect(page.get_by_role("heading", name="Candidats de la vague")).to_be_visible()
+    expect(page.get_by_text("Cnam Bretagne (Rennes)")).to_be_visible()
+    assert page.locator(".france-map svg path").count() == 96
+    shooter.shoot(page, "network", "coverage-admin")
