@@ -46,6 +46,9 @@ CONTEXTS = {
         "dossiers": [{"reference": "AMI-1", "applicant": "Ville", "url": "https://ami.example/reviews/1"}],
     },
     EmailKind.EXPORT_READY: {"export_name": "Lauréats", "download_url": "https://ami.example/exports/1"},
+    EmailKind.ANTENNA_REPORT_REMINDER: {
+        "applicant": "L'Isle-sur-Sorgue", "year": 2025, "campaign": "AMI 1", "report_url": "https://ami.example/reseau/1",
+    },
 }
 
 
@@ -75,6 +78,7 @@ def test_subject_is_plain_text_without_html_escaping():
         (EmailKind.WAVE_CLOSED_DRAFT, "vague 2", "wave 2"),
         (EmailKind.WAVE_SUMMARY, "Bretagne", "Per région"),
         (EmailKind.REVIEWER_ASSIGNMENT, "vous ont été confiés", "assigned to you"),
+        (EmailKind.ANTENNA_REPORT_REMINDER, "entrées en formation", "has not reported its figures"),
     ],
 )
 def test_french_by_default_and_english_for_who_prefers_it(kind, french, english):
