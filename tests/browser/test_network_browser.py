@@ -138,6 +138,6 @@ def test_coordinator_sees_the_coverage_map_in_the_admin(open_browser, live_serve
     page = context.new_page()
     page.goto(reverse("admin:network_antenna_coverage") + f"?wave={wave.pk}")
     expect(page.get_by_role("heading", name="Candidats de la vague")).to_be_visible()
-    expect(page.get_by_text("Cnam Bretagne (Rennes)")).to_be_visible()
+    expect(page.get_by_role("cell", name="km — Cnam Bretagne (Rennes)")).to_be_visible()
     assert page.locator(".france-map svg path").count() == 96
     shooter.shoot(page, "network", "coverage-admin")
