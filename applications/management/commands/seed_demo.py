@@ -13,8 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from accounts import demo as accounts_demo
-        from network import demo as network_demo
         from applications import demo as applications_demo
+        from network import demo as network_demo
         from public import demo as public_demo
         from reviews import demo as reviews_demo
 
