@@ -114,3 +114,11 @@ def test_open_data_page_documents_the_antenna_fields(client):
     for field in ("statut_antenne", "convention_signee_le", "ouverture_prevue_le", "antenne_ouverte_le"):
         assert f"<code>{field}</code>" in html
     assert "convention_signed" in html
+
+
+@pytest.mark.parametrize("offset, listed", [(timedelta(seconds=-1), False), (timedelta(0), True)])
+def test_sitemap_lists_the_campaign_network_page_from_publication(client, open_chalon, wave, offset, listed):
+    with time_machine.travel(PUBLISHES_AT + offset, tick=False):
+        xml = get(client, "/sitemap.xml").content.decode()
+    assert "/reseau/</loc>" in xml
+    assert (f"/reseau/{wave.campaign.slug}/</loc>" in xml) is listed
