@@ -17,6 +17,7 @@ urlpatterns = [
     path("communes/", include("cities.urls")),
     path("", include("applications.urls")),
     path("", include("public.urls")),
+    path("", include("network.urls")),
 ]
 
 if settings.DEBUG:  # pragma: no cover - convenience only

@@ -87,6 +87,7 @@ PAGES = [
     # (label, role, url name, kwargs)
     ("public home", "anonymous", "home", {}),
     ("public results of the campaign", "anonymous", "results-campaign", {"slug": "bench"}),
+    ("public network of antennas", "anonymous", "network:overview", {}),
     ("open data CSV (streamed)", "anonymous", "opendata-csv", {}),
     ("press wave list", "press", "press-wave", {"slug": "bench", "number": 1}),
     ("admin dossier list (coordinator)", "coordinator", "admin:applications_dossier_changelist", {}),

@@ -29,6 +29,7 @@ class EmailKind(models.TextChoices):
     JOIN_ANSWER = "join_answer", _("Answer to a request to join a dossier")
     INVITATION_RENEWAL = "invitation_renewal", _("Request for a new invitation link")
     DOSSIER_MESSAGE = "dossier_message", _("Message about a dossier")
+    ANTENNA_REPORT_REMINDER = "antenna_report_reminder", _("Antenna's yearly report reminder")
 
 
 class OutboxStatus(models.TextChoices):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ami_portal.tabular import safe_row
+from network.selectors import antenna_columns
 
 from .models import ExportFormat
 from .selectors import LaureateFilters
@@ -36,6 +37,11 @@ COLUMNS: list[tuple[str, Callable[[], str]]] = [
     ("date_decision", lambda: _("Decision date")),
     ("titre", lambda: _("Project title")),
     ("resume", lambda: _("Short public summary")),
+    # The antenna the laureate leads to (network app): status derived on the day of the export, and its dates.
+    ("statut_antenne", lambda: _("Antenna status")),
+    ("convention_signee_le", lambda: _("Agreement signed on")),
+    ("ouverture_prevue_le", lambda: _("Opening planned on")),
+    ("antenne_ouverte_le", lambda: _("Antenna opened on")),
 ]
 KEYS = [key for key, _label in COLUMNS]
 
@@ -70,6 +76,7 @@ def laureate_row(dossier) -> list:
     return [
         name, code, dep_code, dep_name, dossier.region.name if dossier.region_id else "", population, programmes,
         dossier.campaign.name, dossier.wave.number, decided, dossier.title, dossier.public_summary,
+        *antenna_columns(dossier),
     ]
 
 

@@ -12,7 +12,6 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from applications.models import Campaign, Dossier, Wave
 from applications.states import DossierStatus
-from cities.models import Commune
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,9 @@ class LaureateFilters:
 
 
 def _with_related(qs: QuerySet) -> QuerySet:
-    return qs.select_related("campaign", "wave", "region", "commune__departement", "commune__region", "epci__region")
+    return qs.select_related(
+        "campaign", "wave", "region", "commune__departement", "commune__region", "epci__region", "antenna"
+    )
 
 
 def _filter(qs: QuerySet, filters: LaureateFilters) -> QuerySet:
@@ -106,10 +107,3 @@ def not_retained_count(*, wave: Wave) -> int | None:
     if settings_row is None or not settings_row.show_not_retained_count:
         return None
     return Dossier.objects.filter(wave=wave, status=DossierStatus.NOT_RETAINED).count()
-
-
-def commune_coordinates() -> list[tuple[float, float]]:
-    """(latitude, longitude) of every commune that has them: the outline of the map."""
-    return list(
-        Commune.objects.filter(latitude__isnull=False, longitude__isnull=False).values_list("latitude", "longitude")
-    )

@@ -4,6 +4,8 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import timezone
 
+from network.sitemaps import NetworkSitemap
+
 from . import selectors
 
 
@@ -45,5 +47,5 @@ class LaureateSitemap(Sitemap):
 
 SITEMAPS = {
     "pages": StaticPagesSitemap, "campaigns": CampaignResultsSitemap, "waves": WaveResultsSitemap,
-    "laureates": LaureateSitemap,
+    "laureates": LaureateSitemap, "network": NetworkSitemap,
 }

@@ -8,11 +8,14 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
+from ami_portal import charts
 from applications.models import Campaign, Wave
 from cities.models import Programme
+from network.maps import laureates_map
 
-from . import charts, exports, selectors, services
+from . import exports, selectors, services
 from .forms import ResultsFilterForm
 from .models import ExportFormat
 from .selectors import LaureateFilters
@@ -43,14 +46,15 @@ def _summary(laureates: list) -> dict:
         for code in dossier.programme_codes:
             by_programme[code] += 1
     regions = sorted(({"name": k, "count": v} for k, v in by_region.items()), key=lambda r: (-r["count"], r["name"]))
-    bars, bars_height = charts.region_bars(regions)
-    dots, elsewhere = charts.laureate_dots(laureates)
+    chart = charts.bar_chart(
+        title=_("Laureates by région"), description=_("Number of laureates of each région."),
+        data=[(row["name"], row["count"]) for row in regions],
+    )
+    france_map, elsewhere = laureates_map(laureates, title=_("Map of France with the laureate cities"))
     return {
         "total": len(laureates), "by_region": regions,
         "by_programme": [(label, by_programme[code]) for code, label in Programme.choices],
-        "bars": bars, "bars_height": bars_height, "bar_label_width": charts.LABEL_WIDTH,
-        "bar_height": charts.BAR_HEIGHT, "dots": dots, "elsewhere": elsewhere,
-        "map_cells": charts.outline_cells(), "map_width": charts.WIDTH, "map_height": charts.HEIGHT,
+        "region_chart": chart, "france_map": france_map, "elsewhere": elsewhere,
     }
 
 

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ami_portal import charts
 from applications.models import Dossier, Wave
 
-from . import charts, dossier_display, selectors, services
+from . import dossier_display, selectors, services
 from .forms import ConflictForm, DecisionForm, NoteForm
 from .models import InternalNote, Review, ReviewStatus
 from .scoring import dossier_score

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reviews",
     "notifications",
     "public",
+    "network",
 ]
 
 MIDDLEWARE = [

@@ -67,6 +67,9 @@ CONTEXTS = {
         "reference": "AMI-1", "applicant": "L'Isle-sur-Sorgue", "from_staff": True, "requests_document": True,
         "body": "Merci d'envoyer la délibération signée.", "thread_url": "https://ami.example/d/1/messages",
     },
+    EmailKind.ANTENNA_REPORT_REMINDER: {
+        "applicant": "L'Isle-sur-Sorgue", "year": 2025, "campaign": "AMI 1", "report_url": "https://ami.example/reseau/1",
+    },
 }
 
 
@@ -96,6 +99,7 @@ def test_subject_is_plain_text_without_html_escaping():
         (EmailKind.WAVE_CLOSED_DRAFT, "vague 2", "wave 2"),
         (EmailKind.WAVE_SUMMARY, "Bretagne", "Per région"),
         (EmailKind.REVIEWER_ASSIGNMENT, "vous ont été confiés", "assigned to you"),
+        (EmailKind.ANTENNA_REPORT_REMINDER, "entrées en formation", "has not reported its figures"),
     ],
 )
 def test_french_by_default_and_english_for_who_prefers_it(kind, french, english):

@@ -116,6 +116,15 @@ SITE: dict[str, Rule] = {
     "opendata-json": rule(200),
     "opendata-campaign-csv": rule(200, kwargs=lambda world: {"slug": world.past_campaign.slug}),
     "opendata-campaign-json": rule(200, kwargs=lambda world: {"slug": world.past_campaign.slug}),
+    # --- the territorial network (network app): public pages; the antenna's page and its signed agreement belong
+    # to the laureate's officials (official A co-edits it), the agreement also to the staff of its région (X).
+    "network:overview": rule(200),
+    "network:campaign": rule(200, kwargs=lambda world: {"slug": world.past_campaign.slug}),
+    "network:reports": rule(404, kwargs=lambda world: {"pk": world.antenna.pk}, anonymous=LOGIN, official_a=200),
+    "network:convention": rule(
+        404, kwargs=lambda world: {"pk": world.antenna.pk}, anonymous=LOGIN, official_a=200, reviewer_x=200,
+        coordinator=200,
+    ),
     # --- press area: the press and coordinators; anonymous visitors log in; everyone else is refused
     "press-home": rule(403, anonymous=LOGIN, **PRESS_AREA),
     "press-export": rule(403, anonymous=LOGIN, **PRESS_AREA),
@@ -228,6 +237,8 @@ ADMIN_SITE: dict[str, Rule] = {
     ),
     # Users are managed by administrators only (no role of the matrix holds the user permissions).
     "admin:auth_user_password_change": rule(403, kwargs=lambda world: {"id": world.users["official_a"].pk}, **NON_STAFF_ADMIN),
+    # The coverage map: staff who may view antennas (regional staff see their régions' candidates).
+    "admin:network_antenna_coverage": rule(200, **NON_STAFF_ADMIN),
     "admin:app_list": rule(200, kwargs=lambda world: {"app_label": "applications"}, **NON_STAFF_ADMIN),
 }
 
@@ -286,6 +297,17 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # Export jobs are read-only records (the "add" page is the export form); coordinators only.
     "public_exportjob": AdminModel(
         view=COORDINATOR, add=COORDINATOR, delete=COORDINATOR, obj=lambda world: world.export_job
+    ),
+    # Antennas: regional staff see and update their régions' (antenna of région X), coordinators all; nobody
+    # deletes one. Yearly reports are added by officials on the site, validated here. The log is read-only.
+    "network_antenna": AdminModel(
+        view=STAFF, add=COORDINATOR, change=STAFF, hidden_from=("reviewer_y",), scoped_404=True,
+        obj=lambda world: world.antenna,
+    ),
+    "network_antennareport": AdminModel(view=STAFF, change=STAFF, hidden_from=("reviewer_y",), scoped_404=True),
+    "network_antennalogentry": AdminModel(view=STAFF, hidden_from=("reviewer_y",), scoped_404=True),
+    "network_cnamcentre": AdminModel(
+        view=STAFF, add=COORDINATOR, change=COORDINATOR, delete=COORDINATOR, obj=lambda world: world.cnam_centre
     ),
     "public_wavepublicationsettings": AdminModel(
         view=COORDINATOR, add=COORDINATOR, change=COORDINATOR, delete=COORDINATOR

@@ -121,6 +121,7 @@ def build_world() -> World:
         dossier=dossier_a, email="invited.a@example.fr", token="access-matrix-invitation-token", invited_by=official_a
     )
 
+    antenna, centre = _network(laureate, official_a, commune_c)
     export_job = ExportJob.objects.create(requested_by=users["press"], format="csv", status="done", filename="laureats.csv")
     export_job.file.save("laureats.csv", ContentFile(b"commune\nVille C\n"), save=True)
     return World(
@@ -130,8 +131,26 @@ def build_world() -> World:
             "campaign": campaign, "wave": wave, "dossier_a": dossier_a, "dossier_b": dossier_b,
             "attachment": attachment, "submission": submission, "past_campaign": past, "past_wave": past_wave,
             "laureate": laureate, "export_job": export_job, "co_editor": co_editor, "invitation": invitation,
+            "antenna": antenna, "cnam_centre": centre,
         },
     )
+
+
+def _network(laureate, official_a, commune_c):
+    """The laureate's antenna (région X, open, with its signed agreement and a yearly report), official A being a
+    co-editor of the laureate dossier; a Cnam centre."""
+    from datetime import date
+
+    from applications.models import DossierMember
+    from network.models import Antenna, AntennaLogAction, AntennaLogEntry, AntennaReport, CnamCentre
+
+    DossierMember.objects.create(dossier=laureate, user=official_a)
+    antenna = Antenna.objects.create(dossier=laureate, convention_signed_on=date(2020, 1, 6), opened_on=date(2020, 9, 1))
+    antenna.convention_pdf.save("convention.pdf", ContentFile(_pdf()), save=True)
+    AntennaReport.objects.create(antenna=antenna, year=2021, enrolments=12, submitted_by=official_a,
+                                 submitted_at=timezone.now())
+    AntennaLogEntry.objects.create(antenna=antenna, action=AntennaLogAction.CREATED, at=timezone.now())
+    return antenna, CnamCentre.objects.create(name="Cnam X", commune=commune_c)
 
 
 def _press_user():

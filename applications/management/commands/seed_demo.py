@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from accounts import demo as accounts_demo
         from applications import demo as applications_demo
+        from network import demo as network_demo
         from public import demo as public_demo
         from reviews import demo as reviews_demo
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         applications_demo.seed_dossiers(officials=users, stdout=self.stdout)
         reviews_demo.seed(users=users, stdout=self.stdout)
         public_demo.seed(stdout=self.stdout)
+        network_demo.seed(stdout=self.stdout)
         from django.conf import settings
         from django.core.management import call_command
 

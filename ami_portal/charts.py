@@ -1,4 +1,5 @@
-"""Geometry of the dashboard's horizontal bar charts, rendered as inline SVG by a template (no JavaScript).
+"""Geometry of the portal's horizontal bar charts (review dashboard, public results), rendered as inline SVG by
+templates (no JavaScript). The one chart module: maps of France are drawn by the network app.
 
 Only presentation attributes are produced (no ``style``), so the Content-Security-Policy stays strict.
 """
@@ -15,7 +16,8 @@ _ids = itertools.count(1)
 
 
 def bar_chart(*, title, description, data) -> dict:
-    """``data`` is a list of (label, value); returns what ``reviews/admin/_bar_chart.html`` needs."""
+    """``data`` is a list of (label, value); returns what ``reviews/admin/_bar_chart.html`` and
+    ``public/results/_charts.html`` need."""
     largest = max((value for _label, value in data), default=0) or 1
     bars = []
     for index, (label, value) in enumerate(data):
