@@ -45,7 +45,9 @@ class DemoStaff:
 OFFICIALS = [
     DemoOfficial("official_chalon", "maire@chalon.demo.example", "Claire", "Dumont", "71076", OfficialRole.MAYOR),
     DemoOfficial("official_abbeville", "dgs@abbeville.demo.example", "Julien", "Lefèvre", "80001", OfficialRole.DGS),
-    DemoOfficial("official_ales", "mission@ales.demo.example", "Samia", "Benali", "30007", OfficialRole.PROJECT_OFFICER),
+    DemoOfficial(
+        "official_ales", "mission@ales.demo.example", "Samia", "Benali", "30007", OfficialRole.PROJECT_OFFICER
+    ),
 ]
 
 STAFF = [
@@ -63,8 +65,14 @@ def _account(email: str, first_name: str, last_name: str, **flags) -> tuple[User
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         return user, False
-    user = User(email=email, first_name=first_name, last_name=last_name, is_active=True,
-                email_verified_at=timezone.now(), **flags)
+    user = User(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_active=True,
+        email_verified_at=timezone.now(),
+        **flags,
+    )
     user.set_password(PASSWORD)
     user.save()
     return user, True
@@ -79,7 +87,8 @@ def _seed_official(spec: DemoOfficial, stdout) -> User | None:
         return None
     user, _created = _account(spec.email, spec.first_name, spec.last_name)
     OfficialProfile.objects.get_or_create(
-        user=user, defaults={"role": spec.role, "phone": "03 00 00 00 00", "commune": commune},
+        user=user,
+        defaults={"role": spec.role, "phone": "03 00 00 00 00", "commune": commune},
     )
     return user
 

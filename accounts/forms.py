@@ -32,8 +32,10 @@ class _CrispyFieldsOnly:
 def _notice_label():
     return format_html(
         # A new tab: following the link must not lose what was typed in the form.
-        _('I have read the <a href="{url}" target="_blank" rel="noopener">personal-data notice</a> '
-          "(opens in a new tab)"),
+        _(
+            'I have read the <a href="{url}" target="_blank" rel="noopener">personal-data notice</a> '
+            "(opens in a new tab)"
+        ),
         url=reverse("accounts:privacy"),
     )
 
@@ -43,8 +45,10 @@ class TerritoryFieldsMixin:
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors.get("commune") and not self.errors.get("epci") and not (
-            cleaned.get("commune") or cleaned.get("epci")
+        if (
+            not self.errors.get("commune")
+            and not self.errors.get("epci")
+            and not (cleaned.get("commune") or cleaned.get("epci"))
         ):
             raise ValidationError(
                 _("Give the commune or the intercommunality (EPCI) you act for."), code="no_territory"
@@ -53,28 +57,42 @@ class TerritoryFieldsMixin:
 
 
 class SignUpForm(_CrispyFieldsOnly, TerritoryFieldsMixin, forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=EMAIL_MAX_LENGTH,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=lazy(password_validation.password_validators_help_text_html, str)(),
     )
     password2 = forms.CharField(
-        label=_("Password confirmation"), strip=False,
+        label=_("Password confirmation"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Type the same password again."),
     )
-    first_name = forms.CharField(label=_("First name"), max_length=150,
-                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label=_("Last name"), max_length=150,
-                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    role = forms.ChoiceField(label=_("Role in the collectivity"),
-                             choices=[("", _("— choose —")), *OfficialRole.choices])
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    role = forms.ChoiceField(
+        label=_("Role in the collectivity"), choices=[("", _("— choose —")), *OfficialRole.choices]
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
     commune = CommuneChoiceField(label=_("Commune"), required=False)
-    epci = EpciChoiceField(label=_("Intercommunality (EPCI)"), required=False,
-                           help_text=_("Fill in the commune, the intercommunality, or both."))
+    epci = EpciChoiceField(
+        label=_("Intercommunality (EPCI)"),
+        required=False,
+        help_text=_("Fill in the commune, the intercommunality, or both."),
+    )
     accept_notice = forms.BooleanField(
         label=_("I have read the personal-data notice"),
         error_messages={"required": _("You must accept the personal-data notice to create an account.")},
@@ -101,8 +119,11 @@ class SignUpForm(_CrispyFieldsOnly, TerritoryFieldsMixin, forms.Form):
         # Validate the password against the would-be user (similarity to the name and the address).
         password = self.cleaned_data.get("password2")
         if password:
-            candidate = User(email=self.cleaned_data.get("email", ""), first_name=self.cleaned_data.get("first_name", ""),
-                             last_name=self.cleaned_data.get("last_name", ""))
+            candidate = User(
+                email=self.cleaned_data.get("email", ""),
+                first_name=self.cleaned_data.get("first_name", ""),
+                last_name=self.cleaned_data.get("last_name", ""),
+            )
             try:
                 password_validation.validate_password(password, candidate)
             except ValidationError as error:
@@ -111,8 +132,12 @@ class SignUpForm(_CrispyFieldsOnly, TerritoryFieldsMixin, forms.Form):
     def details(self) -> services.OfficialDetails:
         data = self.cleaned_data
         return services.OfficialDetails(
-            first_name=data["first_name"], last_name=data["last_name"], role=data["role"], phone=data["phone"],
-            commune=data["commune"], epci=data["epci"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            role=data["role"],
+            phone=data["phone"],
+            commune=data["commune"],
+            epci=data["epci"],
         )
 
 
@@ -120,8 +145,11 @@ class LoginForm(_CrispyFieldsOnly, auth_forms.AuthenticationForm):
     """Log in by e-mail address. A sign-up awaiting verification with the right password is told so and sent a new
     link; anything else gets the one generic error (no enumeration)."""
 
-    username = forms.EmailField(label=_("E-mail address"), max_length=254,
-                                widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
     error_messages = {
         "invalid_login": _("Wrong e-mail address or password. Note that the password is case-sensitive."),
         "inactive": _("This account is deactivated."),
@@ -155,8 +183,9 @@ class LoginForm(_CrispyFieldsOnly, auth_forms.AuthenticationForm):
 
 
 class ResendVerificationForm(_CrispyFieldsOnly, forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,8 +198,9 @@ class ResendVerificationForm(_CrispyFieldsOnly, forms.Form):
 class PasswordResetForm(_CrispyFieldsOnly, forms.Form):
     """The address to send a reset link to; the view hands it to ``services.request_password_reset``."""
 
-    email = forms.EmailField(label=_("E-mail address"), max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,8 +232,11 @@ class UserDetailsForm(_CrispyFieldsOnly, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "preferred_language"]
-        labels = {"first_name": _("First name"), "last_name": _("Last name"),
-                  "preferred_language": _("Language of the e-mails")}
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "preferred_language": _("Language of the e-mails"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,8 +247,11 @@ class UserDetailsForm(_CrispyFieldsOnly, forms.ModelForm):
 
 class OfficialProfileForm(_CrispyFieldsOnly, TerritoryFieldsMixin, forms.ModelForm):
     commune = CommuneChoiceField(label=_("Commune"), required=False)
-    epci = EpciChoiceField(label=_("Intercommunality (EPCI)"), required=False,
-                           help_text=_("Fill in the commune, the intercommunality, or both."))
+    epci = EpciChoiceField(
+        label=_("Intercommunality (EPCI)"),
+        required=False,
+        help_text=_("Fill in the commune, the intercommunality, or both."),
+    )
 
     class Meta:
         model = OfficialProfile

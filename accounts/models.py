@@ -56,7 +56,8 @@ class User(AbstractUser):
             # One account per mailbox whatever the case: also catches an admin typing "Maire@…" next to "maire@…"
             # (the unique field compares the spelling before save() normalises it).
             models.UniqueConstraint(
-                Lower("email"), name="accounts_user_email_case_insensitive_unique",
+                Lower("email"),
+                name="accounts_user_email_case_insensitive_unique",
                 violation_error_message=_("An account with this e-mail address already exists."),
             ),
         ]
@@ -101,7 +102,11 @@ class OfficialProfile(models.Model):
         "cities.Commune", verbose_name=_("commune"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     epci = models.ForeignKey(
-        "cities.Epci", verbose_name=_("intercommunality (EPCI)"), null=True, blank=True, on_delete=models.PROTECT,
+        "cities.Epci",
+        verbose_name=_("intercommunality (EPCI)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     # When the official accepted the personal-data notice at sign-up (empty for accounts created by staff).

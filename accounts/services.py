@@ -70,7 +70,13 @@ def verification_url(*, user: User, base_url: str, next_url: str = "") -> str:
 
 
 def sign_up_official(
-    *, email: str, password: str, details: OfficialDetails, base_url: str, next_url: str = "", language: str = "fr",
+    *,
+    email: str,
+    password: str,
+    details: OfficialDetails,
+    base_url: str,
+    next_url: str = "",
+    language: str = "fr",
     now: datetime | None = None,
 ) -> User | None:
     """Create an inactive account with its official profile and queue the verification e-mail, atomically.
@@ -86,8 +92,9 @@ def sign_up_official(
     if existing is None:
         try:
             with transaction.atomic():
-                user = _create_pending_official(email=email, password=password, details=details, language=language,
-                                                now=now)
+                user = _create_pending_official(
+                    email=email, password=password, details=details, language=language, now=now
+                )
                 send_verification_email(user=user, base_url=base_url, next_url=next_url, now=now)
             return user
         except IntegrityError:  # a concurrent sign-up with the same address won the race
@@ -100,14 +107,26 @@ def sign_up_official(
 def _create_pending_official(
     *, email: str, password: str, details: OfficialDetails, language: str, now: datetime
 ) -> User:
-    user = User(email=email, username=email, first_name=details.first_name.strip(),
-                last_name=details.last_name.strip(), preferred_language=language, is_active=False)
+    user = User(
+        email=email,
+        username=email,
+        first_name=details.first_name.strip(),
+        last_name=details.last_name.strip(),
+        preferred_language=language,
+        is_active=False,
+    )
     user.set_password(password)
     # username mirrors the address (set in save()); Django's username rules do not apply to it.
     user.full_clean(exclude=["username", "password"])
     user.save()
-    profile = OfficialProfile(user=user, role=details.role, phone=details.phone.strip(), commune=details.commune,
-                              epci=details.epci, data_notice_accepted_at=now)
+    profile = OfficialProfile(
+        user=user,
+        role=details.role,
+        phone=details.phone.strip(),
+        commune=details.commune,
+        epci=details.epci,
+        data_notice_accepted_at=now,
+    )
     profile.full_clean()
     profile.save()
     return user
@@ -118,7 +137,9 @@ def _answer_existing(user: User, *, base_url: str, next_url: str, now: datetime)
         send_verification_email(user=user, base_url=base_url, next_url=next_url, now=now)
     elif user.is_active:
         queue_email(
-            kind=EmailKind.VERIFY_EMAIL, key=f"account-exists:{user.pk}:{_window(now)}", recipient=user,
+            kind=EmailKind.VERIFY_EMAIL,
+            key=f"account-exists:{user.pk}:{_window(now)}",
+            recipient=user,
             context={
                 "account_exists": True,
                 "login_url": f"{base_url}{reverse('accounts:login')}",
@@ -138,7 +159,9 @@ def send_verification_email(
         return None
     now = now or timezone.now()
     return queue_email(
-        kind=EmailKind.VERIFY_EMAIL, key=f"verify-email:{user.pk}:{_window(now)}", recipient=user,
+        kind=EmailKind.VERIFY_EMAIL,
+        key=f"verify-email:{user.pk}:{_window(now)}",
+        recipient=user,
         context={"verify_url": verification_url(user=user, base_url=base_url, next_url=next_url), "user": user},
     )
 
@@ -225,8 +248,10 @@ def send_password_reset(*, email: str, base_url: str, now: datetime | None = Non
     user = password_reset_recipient(email=email)
     if user is None:
         return None
-    path = reverse("accounts:password_reset_confirm",
-                   kwargs={"uidb64": _uid(user), "token": default_token_generator.make_token(user)})
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"uidb64": _uid(user), "token": default_token_generator.make_token(user)},
+    )
     return queue_password_reset(user=user, reset_url=f"{base_url}{path}", now=now)
 
 
@@ -235,8 +260,10 @@ def queue_password_reset(*, user: User, reset_url: str, now: datetime | None = N
     now = now or timezone.now()
     password_tag = hashlib.sha256(user.password.encode()).hexdigest()[:12]
     return queue_email(
-        kind=EmailKind.PASSWORD_RESET, key=f"password-reset:{user.pk}:{_window(now)}:{password_tag}",
-        recipient=user, context={"reset_url": reset_url, "user": user},
+        kind=EmailKind.PASSWORD_RESET,
+        key=f"password-reset:{user.pk}:{_window(now)}:{password_tag}",
+        recipient=user,
+        context={"reset_url": reset_url, "user": user},
     )
 
 

@@ -34,8 +34,9 @@ def _base_url(request) -> str:
 
 
 def _safe_next(request, value: str | None) -> str:
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return value
     return ""
 
@@ -61,8 +62,12 @@ def signup(request):
     form = SignUpForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         services.sign_up_official(
-            email=form.cleaned_data["email"], password=form.cleaned_data["password1"], details=form.details(),
-            base_url=_base_url(request), next_url=next_url, language=_page_language(request),
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            details=form.details(),
+            base_url=_base_url(request),
+            next_url=next_url,
+            language=_page_language(request),
         )
         # Same page whether the address had an account or not: the mailbox tells its owner which.
         return redirect("accounts:signup_done")

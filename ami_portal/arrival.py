@@ -34,8 +34,12 @@ def bounded_arrival(arrived_at: datetime | None, *, now: datetime) -> datetime:
     if arrived_at is None or arrived_at > now:
         return now
     if now - arrived_at > timedelta(seconds=settings.REQUEST_ARRIVAL_MAX_AGE):
-        logger.warning("Arrival %s is more than %ss before %s: judged at the server's time instead.",
-                       arrived_at.isoformat(), settings.REQUEST_ARRIVAL_MAX_AGE, now.isoformat())
+        logger.warning(
+            "Arrival %s is more than %ss before %s: judged at the server's time instead.",
+            arrived_at.isoformat(),
+            settings.REQUEST_ARRIVAL_MAX_AGE,
+            now.isoformat(),
+        )
         return now
     return arrived_at
 

@@ -23,13 +23,25 @@ def bar_chart(*, title, description, data) -> dict:
     for index, (label, value) in enumerate(data):
         y = index * (BAR_HEIGHT + GAP)
         width = round(BAR_AREA * value / largest)
-        bars.append({
-            "label": label, "value": value, "y": y, "text_y": y + round(BAR_HEIGHT * 0.7), "width": width,
-            "value_x": LABEL_WIDTH + width + 6,
-        })
+        bars.append(
+            {
+                "label": label,
+                "value": value,
+                "y": y,
+                "text_y": y + round(BAR_HEIGHT * 0.7),
+                "width": width,
+                "value_x": LABEL_WIDTH + width + 6,
+            }
+        )
     chart_id = next(_ids)
     return {
-        "id": f"chart-{chart_id}", "title": title, "description": description, "bars": bars,
-        "height": max(1, len(bars)) * (BAR_HEIGHT + GAP), "width": LABEL_WIDTH + BAR_AREA + VALUE_WIDTH,
-        "label_x": LABEL_WIDTH - 8, "bar_x": LABEL_WIDTH, "bar_height": BAR_HEIGHT,
+        "id": f"chart-{chart_id}",
+        "title": title,
+        "description": description,
+        "bars": bars,
+        "height": max(1, len(bars)) * (BAR_HEIGHT + GAP),
+        "width": LABEL_WIDTH + BAR_AREA + VALUE_WIDTH,
+        "label_x": LABEL_WIDTH - 8,
+        "bar_x": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT,
     }

@@ -28,38 +28,46 @@ MANDATE_DOCUMENTS = (AttachmentKind.COMMITMENT_LETTER, AttachmentKind.COUNCIL_DE
 
 class VerifyMandateForm(forms.Form):
     basis = forms.CharField(
-        label=gettext_lazy("Basis of the verification"), max_length=500,
+        label=gettext_lazy("Basis of the verification"),
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text=gettext_lazy("E.g. “Letter of commitment signed by the mayor on 3 March, checked”."),
     )
 
 
 class RevokeMandateForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "cols": 60})
+    )
 
 
 class TransferForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail address of the new holder's account"))
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "cols": 60})
+    )
     keep_previous = forms.BooleanField(label=gettext_lazy("Keep the previous holder as co-editor"), required=False)
 
     def clean_email(self):
         user = get_user_model().objects.filter(email__iexact=self.cleaned_data["email"], is_active=True).first()
         if user is None:
-            raise forms.ValidationError(_("No active account has this e-mail address: the official must sign up first."))
+            raise forms.ValidationError(
+                _("No active account has this e-mail address: the official must sign up first.")
+            )
         return user
 
 
 class RemoveHolderForm(forms.Form):
     person = forms.TypedChoiceField(label=gettext_lazy("Person to remove"), coerce=int)
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "cols": 60})
+    )
 
     def __init__(self, *args, dossier: Dossier, **kwargs):
         super().__init__(*args, **kwargs)
-        people = ([dossier.owner] if dossier.owner_id else []) + [m.user for m in dossier.members.select_related("user")]
+        people = ([dossier.owner] if dossier.owner_id else []) + [
+            m.user for m in dossier.members.select_related("user")
+        ]
         self.people = {person.pk: person for person in people}
         self.fields["person"].choices = [
             (p.pk, f"{p} <{p.email}>" + (f" — {_('holder')}" if p.pk == dossier.owner_id else "")) for p in people
@@ -70,12 +78,16 @@ class RemoveHolderForm(forms.Form):
 
 
 class JoinAnswerForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason for refusing (optional, sent to the requester)"),
-                             max_length=2000, required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for refusing (optional, sent to the requester)"), max_length=2000, required=False
+    )
 
 
 FORMS = {
-    "verify": VerifyMandateForm, "revoke": RevokeMandateForm, "transfer": TransferForm, "remove": RemoveHolderForm,
+    "verify": VerifyMandateForm,
+    "revoke": RevokeMandateForm,
+    "transfer": TransferForm,
+    "remove": RemoveHolderForm,
 }
 
 
@@ -100,8 +112,11 @@ def mandates(request):
         queryset = queryset.awaiting_mandate_verification()
     rows = list(queryset.order_by("status", "created_at")[:500])
     context = {
-        **admin.site.each_context(request), "opts": Dossier._meta, "title": _("Holders' mandates"),
-        "dossiers": rows, "show_all": show_all,
+        **admin.site.each_context(request),
+        "opts": Dossier._meta,
+        "title": _("Holders' mandates"),
+        "dossiers": rows,
+        "show_all": show_all,
     }
     return TemplateResponse(request, "admin/applications/dossier/mandates.html", context)
 
@@ -119,8 +134,12 @@ def holders_page(request, pk: int):
     elif action == "answer":
         _answer(request, dossier)
         return redirect(_page_url(dossier))
-    return TemplateResponse(request, "admin/applications/dossier/holders.html", _context(request, dossier, bound),
-                            status=400 if bound else 200)
+    return TemplateResponse(
+        request,
+        "admin/applications/dossier/holders.html",
+        _context(request, dossier, bound),
+        status=400 if bound else 200,
+    )
 
 
 def _form(action, dossier, data=None):
@@ -139,8 +158,13 @@ def _apply(request, dossier, action, form) -> bool:
             holders.revoke_mandate(dossier=dossier, by=by, reason=data["reason"])
             done = _("The verification of the mandate has been revoked; the holder has been e-mailed.")
         elif action == "transfer":
-            holders.transfer_dossier(dossier=dossier, to=data["email"], by=by, reason=data["reason"],
-                                     keep_previous_as_co_editor=data["keep_previous"])
+            holders.transfer_dossier(
+                dossier=dossier,
+                to=data["email"],
+                by=by,
+                reason=data["reason"],
+                keep_previous_as_co_editor=data["keep_previous"],
+            )
             done = _("The dossier has been transferred; its mandate must now be verified for the new holder.")
         else:
             holders.remove_holder(dossier=dossier, person=data["person"], by=by, reason=data["reason"])
@@ -160,8 +184,9 @@ def _answer(request, dossier) -> None:
     accept = "accept" in request.POST
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        holders.answer_join_request(join_request=join_request, by=request.user, accept=accept,
-                                    reason="" if accept else reason)
+        holders.answer_join_request(
+            join_request=join_request, by=request.user, accept=accept, reason="" if accept else reason
+        )
     except holders.HolderChangeRefused as refusal:
         messages.error(request, refusal.message)
         return
@@ -176,11 +201,15 @@ def _context(request, dossier, bound: dict) -> dict:
         for join_request in holders.pending_join_requests(dossier)
     ]
     return {
-        **admin.site.each_context(request), "opts": Dossier._meta, "dossier": dossier,
+        **admin.site.each_context(request),
+        "opts": Dossier._meta,
+        "dossier": dossier,
         "title": _("Holders and mandate of dossier %(reference)s") % {"reference": dossier.reference},
         "profile": getattr(dossier.owner, "official_profile", None) if dossier.owner_id else None,
         "members": dossier.members.select_related("user").order_by("added_at"),
-        "documents": documents, "join_requests": join_requests, "forms": forms_,
+        "documents": documents,
+        "join_requests": join_requests,
+        "forms": forms_,
         "log": dossier.holder_log.select_related("by", "concerning", "previous_owner").order_by("-at", "-pk"),
     }
 
@@ -194,8 +223,9 @@ def mandate_document(request, pk: int, attachment_pk: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -22,8 +22,10 @@ def parse_amount(text: str) -> Decimal | None:
         return None
     if not _AMOUNT.match(compact):
         raise ValidationError(
-            _("Write the amount in euros with a comma for the cents, e.g. 80 000,50 (at most two decimals, no dot "
-              "between thousands)."),
+            _(
+                "Write the amount in euros with a comma for the cents, e.g. 80 000,50 (at most two decimals, no dot "
+                "between thousands)."
+            ),
             code="invalid_amount",
         )
     try:

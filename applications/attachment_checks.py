@@ -26,7 +26,10 @@ EXECUTABLE_SIGNATURES = (
     b"\x7fELF",  # Linux/Unix
     b"MZ",  # Windows PE / DOS
     b"#!",  # shell or other script
-    b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",  # Mach-O
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",  # Mach-O
     b"\xca\xfe\xba\xbe",  # Mach-O universal / Java class
 )
 
@@ -43,8 +46,10 @@ _SCAN_CHUNK = 1024 * 1024
 def refuse_polyglot(upload, head: bytes) -> None:
     """Refuse files that are valid as two formats at once: a PDF or image carrying a ZIP archive or HTML."""
     is_zip_container = head.startswith(b"PK\x03\x04")
-    message = _("This file mixes several formats (for instance a PDF that is also an archive or a web page). "
-                "Save it again as a plain document and try again.")
+    message = _(
+        "This file mixes several formats (for instance a PDF that is also an archive or a web page). "
+        "Save it again as a plain document and try again."
+    )
     if b"%PDF-" in head[1:1024]:
         raise _rejected(message)
     if is_zip_container:
@@ -91,15 +96,27 @@ def check_pdf(upload) -> None:
         if len(reader.pages) < 1:
             raise _rejected(corrupted)
         active = _has_active_content(reader)
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
-            OSError, AssertionError, NotImplementedError):
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OSError,
+        AssertionError,
+        NotImplementedError,
+    ):
         raise _rejected(corrupted) from None
     finally:
         upload.seek(0)
     if active:
         raise _rejected(
-            _("This PDF contains active content (JavaScript, a command that launches a program, or an embedded "
-              "file), which the portal does not accept. Print it again to PDF without it and try again.")
+            _(
+                "This PDF contains active content (JavaScript, a command that launches a program, or an embedded "
+                "file), which the portal does not accept. Print it again to PDF without it and try again."
+            )
         )
 
 
@@ -179,8 +196,12 @@ def check_office_zip(upload) -> str:
 
 
 def _refuse_zip_bomb(infos) -> None:
-    bomb = _rejected(_("This office document expands to an abnormal size once decompressed; it is refused. "
-                       "Save it again from your spreadsheet or word processor."))
+    bomb = _rejected(
+        _(
+            "This office document expands to an abnormal size once decompressed; it is refused. "
+            "Save it again from your spreadsheet or word processor."
+        )
+    )
     max_total = getattr(settings, "ATTACHMENT_MAX_UNCOMPRESSED_SIZE", 100 * 1024 * 1024)
     if len(infos) > MAX_ZIP_ENTRIES:
         raise bomb
@@ -208,8 +229,12 @@ def _read_small(archive, name: str, limit: int) -> bytes:
 def _office_kind(archive, infos) -> str:
     names = {info.filename for info in infos}
     not_office = _rejected(_("This archive is not a spreadsheet or text document the portal accepts."))
-    macros = _rejected(_("This office document contains macros, which the portal does not accept. "
-                         "Save it without macros (XLSX, ODS, DOCX or ODT) and try again."))
+    macros = _rejected(
+        _(
+            "This office document contains macros, which the portal does not accept. "
+            "Save it without macros (XLSX, ODS, DOCX or ODT) and try again."
+        )
+    )
     if "[Content_Types].xml" in names:
         types = _read_small(archive, "[Content_Types].xml", 1024 * 1024)
         if b"macroEnabled" in types or any(name.lower().endswith("vbaproject.bin") for name in names):
@@ -229,6 +254,7 @@ def _office_kind(archive, infos) -> str:
 
 
 # --- images --------------------------------------------------------------------------------------------------
+
 
 def check_image(upload) -> None:
     """A PNG or JPEG that Pillow can read in full, of a sane pixel count."""

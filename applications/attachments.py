@@ -42,7 +42,9 @@ class FileType:
 PDF = FileType("pdf", "PDF", "application/pdf", ".pdf")
 XLSX = FileType("xlsx", "Excel (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
 ODS = FileType("ods", "OpenDocument (ODS)", "application/vnd.oasis.opendocument.spreadsheet", ".ods")
-DOCX = FileType("docx", "Word (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
+DOCX = FileType(
+    "docx", "Word (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"
+)
 ODT = FileType("odt", "OpenDocument (ODT)", "application/vnd.oasis.opendocument.text", ".odt")
 PNG = FileType("png", "PNG", "image/png", ".png")
 JPEG = FileType("jpeg", "JPEG", "image/jpeg", ".jpg")
@@ -85,8 +87,11 @@ def check_display_name(raw: str) -> str:
         )
     if "/" in raw or "\\" in raw or raw.strip() in {".", ".."} or _CONTROL.search(raw):
         raise AttachmentRejected(
-            _("The file name “%(name)s” is not acceptable (it contains a path or forbidden characters). "
-              "Rename the file and try again.") % {"name": sanitize_display_name(raw)}
+            _(
+                "The file name “%(name)s” is not acceptable (it contains a path or forbidden characters). "
+                "Rename the file and try again."
+            )
+            % {"name": sanitize_display_name(raw)}
         )
     return sanitize_display_name(raw)
 
@@ -108,7 +113,7 @@ def sanitize_display_name(raw: str) -> str:
     name = re.sub(r"\s+", " ", name).strip().lstrip(".")
     if len(name) > 120:
         stem, dot, ext = name.rpartition(".")
-        name = (stem[: 110] + "…" + dot + ext[:8]) if dot and len(ext) <= 8 else name[:120]
+        name = (stem[:110] + "…" + dot + ext[:8]) if dot and len(ext) <= 8 else name[:120]
     return name or "document"
 
 
@@ -133,6 +138,7 @@ def download_name(*, original_name: str, extension: str) -> str:
 
 # --- content -----------------------------------------------------------------------------------------------
 
+
 def _stream_digest(upload, *, limit: int) -> tuple[str, int]:
     """SHA-256 and byte count read chunk by chunk; stops as soon as the size limit is passed."""
     digest, size = hashlib.sha256(), 0
@@ -147,9 +153,7 @@ def _stream_digest(upload, *, limit: int) -> tuple[str, int]:
 
 
 def _too_large(limit: int) -> AttachmentRejected:
-    return AttachmentRejected(
-        _("The file is too large: %(max)s at most per file.") % {"max": filesizeformat(limit)}
-    )
+    return AttachmentRejected(_("The file is too large: %(max)s at most per file.") % {"max": filesizeformat(limit)})
 
 
 def detect_type(upload) -> FileType:
@@ -158,9 +162,7 @@ def detect_type(upload) -> FileType:
     head = upload.read(8192)
     upload.seek(0)
     if file_checks.looks_executable(head):
-        raise AttachmentRejected(
-            _("This file is a program or a script, not a document. Only documents are accepted.")
-        )
+        raise AttachmentRejected(_("This file is a program or a script, not a document. Only documents are accepted."))
     file_checks.refuse_polyglot(upload, head)
     guess = filetype.guess(head)
     if head.startswith(b"%PDF-"):
@@ -175,6 +177,7 @@ def detect_type(upload) -> FileType:
 
 
 # --- services ------------------------------------------------------------------------------------------------
+
 
 def _check_editable(dossier: Dossier, by) -> None:
     from . import rules as dossier_rules

@@ -41,7 +41,8 @@ def ensure_second_ami() -> Campaign:
     )
     for number, opens_at, closes_at, publishes_at in SECOND_AMI_WAVES:
         Wave.objects.update_or_create(
-            campaign=campaign, number=number,
+            campaign=campaign,
+            number=number,
             defaults={"opens_at": opens_at, "closes_at": closes_at, "publishes_at": publishes_at},
         )
     return campaign
@@ -62,7 +63,8 @@ def ensure_first_ami() -> Campaign:
         },
     )
     Wave.objects.update_or_create(
-        campaign=campaign, number=1,
+        campaign=campaign,
+        number=1,
         defaults={
             "opens_at": _paris(2019, 4, 1),
             "closes_at": _paris(2019, 7, 1),
@@ -101,7 +103,8 @@ def ensure_demo_campaign(*, now: datetime | None = None) -> Campaign:
             (3, w2_close, w3_close, w3_close + timedelta(days=30, hours=10)),
         ]:
             Wave.objects.update_or_create(
-                campaign=campaign, number=number,
+                campaign=campaign,
+                number=number,
                 defaults={"opens_at": opens_at, "closes_at": closes_at, "publishes_at": publishes_at},
             )
     return campaign

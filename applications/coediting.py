@@ -97,7 +97,9 @@ def touched_fields(data: dict, base: EditBase | None, fields: list[str]) -> list
     if base is None:
         return [name for name in fields if name in data]
     return [
-        name for name in fields if name in data and fingerprint(data[name]) != base.fingerprints.get(name, fingerprint(None))
+        name
+        for name in fields
+        if name in data and fingerprint(data[name]) != base.fingerprints.get(name, fingerprint(None))
     ]
 
 
@@ -116,14 +118,17 @@ def others_changes(*, dossier: Dossier, section: str, since: datetime, by) -> di
     return latest
 
 
-def find_conflicts(*, dossier: Dossier, section: str, data: dict, stored: dict, base: EditBase | None,
-                   touched: list[str], by) -> list[Conflict]:
+def find_conflicts(
+    *, dossier: Dossier, section: str, data: dict, stored: dict, base: EditBase | None, touched: list[str], by
+) -> list[Conflict]:
     """The touched fields whose stored value moved away from the base because of someone else."""
     if base is None:
         return []
     moved = [
-        name for name in touched
-        if fingerprint(stored[name]) != base.fingerprints.get(name) and fingerprint(stored[name]) != fingerprint(data[name])
+        name
+        for name in touched
+        if fingerprint(stored[name]) != base.fingerprints.get(name)
+        and fingerprint(stored[name]) != fingerprint(data[name])
     ]
     if not moved:
         return []

@@ -77,8 +77,11 @@ def _seed_one(campaign, user, content, *, partner: bool, verifier, stdout) -> No
     _fill(dossier, content, by=user)
     if partner:
         DossierPartner.objects.create(
-            dossier=dossier, name="Mécanique Durand SA", kind="company",
-            commitment="Accueil de 10 alternants par an et prêt d'un atelier.", contact="rh@durand.example",
+            dossier=dossier,
+            name="Mécanique Durand SA",
+            kind="company",
+            commitment="Accueil de 10 alternants par an et prêt d'un atelier.",
+            contact="rh@durand.example",
         )
     if verifier is not None:
         holders.verify_mandate(

@@ -50,9 +50,13 @@ def dossier_document(dossier: Dossier, *, user, now: datetime) -> DossierDocumen
     programmes = sorted({str(m.get_programme_display()) for m in programme_memberships(dossier)})
     facts.append((_("Programmes"), ", ".join(programmes) or "—"))
     return DossierDocument(
-        dossier=dossier, status_label=str(status.label), facts=facts, sections=section_contents(dossier),
+        dossier=dossier,
+        status_label=str(status.label),
+        facts=facts,
+        sections=section_contents(dossier),
         attachments=list(dossier.attachments.order_by("kind", "uploaded_at")),
-        history=list(status_history(user=user, dossier=dossier, now=now)[0]), generated_at=now,
+        history=list(status_history(user=user, dossier=dossier, now=now)[0]),
+        generated_at=now,
     )
 
 
@@ -67,8 +71,15 @@ def render_dossier_pdf(document: DossierDocument) -> bytes:
     buffer = io.BytesIO()
     dossier = document.dossier
     pdf = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm, topMargin=1.8 * cm, bottomMargin=1.8 * cm,
-        title=_("Dossier %(reference)s") % {"reference": dossier.reference}, author="Cnam", invariant=True,
+        buffer,
+        pagesize=A4,
+        leftMargin=1.8 * cm,
+        rightMargin=1.8 * cm,
+        topMargin=1.8 * cm,
+        bottomMargin=1.8 * cm,
+        title=_("Dossier %(reference)s") % {"reference": dossier.reference},
+        author="Cnam",
+        invariant=True,
     )
 
     def para(text, style=styles["BodyText"]):
@@ -82,23 +93,43 @@ def render_dossier_pdf(document: DossierDocument) -> bytes:
         grid.setStyle(TableStyle(style))
         return grid
 
-    story = [para(_("Dossier %(reference)s — %(applicant)s") % {"reference": dossier.reference,
-                                                                  "applicant": dossier.applicant_name},
-                  styles["Title"]),
-             table([[para(label), para(value)] for label, value in document.facts], [4.5 * cm, 12.8 * cm])]
+    story = [
+        para(
+            _("Dossier %(reference)s — %(applicant)s")
+            % {"reference": dossier.reference, "applicant": dossier.applicant_name},
+            styles["Title"],
+        ),
+        table([[para(label), para(value)] for label, value in document.facts], [4.5 * cm, 12.8 * cm]),
+    ]
     for spec, rows in document.sections:
         story += [Spacer(1, 0.3 * cm), para(f"{spec.number}. {spec.title}", styles["Heading2"])]
-        story.append(table([[para(label, small), para(value)] for label, value in rows] or [[para("—")]],
-                           [4.5 * cm, 12.8 * cm] if rows else [17.3 * cm]))
+        story.append(
+            table(
+                [[para(label, small), para(value)] for label, value in rows] or [[para("—")]],
+                [4.5 * cm, 12.8 * cm] if rows else [17.3 * cm],
+            )
+        )
     story += [Spacer(1, 0.3 * cm), para(_("Attachments"), styles["Heading2"])]
     rows = [[para(_("Document"), small), para(_("File"), small), para(_("SHA-256"), small)]]
-    rows += [[para(a.get_kind_display(), small), para(f"{a.display_name} ({formats.number_format(a.size)} o)", small),
-              para(a.sha256, mono)] for a in document.attachments]
+    rows += [
+        [
+            para(a.get_kind_display(), small),
+            para(f"{a.display_name} ({formats.number_format(a.size)} o)", small),
+            para(a.sha256, mono),
+        ]
+        for a in document.attachments
+    ]
     story.append(table(rows, [3.5 * cm, 5 * cm, 8.8 * cm], header=True))
     story += [Spacer(1, 0.3 * cm), para(_("History"), styles["Heading2"])]
     rows = [[para(_("Date"), small), para(_("Status"), small), para(_("Reason"), small)]]
-    rows += [[para(formats.date_format(timezone.localtime(t.at), "j F Y, H:i"), small), para(t.get_to_status_display(), small),
-              para(t.reason, small)] for t in document.history]
+    rows += [
+        [
+            para(formats.date_format(timezone.localtime(t.at), "j F Y, H:i"), small),
+            para(t.get_to_status_display(), small),
+            para(t.reason, small),
+        ]
+        for t in document.history
+    ]
     story.append(table(rows, [4 * cm, 4.5 * cm, 8.8 * cm], header=True))
     generated = formats.date_format(timezone.localtime(document.generated_at), "j F Y, H:i")
     story += [Spacer(1, 0.4 * cm), para(_("Document generated on %(date)s (Paris time).") % {"date": generated}, small)]

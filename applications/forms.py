@@ -48,8 +48,12 @@ class SectionForm(forms.ModelForm):
                 self._add_autosave(name, field, autosave_url(name))
                 # Where the autosave reports "saved at HH:MM", read out by screen readers.
                 # data-not-saved: what autosave.js shows when a save fails (then it retries).
-                layout.append(HTML(f'<p id="{autosave_status_id(name)}" class="small autosave-status" role="status" '
-                                   f'aria-live="polite" data-not-saved="{escape(_("Not saved — retrying…"))}"></p>'))
+                layout.append(
+                    HTML(
+                        f'<p id="{autosave_status_id(name)}" class="small autosave-status" role="status" '
+                        f'aria-live="polite" data-not-saved="{escape(_("Not saved — retrying…"))}"></p>'
+                    )
+                )
         self.helper.layout = Layout(*layout)
 
     @classmethod
@@ -68,15 +72,17 @@ class SectionForm(forms.ModelForm):
     @staticmethod
     def _add_autosave(name, field, url):
         # htmx posts the enclosing form (with its CSRF token); the endpoint reads and saves this field only.
-        field.widget.attrs.update({
-            "hx-post": url,
-            # autosave-retry: sent by autosave.js after a failed save, with back-off.
-            "hx-trigger": "keyup changed delay:2s, autosave-retry",
-            "hx-target": f"#{autosave_status_id(name)}",
-            "hx-swap": "innerHTML",
-            # One autosave of a field at a time, in order: each carries the base the previous one returned.
-            "hx-sync": "this:queue last",
-        })
+        field.widget.attrs.update(
+            {
+                "hx-post": url,
+                # autosave-retry: sent by autosave.js after a failed save, with back-off.
+                "hx-trigger": "keyup changed delay:2s, autosave-retry",
+                "hx-target": f"#{autosave_status_id(name)}",
+                "hx-swap": "innerHTML",
+                # One autosave of a field at a time, in order: each carries the base the previous one returned.
+                "hx-sync": "this:queue last",
+            }
+        )
         # Not a widget attribute: that would replace the help text and error ids Django puts there.
         field.bound_field_class = AutosavedBoundField
 
@@ -131,8 +137,7 @@ class PremisesForm(SectionForm):
 class BudgetForm(SectionForm):
     class Meta:
         model = Dossier
-        fields = ["budget_total", "cofinancing_territory", "cofinancing_region", "cofinancing_other",
-                  "budget_comments"]
+        fields = ["budget_total", "cofinancing_territory", "cofinancing_region", "cofinancing_other", "budget_comments"]
         widgets = {"budget_comments": _textarea(4)}
         # French input (« 80 000,50 », « 80000.50 ») read the same in every browser, see amounts.py.
         field_classes = dict.fromkeys(fields[:-1], AmountField)
@@ -147,8 +152,10 @@ class BudgetForm(SectionForm):
                 _("The co-financing (%(cofinancing)s €) cannot be more than the total budget (%(total)s €)."),
                 code="cofinancing_above_total",
                 # Amounts written the local way ("3 600,50" in French, not "3600.50").
-                params={"cofinancing": number_format(cofinancing, force_grouping=True),
-                        "total": number_format(total, force_grouping=True)},
+                params={
+                    "cofinancing": number_format(cofinancing, force_grouping=True),
+                    "total": number_format(total, force_grouping=True),
+                },
             )
         return cleaned
 
@@ -175,7 +182,13 @@ class PartnerForm(forms.ModelForm):
 
 
 PartnerFormSet = inlineformset_factory(
-    Dossier, DossierPartner, form=PartnerForm, extra=1, can_delete=True, max_num=50, validate_max=True,
+    Dossier,
+    DossierPartner,
+    form=PartnerForm,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
     can_delete_extra=False,  # the empty line for a new partner has nothing to delete
 )
 
@@ -187,8 +200,9 @@ class PartnerFormSetHelper(FormHelper):
 
 class InvitationForm(forms.Form):
     # No longer than the column: a longer address gets a form error, not a database error (HTTP 500).
-    email = forms.EmailField(label=_("Colleague's e-mail address"),
-                             max_length=DossierInvitation._meta.get_field("email").max_length)
+    email = forms.EmailField(
+        label=_("Colleague's e-mail address"), max_length=DossierInvitation._meta.get_field("email").max_length
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,9 +9,13 @@ from .models import AttachmentKind
 class AttachmentUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type of document"), choices=AttachmentKind.choices)
     file = forms.FileField(
-        label=_("File"), max_length=None, allow_empty_file=True,
-        help_text=_("PDF for letters and deliberations; XLSX, ODS or PDF for the budget table; PDF, PNG or JPEG "
-                    "for plans and photos."),
+        label=_("File"),
+        max_length=None,
+        allow_empty_file=True,
+        help_text=_(
+            "PDF for letters and deliberations; XLSX, ODS or PDF for the budget table; PDF, PNG or JPEG "
+            "for plans and photos."
+        ),
     )
 
 
@@ -24,6 +28,8 @@ class SubmitConfirmForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        label=_("Reason for withdrawing"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
         help_text=_("Recorded in the dossier's history."),
     )

@@ -60,7 +60,12 @@ def _lock(dossier: Dossier) -> Dossier:
 
 def _log(dossier: Dossier, action: str, *, by, now, concerning=None, previous_owner=None, note="") -> DossierHolderLog:
     return DossierHolderLog.objects.create(
-        dossier=dossier, action=action, by=by, at=now, concerning=concerning, previous_owner=previous_owner,
+        dossier=dossier,
+        action=action,
+        by=by,
+        at=now,
+        concerning=concerning,
+        previous_owner=previous_owner,
         note=note,
     )
 
@@ -76,7 +81,9 @@ def _absolute(path: str) -> str:
 
 def _dossier_context(dossier: Dossier) -> dict:
     return {
-        "reference": dossier.reference, "applicant": dossier.applicant_name, "campaign": dossier.campaign.name,
+        "reference": dossier.reference,
+        "applicant": dossier.applicant_name,
+        "campaign": dossier.campaign.name,
         "dossier_url": _absolute(reverse("applications:dossier", kwargs={"pk": dossier.pk})),
     }
 
@@ -122,10 +129,15 @@ def verify_mandate(*, dossier: Dossier, by, basis: str, now=None) -> DossierHold
         locked.mandate_verified_at, locked.mandate_basis = now, basis[:500]
         locked.save(update_fields=[*MANDATE_FIELDS, "updated_at"])
         entry = _log(locked, HolderAction.MANDATE_VERIFIED, by=by, now=now, concerning=locked.owner, note=basis)
-        _mail(EmailKind.MANDATE_VERIFIED, f"mandate-verified:{entry.pk}", [locked.owner], {
-            **_dossier_context(locked),
-            "submit_url": _absolute(reverse("applications:submit", kwargs={"pk": locked.pk})),
-        })
+        _mail(
+            EmailKind.MANDATE_VERIFIED,
+            f"mandate-verified:{entry.pk}",
+            [locked.owner],
+            {
+                **_dossier_context(locked),
+                "submit_url": _absolute(reverse("applications:submit", kwargs={"pk": locked.pk})),
+            },
+        )
     _refresh(dossier, locked)
     return entry
 
@@ -145,8 +157,12 @@ def revoke_mandate(*, dossier: Dossier, by, reason: str, now=None) -> DossierHol
         _clear_mandate(locked)
         locked.save(update_fields=[*MANDATE_FIELDS, "updated_at"])
         entry = _log(locked, HolderAction.MANDATE_REVOKED, by=by, now=now, concerning=locked.owner, note=reason)
-        _mail(EmailKind.HOLDER_CHANGE, f"holder-change:{entry.pk}", [locked.owner],
-              {**_dossier_context(locked), "event": "revoked", "reason": reason})
+        _mail(
+            EmailKind.HOLDER_CHANGE,
+            f"holder-change:{entry.pk}",
+            [locked.owner],
+            {**_dossier_context(locked), "event": "revoked", "reason": reason},
+        )
     _refresh(dossier, locked)
     return entry
 
@@ -154,8 +170,9 @@ def revoke_mandate(*, dossier: Dossier, by, reason: str, now=None) -> DossierHol
 # --- transfer and removal -------------------------------------------------------------------------------------
 
 
-def transfer_dossier(*, dossier: Dossier, to, by, reason: str, keep_previous_as_co_editor: bool = False,
-                     now=None) -> DossierHolderLog:
+def transfer_dossier(
+    *, dossier: Dossier, to, by, reason: str, keep_previous_as_co_editor: bool = False, now=None
+) -> DossierHolderLog:
     """Make ``to`` the holder (owner) of ``dossier`` in place of the current one, with a reason.
 
     Atomic under the row lock. The mandate verification is reset: the new holder's mandate must be verified
@@ -179,8 +196,9 @@ def transfer_dossier(*, dossier: Dossier, to, by, reason: str, keep_previous_as_
         locked.owner = to
         _clear_mandate(locked)
         locked.save(update_fields=["owner", *MANDATE_FIELDS, "updated_at"])
-        entry = _log(locked, HolderAction.TRANSFERRED, by=by, now=now, concerning=to, previous_owner=previous,
-                     note=reason)
+        entry = _log(
+            locked, HolderAction.TRANSFERRED, by=by, now=now, concerning=to, previous_owner=previous, note=reason
+        )
         _queue_transfer_mails(locked, entry, previous, keep_previous_as_co_editor)
     _refresh(dossier, locked)
     return entry
@@ -229,9 +247,16 @@ def remove_holder(*, dossier: Dossier, person, by, reason: str, now=None) -> Dos
         context = {**_dossier_context(locked), "reason": reason, "was_owner": action == HolderAction.OWNER_REMOVED}
         key = f"holder-change:{entry.pk}"
         _mail(EmailKind.HOLDER_CHANGE, key, [person], {**context, "event": "removed"})
-        _mail(EmailKind.HOLDER_CHANGE, key, dossier_mail_recipients(locked), {
-            **context, "event": "removed_team", "removed": person.get_full_name() or person.email,
-        })
+        _mail(
+            EmailKind.HOLDER_CHANGE,
+            key,
+            dossier_mail_recipients(locked),
+            {
+                **context,
+                "event": "removed_team",
+                "removed": person.get_full_name() or person.email,
+            },
+        )
     _refresh(dossier, locked)
     return entry
 
@@ -255,15 +280,20 @@ def request_to_join(*, dossier: Dossier, by) -> DossierJoinRequest | None:
             dossier=dossier, requester=by, status=JoinRequestStatus.PENDING
         )
         if created and dossier.owner is not None:
-            _mail(EmailKind.INVITATION, f"join-request:{request.pk}", [dossier.owner], {
-                "join_request": True,
-                "dossier_reference": dossier.reference,
-                "applicant_name": dossier.applicant_name,
-                "campaign_name": dossier.campaign.name,
-                "requester_name": by.get_full_name() or by.email,
-                "requester_email": by.email,
-                "team_url": _absolute(reverse("applications:team", kwargs={"pk": dossier.pk})),
-            })
+            _mail(
+                EmailKind.INVITATION,
+                f"join-request:{request.pk}",
+                [dossier.owner],
+                {
+                    "join_request": True,
+                    "dossier_reference": dossier.reference,
+                    "applicant_name": dossier.applicant_name,
+                    "campaign_name": dossier.campaign.name,
+                    "requester_name": by.get_full_name() or by.email,
+                    "requester_email": by.email,
+                    "team_url": _absolute(reverse("applications:team", kwargs={"pk": dossier.pk})),
+                },
+            )
     return request
 
 
@@ -275,8 +305,9 @@ def can_answer_join_request(user, join_request: DossierJoinRequest) -> bool:
     return dossier_rules.is_dossier_owner(user, dossier) or dossier_rules.can_manage_holders(user, dossier)
 
 
-def answer_join_request(*, join_request: DossierJoinRequest, by, accept: bool, reason: str = "",
-                        now=None) -> DossierJoinRequest:
+def answer_join_request(
+    *, join_request: DossierJoinRequest, by, accept: bool, reason: str = "", now=None
+) -> DossierJoinRequest:
     """Accept (the requester becomes a co-editor) or refuse (with an optional reason) a pending request.
 
     By the holder or the staff in charge of the région. Atomic under the request's row lock, so a second answer
@@ -286,9 +317,11 @@ def answer_join_request(*, join_request: DossierJoinRequest, by, accept: bool, r
 
     now = now or timezone.now()
     with transaction.atomic():
-        locked = DossierJoinRequest.objects.select_for_update(of=("self",)).select_related(
-            "dossier__campaign", "requester"
-        ).get(pk=join_request.pk)
+        locked = (
+            DossierJoinRequest.objects.select_for_update(of=("self",))
+            .select_related("dossier__campaign", "requester")
+            .get(pk=join_request.pk)
+        )
         if not can_answer_join_request(by, locked):
             raise HolderChangeRefused(_("Only the holder of the dossier or the Cnam staff can answer this request."))
         if locked.status != JoinRequestStatus.PENDING:
@@ -301,16 +334,25 @@ def answer_join_request(*, join_request: DossierJoinRequest, by, accept: bool, r
         locked.save(update_fields=["status", "answered_at", "answered_by", "reason"])
         action = HolderAction.JOIN_ACCEPTED if accept else HolderAction.JOIN_REFUSED
         _log(dossier, action, by=by, now=now, concerning=locked.requester, note=locked.reason)
-        _mail(EmailKind.JOIN_ANSWER, f"join-answer:{locked.pk}", [locked.requester], {
-            **_dossier_context(dossier), "accepted": accept, "reason": locked.reason,
-        })
+        _mail(
+            EmailKind.JOIN_ANSWER,
+            f"join-answer:{locked.pk}",
+            [locked.requester],
+            {
+                **_dossier_context(dossier),
+                "accepted": accept,
+                "reason": locked.reason,
+            },
+        )
     join_request.status, join_request.answered_at = locked.status, locked.answered_at
     return locked
 
 
 def pending_join_requests(dossier: Dossier):
-    return dossier.join_requests.filter(status=JoinRequestStatus.PENDING).select_related("requester").order_by(
-        "created_at"
+    return (
+        dossier.join_requests.filter(status=JoinRequestStatus.PENDING)
+        .select_related("requester")
+        .order_by("created_at")
     )
 
 
@@ -327,17 +369,25 @@ def request_new_invitation(*, invitation: DossierInvitation, now=None) -> bool:
 
     now = now or timezone.now()
     with transaction.atomic():
-        locked = DossierInvitation.objects.select_for_update(of=("self",)).select_related("dossier__campaign", "dossier__owner").get(
-            pk=invitation.pk
+        locked = (
+            DossierInvitation.objects.select_for_update(of=("self",))
+            .select_related("dossier__campaign", "dossier__owner")
+            .get(pk=invitation.pk)
         )
         owner = locked.dossier.owner
         if locked.is_valid_at(now) or locked.renewal_requested_at is not None or owner is None:
             return False
         locked.renewal_requested_at = now
         locked.save(update_fields=["renewal_requested_at"])
-        _mail(EmailKind.INVITATION_RENEWAL, f"invitation-renewal:{locked.pk}", [owner], {
-            **_dossier_context(locked.dossier), "invitee_email": locked.email,
-            "team_url": _absolute(reverse("applications:team", kwargs={"pk": locked.dossier_id})),
-        })
+        _mail(
+            EmailKind.INVITATION_RENEWAL,
+            f"invitation-renewal:{locked.pk}",
+            [owner],
+            {
+                **_dossier_context(locked.dossier),
+                "invitee_email": locked.email,
+                "team_url": _absolute(reverse("applications:team", kwargs={"pk": locked.dossier_id})),
+            },
+        )
     invitation.renewal_requested_at = now
     return True

@@ -98,7 +98,9 @@ def _row(dossier, targets, now) -> DossierRow:
         dossier=dossier,
         deadline=Deadline(wave, now) if wave else None,
         missing=services.dossier_completeness(dossier) if draft else [],
-        missing_attachments=[AttachmentKind(k).label for k in REQUIRED_ATTACHMENT_KINDS if k not in present] if draft else [],
+        missing_attachments=[AttachmentKind(k).label for k in REQUIRED_ATTACHMENT_KINDS if k not in present]
+        if draft
+        else [],
         percent=services.progress_percent(dossier),
     )
 
@@ -171,8 +173,9 @@ def home_context(user, *, now) -> dict:
         "invited_dossier_ids": {invitation.dossier_id for invitation in invitations},
         # A held dossier the user already asked to join: say the request awaits an answer.
         "asked_dossier_ids": set(
-            DossierJoinRequest.objects.filter(requester=user, status=JoinRequestStatus.PENDING)
-            .values_list("dossier_id", flat=True)
+            DossierJoinRequest.objects.filter(requester=user, status=JoinRequestStatus.PENDING).values_list(
+                "dossier_id", flat=True
+            )
         ),
         "profile_url": reverse("accounts:profile"),
         "now": now,
@@ -187,10 +190,14 @@ def section_contents(dossier: Dossier) -> list[tuple]:
     contents = []
     for spec in SECTIONS:
         if spec.formset_class is not None:
-            rows = [(p.name, f"{p.get_kind_display()} — {p.commitment}" + (f" ({p.contact})" if p.contact else ""))
-                    for p in dossier.partners.all()]
+            rows = [
+                (p.name, f"{p.get_kind_display()} — {p.commitment}" + (f" ({p.contact})" if p.contact else ""))
+                for p in dossier.partners.all()
+            ]
         else:
-            rows = [(Dossier._meta.get_field(name).verbose_name, _display(getattr(dossier, name))) for name in spec.fields]
+            rows = [
+                (Dossier._meta.get_field(name).verbose_name, _display(getattr(dossier, name))) for name in spec.fields
+            ]
         contents.append((spec, rows))
     return contents
 

@@ -49,9 +49,12 @@ def move_to_wave(dossier_ids: list[int], *, from_wave: Wave, to_wave: Wave | Non
     """Move the dossiers to ``to_wave`` (None: no wave left) and log each move (DossierWaveMove), in the caller's
     transaction: a wave change is never silent."""
     Dossier.objects.filter(pk__in=dossier_ids).update(wave=to_wave)
-    DossierWaveMove.objects.bulk_create([
-        DossierWaveMove(dossier_id=pk, from_wave=from_wave, to_wave=to_wave, at=now, reason=reason) for pk in dossier_ids
-    ])
+    DossierWaveMove.objects.bulk_create(
+        [
+            DossierWaveMove(dossier_id=pk, from_wave=from_wave, to_wave=to_wave, at=now, reason=reason)
+            for pk in dossier_ids
+        ]
+    )
 
 
 def _dossier_context(dossier: Dossier, wave: Wave) -> dict:
@@ -121,16 +124,21 @@ def _move_drafts_on(wave: Wave, now: datetime) -> int:
         }
         for person in dossier_mail_recipients(dossier):
             queue_email(
-                kind=EmailKind.WAVE_CLOSED_DRAFT, key=f"wave-closed-draft:{dossier.pk}:{wave.pk}",
-                recipient=person, context=context,
+                kind=EmailKind.WAVE_CLOSED_DRAFT,
+                key=f"wave-closed-draft:{dossier.pk}:{wave.pk}",
+                recipient=person,
+                context=context,
             )
     return len(drafts)
 
 
 def _start_review(wave: Wave, now: datetime) -> list[Dossier]:
     submitted = list(
-        _dossiers().select_for_update(of=("self",)).with_programmes()
-        .filter(wave=wave, status=DossierStatus.SUBMITTED).order_by("pk")
+        _dossiers()
+        .select_for_update(of=("self",))
+        .with_programmes()
+        .filter(wave=wave, status=DossierStatus.SUBMITTED)
+        .order_by("pk")
     )
     for dossier in submitted:
         transition_dossier(dossier, to=DossierStatus.UNDER_REVIEW, by=None, reason=_wave_closed_reason(), now=now)
@@ -149,11 +157,13 @@ def wave_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> dict
     rows = []
     for region in sorted(regions):
         in_region = [d for d in dossiers if (d.region.name if d.region_id else "—") == region]
-        rows.append({
-            "region": region,
-            "total": len(in_region),
-            **{code: sum(1 for d in in_region if code in programmes[d.pk]) for code in Programme.values},
-        })
+        rows.append(
+            {
+                "region": region,
+                "total": len(in_region),
+                **{code: sum(1 for d in in_region if code in programmes[d.pk]) for code in Programme.values},
+            }
+        )
     return {
         "campaign": wave.campaign.name,
         "wave_number": wave.number,
@@ -161,7 +171,8 @@ def wave_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> dict
         "total": len(dossiers),
         "rows": rows,
         "programmes": [
-            {"code": code, "label": str(label), "count": per_programme.get(code, 0)} for code, label in Programme.choices
+            {"code": code, "label": str(label), "count": per_programme.get(code, 0)}
+            for code, label in Programme.choices
         ],
         "without_programme": sum(1 for codes in programmes.values() if not codes),
         "drafts_moved": drafts_moved,
@@ -217,9 +228,12 @@ def _carry_postponed_over(wave: Wave, *, now: datetime, dossier_ids=None) -> Non
     postponed = Dossier.objects.filter(wave=wave, status=DossierStatus.POSTPONED)
     if dossier_ids is not None:
         postponed = postponed.filter(pk__in=dossier_ids)
-    reason = _log_reason(gettext_noop("Postponed at wave %(number)s: examined again in the next wave."),
-                         number=wave.number)
-    move_to_wave(list(postponed.values_list("pk", flat=True)), from_wave=wave, to_wave=next_wave, now=now, reason=reason)
+    reason = _log_reason(
+        gettext_noop("Postponed at wave %(number)s: examined again in the next wave."), number=wave.number
+    )
+    move_to_wave(
+        list(postponed.values_list("pk", flat=True)), from_wave=wave, to_wave=next_wave, now=now, reason=reason
+    )
 
 
 def decision_key(dossier: Dossier) -> str:
@@ -246,8 +260,12 @@ def queue_decision(dossier: Dossier) -> None:
 def _decision_key_of_outer_dossier():
     """``decision_key`` of the outer dossier, in SQL (the same format, for the same event)."""
     return Concat(
-        Value("decision:"), Cast(OuterRef("pk"), CharField()), Value(":"),
-        Cast(OuterRef("wave_id"), CharField()), Value(":"), OuterRef("status"),
+        Value("decision:"),
+        Cast(OuterRef("pk"), CharField()),
+        Value(":"),
+        Cast(OuterRef("wave_id"), CharField()),
+        Value(":"),
+        OuterRef("status"),
         output_field=CharField(),
     )
 
@@ -258,7 +276,9 @@ def undelivered_decisions(*, now: datetime):
     return (
         _dossiers()
         .select_related("wave")
-        .filter(status__in=DECISION_STATUSES, wave__publishes_at__lte=now, wave__published_effects_done_at__isnull=False)
+        .filter(
+            status__in=DECISION_STATUSES, wave__publishes_at__lte=now, wave__published_effects_done_at__isnull=False
+        )
         .filter(~Exists(queued))
         .decision_published_at(now)
     )
@@ -279,9 +299,13 @@ def notify_late_decisions(*, now: datetime | None = None) -> int:
 def run_due_wave_events(*, now: datetime | None = None) -> dict:
     """The every-minute sweep: closing effects, publication effects and late decisions that are due."""
     now = now or timezone.now()
-    closed = [pk for pk in waves_due_for_closing(now=now).values_list("pk", flat=True) if close_wave(wave_id=pk, now=now)]
+    closed = [
+        pk for pk in waves_due_for_closing(now=now).values_list("pk", flat=True) if close_wave(wave_id=pk, now=now)
+    ]
     published = [
-        pk for pk in waves_due_for_publication(now=now).values_list("pk", flat=True) if publish_wave(wave_id=pk, now=now)
+        pk
+        for pk in waves_due_for_publication(now=now).values_list("pk", flat=True)
+        if publish_wave(wave_id=pk, now=now)
     ]
     return {"closed": closed, "published": published, "late_decisions": notify_late_decisions(now=now)}
 

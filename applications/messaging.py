@@ -46,8 +46,9 @@ def thread(dossier: Dossier):
     return dossier.messages.select_related("author", "file").order_by("created_at", "pk")
 
 
-def post_message(*, dossier: Dossier, by, body: str, upload=None, requests_document: bool = False,
-                 now: datetime | None = None) -> DossierMessage:
+def post_message(
+    *, dossier: Dossier, by, body: str, upload=None, requests_document: bool = False, now: datetime | None = None
+) -> DossierMessage:
     """Add a message (and its document) to the thread and e-mail the other side, once, after commit.
 
     Atomic: a refused document leaves no message. Raises PermissionDenied for anyone outside the thread and
@@ -64,7 +65,11 @@ def post_message(*, dossier: Dossier, by, body: str, upload=None, requests_docum
     checked = check_upload(upload, kind=AttachmentKind.OTHER) if upload else None
     with transaction.atomic():
         message = DossierMessage.objects.create(
-            dossier=dossier, author=by, from_staff=staff, requests_document=staff and requests_document, body=body,
+            dossier=dossier,
+            author=by,
+            from_staff=staff,
+            requests_document=staff and requests_document,
+            body=body,
             created_at=now or timezone.now(),
         )
         if checked:
@@ -76,7 +81,8 @@ def post_message(*, dossier: Dossier, by, body: str, upload=None, requests_docum
 def _staff_recipients(message: DossierMessage) -> list:
     staff_ids = (
         DossierMessage.objects.filter(dossier=message.dossier, from_staff=True)
-        .exclude(author=None).values_list("author_id", flat=True)
+        .exclude(author=None)
+        .values_list("author_id", flat=True)
     )
     people = get_user_model().objects.filter(pk__in=staff_ids, is_active=True)
     if not people.exists():
@@ -91,10 +97,14 @@ def _notify(message: DossierMessage) -> None:
     else:
         recipients = _staff_recipients(message)
     context = {
-        "reference": dossier.reference, "applicant": dossier.applicant_name, "from_staff": message.from_staff,
-        "requests_document": message.requests_document, "body": message.body,
+        "reference": dossier.reference,
+        "applicant": dossier.applicant_name,
+        "from_staff": message.from_staff,
+        "requests_document": message.requests_document,
+        "body": message.body,
         "thread_url": settings.SITE_URL + reverse("applications:messages", kwargs={"pk": dossier.pk}),
     }
     for person in recipients:
-        queue_email(kind=EmailKind.DOSSIER_MESSAGE, key=f"dossier-message:{message.pk}", recipient=person,
-                    context=context)
+        queue_email(
+            kind=EmailKind.DOSSIER_MESSAGE, key=f"dossier-message:{message.pk}", recipient=person, context=context
+        )

@@ -27,10 +27,14 @@ class Campaign(models.Model):
         _("historical"), default=False, help_text=_("A past campaign kept for its published results.")
     )
     reference_prefix = models.CharField(
-        _("dossier number prefix"), max_length=12, blank=True,
+        _("dossier number prefix"),
+        max_length=12,
+        blank=True,
         validators=[RegexValidator(r"^[A-Za-z0-9]+$", _("Use only letters and digits (no space, no hyphen)."))],
-        help_text=_("Dossier numbers read PREFIX-YEAR-00042, e.g. AMI2-2026-00042. Letters and digits, unique "
-                    "across campaigns; left empty, it is derived from the slug."),
+        help_text=_(
+            "Dossier numbers read PREFIX-YEAR-00042, e.g. AMI2-2026-00042. Letters and digits, unique "
+            "across campaigns; left empty, it is derived from the slug."
+        ),
     )
     contact_email = models.EmailField(
         _("contact e-mail"), blank=True, help_text=_("Shown on the call's public page for questions from applicants.")
@@ -49,7 +53,8 @@ class Campaign(models.Model):
         constraints = [
             # Dossier numbers are unique across campaigns: so must their prefixes be (whatever the case).
             models.UniqueConstraint(
-                Upper("reference_prefix"), name="campaign_reference_prefix_unique_ci",
+                Upper("reference_prefix"),
+                name="campaign_reference_prefix_unique_ci",
                 violation_error_message=PREFIX_TAKEN,
             ),
         ]
@@ -210,12 +215,16 @@ class Wave(models.Model):
             errors["publishes_at"] = _("Results cannot be published before the wave closes.")
         if not errors and self.campaign_id and self.opens_at and self.closes_at:
             overlapping = (
-                Wave.objects.filter(campaign_id=self.campaign_id, opens_at__lt=self.closes_at, closes_at__gt=self.opens_at)
+                Wave.objects.filter(
+                    campaign_id=self.campaign_id, opens_at__lt=self.closes_at, closes_at__gt=self.opens_at
+                )
                 .exclude(pk=self.pk)
                 .first()
             )
             if overlapping:
-                errors["opens_at"] = _("This wave overlaps wave %(number)s of the same campaign (%(start)s – %(end)s).") % {
+                errors["opens_at"] = _(
+                    "This wave overlaps wave %(number)s of the same campaign (%(start)s – %(end)s)."
+                ) % {
                     "number": overlapping.number,
                     "start": timezone.localtime(overlapping.opens_at).strftime("%d/%m/%Y %H:%M"),
                     "end": timezone.localtime(overlapping.closes_at).strftime("%d/%m/%Y %H:%M"),
@@ -277,27 +286,50 @@ class DossierQuerySet(models.QuerySet):
 class Dossier(models.Model):
     """A territory's application to a campaign. One per territory (commune or EPCI) per campaign."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="dossiers")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="dossiers"
+    )
     wave = models.ForeignKey(
-        Wave, verbose_name=_("wave"), null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers",
+        Wave,
+        verbose_name=_("wave"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
         help_text=_("The wave the dossier aims for, then the wave it was submitted to."),
     )
     reference = models.CharField(_("dossier number"), max_length=32, unique=True)
     commune = models.ForeignKey(
-        "cities.Commune", verbose_name=_("applicant commune"), null=True, blank=True, on_delete=models.PROTECT,
+        "cities.Commune",
+        verbose_name=_("applicant commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="dossiers",
     )
     epci = models.ForeignKey(
-        "cities.Epci", verbose_name=_("applicant intercommunality"), null=True, blank=True, on_delete=models.PROTECT,
+        "cities.Epci",
+        verbose_name=_("applicant intercommunality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="dossiers",
     )
     # Denormalised from the applicant, for routing to regional reviewers and for filtering.
     region = models.ForeignKey(
-        "cities.Region", verbose_name=_("région"), null=True, blank=True, on_delete=models.PROTECT,
+        "cities.Region",
+        verbose_name=_("région"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="dossiers",
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="owned_dossiers",
     )
     status = models.CharField(
@@ -305,7 +337,9 @@ class Dossier(models.Model):
     )
     title = models.CharField(_("project title"), max_length=200, blank=True)
     public_summary = models.TextField(
-        _("short public summary"), blank=True, max_length=1500,
+        _("short public summary"),
+        blank=True,
+        max_length=1500,
         help_text=_("Published with the results if the city is a laureate."),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -314,8 +348,13 @@ class Dossier(models.Model):
     # (set by states.transition_dossier). Not ``wave``: a postponed dossier moves on to the next wave once its
     # postponement is published (lifecycle._carry_postponed_over). See rules.decision_published_q.
     decision_wave = models.ForeignKey(
-        Wave, verbose_name=_("wave of the decision"), null=True, blank=True, editable=False,
-        on_delete=models.PROTECT, related_name="decided_dossiers",
+        Wave,
+        verbose_name=_("wave of the decision"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="decided_dossiers",
     )
 
     # --- Content, by section (see applications/sections.py). Blank until filled in: required-ness is checked
@@ -340,15 +379,27 @@ class Dossier(models.Model):
         _("total budget (€)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     cofinancing_territory = models.DecimalField(
-        _("co-financing by the territory (€)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("co-financing by the territory (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     cofinancing_region = models.DecimalField(
-        _("co-financing by the région (€)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("co-financing by the région (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     cofinancing_other = models.DecimalField(
-        _("other co-financing (€)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("other co-financing (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     budget_comments = models.TextField(_("budget comments"), blank=True, max_length=3000)
@@ -362,12 +413,22 @@ class Dossier(models.Model):
     # --- The holder's mandate, verified by Cnam regional staff (applications/holders.py). The verification holds
     # for the owner it was made for only: after a transfer it no longer counts (see is_holder_mandate_verified).
     mandate_verified_for = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("mandate verified for"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mandate verified for"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     mandate_verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("mandate verified by"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mandate verified by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     mandate_verified_at = models.DateTimeField(_("mandate verified at"), null=True, blank=True, editable=False)
     mandate_basis = models.CharField(_("basis of the verification"), max_length=500, blank=True, editable=False)
@@ -388,7 +449,9 @@ class Dossier(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "commune"], condition=Q(commune__isnull=False), name="one_dossier_per_commune_per_campaign"
+                fields=["campaign", "commune"],
+                condition=Q(commune__isnull=False),
+                name="one_dossier_per_commune_per_campaign",
             ),
             models.UniqueConstraint(
                 fields=["campaign", "epci"], condition=Q(epci__isnull=False), name="one_dossier_per_epci_per_campaign"
@@ -415,7 +478,9 @@ class Dossier(models.Model):
 
     def save(self, *args, **kwargs):
         if self.region_id is None:
-            self.region_id = self.commune.region_id if self.commune_id else (self.epci.region_id if self.epci_id else None)
+            self.region_id = (
+                self.commune.region_id if self.commune_id else (self.epci.region_id if self.epci_id else None)
+            )
         super().save(*args, **kwargs)
 
     @property
@@ -427,7 +492,8 @@ class Dossier(models.Model):
         """Cnam staff verified the mandate of the current owner (a verification made for a previous owner does
         not count)."""
         return (
-            self.owner_id is not None and self.mandate_verified_at is not None
+            self.owner_id is not None
+            and self.mandate_verified_at is not None
             and self.mandate_verified_for_id == self.owner_id
         )
 
@@ -549,7 +615,8 @@ class DossierInvitation(models.Model):
         verbose_name_plural = _("co-editor invitations")
         constraints = [
             models.UniqueConstraint(
-                fields=["dossier", "email"], condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                fields=["dossier", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
                 name="one_pending_invitation_per_address",
             ),
         ]
@@ -602,7 +669,11 @@ class DossierJoinRequest(models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
@@ -613,7 +684,9 @@ class DossierJoinRequest(models.Model):
         verbose_name_plural = _("requests to join")
         constraints = [
             models.UniqueConstraint(
-                fields=["dossier", "requester"], condition=Q(status="pending"), name="one_pending_join_request",
+                fields=["dossier", "requester"],
+                condition=Q(status="pending"),
+                name="one_pending_join_request",
             ),
         ]
 
@@ -637,15 +710,27 @@ class DossierHolderLog(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="holder_log")
     action = models.CharField(_("action"), max_length=20, choices=HolderAction.choices)
     concerning = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person concerned"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     previous_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("previous holder"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("previous holder"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     at = models.DateTimeField(_("at"))
@@ -667,7 +752,12 @@ class DossierTransition(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=DossierStatus.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=DossierStatus.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField(_("at"))
     reason = models.TextField(_("reason"), blank=True)
@@ -694,7 +784,12 @@ class DossierWaveMove(models.Model):
         Wave, verbose_name=_("to wave"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField(_("at"))
     reason = models.TextField(_("reason"), blank=True)
@@ -729,8 +824,9 @@ REQUIRED_ATTACHMENT_LEAD_TIMES = {
     AttachmentKind.COUNCIL_DELIBERATION: _(
         "Several weeks: it needs a vote of the municipal or community council, so plan it at the next meeting."
     ),
-    AttachmentKind.BUDGET_TABLE: _("One to two weeks: the project's budget with its co-financing, prepared by your "
-                                   "services."),
+    AttachmentKind.BUDGET_TABLE: _(
+        "One to two weeks: the project's budget with its co-financing, prepared by your services."
+    ),
 }
 
 

@@ -54,9 +54,8 @@ def receipt_context(submission: Submission) -> dict:
         "submitted_by": (by.get_full_name() or by.email) if by else "",
         "fingerprint": submission.fingerprint,
         "attachments": receipt_attachments(submission),
-        "receipt_url": settings.SITE_URL + reverse(
-            "applications:receipt", kwargs={"pk": dossier.pk, "submission_pk": submission.pk}
-        ),
+        "receipt_url": settings.SITE_URL
+        + reverse("applications:receipt", kwargs={"pk": dossier.pk, "submission_pk": submission.pk}),
     }
 
 
@@ -67,8 +66,11 @@ def _facts(submission: Submission) -> list[tuple[str, str]]:
         (_("Applicant"), context["applicant"]),
         (_("Project title"), context["title"] or "—"),
         (_("Call"), context["campaign"]),
-        (_("Wave"), _("Wave %(number)s (last day for submissions: %(last_day)s)") % {
-            "number": context["wave_number"], "last_day": formats.date_format(context["wave_last_day"], "j F Y")}),
+        (
+            _("Wave"),
+            _("Wave %(number)s (last day for submissions: %(last_day)s)")
+            % {"number": context["wave_number"], "last_day": formats.date_format(context["wave_last_day"], "j F Y")},
+        ),
         (_("Submitted on"), submitted_at_display(submission)),
         (_("Submitted by"), context["submitted_by"] or "—"),
     ]
@@ -88,9 +90,15 @@ def render_receipt_pdf(submission: Submission) -> bytes:
     tiny_mono = styles["BodyText"].clone("tiny_mono", fontName="Courier", fontSize=6, leading=8)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm, topMargin=1.8 * cm, bottomMargin=1.8 * cm,
+        buffer,
+        pagesize=A4,
+        leftMargin=1.8 * cm,
+        rightMargin=1.8 * cm,
+        topMargin=1.8 * cm,
+        bottomMargin=1.8 * cm,
         title=_("Submission receipt %(reference)s") % {"reference": submission.dossier.reference},
-        author="Cnam", invariant=True,
+        author="Cnam",
+        invariant=True,
     )
 
     def para(text, style=styles["BodyText"]):
@@ -102,19 +110,42 @@ def render_receipt_pdf(submission: Submission) -> bytes:
         Spacer(1, 0.4 * cm),
     ]
     facts = Table([[para(label), para(value)] for label, value in _facts(submission)], colWidths=[4.5 * cm, 12.8 * cm])
-    facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey)]))
-    story += [facts, Spacer(1, 0.4 * cm), para(_("Fingerprint of the submitted dossier (SHA-256)"), styles["Heading3"]),
-              para(submission.fingerprint, mono), Spacer(1, 0.4 * cm),
-              para(_("Attachments"), styles["Heading3"])]
+    facts.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey)])
+    )
+    story += [
+        facts,
+        Spacer(1, 0.4 * cm),
+        para(_("Fingerprint of the submitted dossier (SHA-256)"), styles["Heading3"]),
+        para(submission.fingerprint, mono),
+        Spacer(1, 0.4 * cm),
+        para(_("Attachments"), styles["Heading3"]),
+    ]
     rows = [[para(_("Document"), small), para(_("File"), small), para(_("SHA-256"), small)]]
-    rows += [[para(a["kind_label"], small), para(f'{a["name"]} ({a["size_display"]})', small), para(a["sha256"], tiny_mono)]
-             for a in receipt_attachments(submission)]
+    rows += [
+        [para(a["kind_label"], small), para(f"{a['name']} ({a['size_display']})", small), para(a["sha256"], tiny_mono)]
+        for a in receipt_attachments(submission)
+    ]
     table = Table(rows, colWidths=[3.5 * cm, 4.6 * cm, 9.2 * cm], repeatRows=1)
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]))
-    story += [table, Spacer(1, 0.5 * cm), para(_(
-        "The fingerprint is the SHA-256 hash of the snapshot of the dossier taken at submission (its content and "
-        "the checksums of its attachments). Any later change to the dossier would give a different fingerprint."
-    ), small)]
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+            ]
+        )
+    )
+    story += [
+        table,
+        Spacer(1, 0.5 * cm),
+        para(
+            _(
+                "The fingerprint is the SHA-256 hash of the snapshot of the dossier taken at submission (its content and "
+                "the checksums of its attachments). Any later change to the dossier would give a different fingerprint."
+            ),
+            small,
+        ),
+    ]
     doc.build(story)
     return buffer.getvalue()

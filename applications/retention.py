@@ -115,9 +115,15 @@ def _blank_value(f: models.Field):
         return f.get_default() if f.has_default() else None
     if isinstance(f, models.EmailField):
         # One distinct address per row, so that unique constraints on e-mails still hold.
-        return "" if f.blank else Concat(
-            Value("row-"), Cast("pk", models.CharField()), Value(f"@{ANONYMISED_EMAIL_DOMAIN}"),
-            output_field=models.EmailField(),
+        return (
+            ""
+            if f.blank
+            else Concat(
+                Value("row-"),
+                Cast("pk", models.CharField()),
+                Value(f"@{ANONYMISED_EMAIL_DOMAIN}"),
+                output_field=models.EmailField(),
+            )
         )
     if isinstance(f, models.CharField | models.TextField):
         return "" if f.blank else ANONYMISED[: f.max_length or None]
@@ -182,7 +188,9 @@ def _anonymise_dossiers(campaigns, report: PurgeReport) -> None:
 def scrub(value):
     """A copy of a JSON value with every personal key (see PERSONAL_NAME) blanked, at any depth."""
     if isinstance(value, dict):
-        return {key: (ANONYMISED if PERSONAL_NAME.search(str(key)) and value[key] else scrub(value[key])) for key in value}
+        return {
+            key: (ANONYMISED if PERSONAL_NAME.search(str(key)) and value[key] else scrub(value[key])) for key in value
+        }
     if isinstance(value, list):
         return [scrub(item) for item in value]
     return value

@@ -130,7 +130,8 @@ def withdrawal_refusal(user, dossier, *, now: datetime) -> str | None:
         return _("Only a submitted dossier that is not yet under review can be withdrawn.")
     if not _before_deadline(dossier, now):
         return _("The deadline of wave %(number)s has passed: the submission can no longer be withdrawn.") % {
-            "number": dossier.wave.number if dossier.wave_id else "—"}
+            "number": dossier.wave.number if dossier.wave_id else "—"
+        }
     return None
 
 
@@ -148,7 +149,8 @@ def reopening_refusal(user, dossier, *, now: datetime) -> str | None:
         return _("Only a submitted dossier that is not yet under review can be reopened.")
     if not _before_deadline(dossier, now):
         return _("The deadline of wave %(number)s has passed: the dossier can no longer be reopened.") % {
-            "number": dossier.wave.number if dossier.wave_id else "—"}
+            "number": dossier.wave.number if dossier.wave_id else "—"
+        }
     return None
 
 
@@ -257,12 +259,14 @@ def shown_status_annotations(*, user, now: datetime) -> dict:
         "shown_status": Case(
             When(hidden & carried_over, then=Value(DossierStatus.POSTPONED.value)),
             When(hidden, then=Value(DossierStatus.UNDER_REVIEW.value)),
-            default=F("status"), output_field=CharField(),
+            default=F("status"),
+            output_field=CharField(),
         ),
         "shown_decided_at": Case(
             When(hidden & carried_over, then=Subquery(earlier.values("decided_at")[:1])),
             When(hidden, then=Value(None, output_field=DateTimeField())),
-            default=F("decided_at"), output_field=DateTimeField(),
+            default=F("decided_at"),
+            output_field=DateTimeField(),
         ),
     }
 

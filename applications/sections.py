@@ -29,21 +29,40 @@ class SectionSpec:
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec("territory", 1, _("The territory and its employment basin"), forms.TerritoryForm,
-                required=("territory_presentation", "employment_basin")),
-    SectionSpec("skills", 2, _("Skills in shortage and the industries that need them"), forms.SkillsForm,
-                required=("skills_in_shortage", "industries")),
-    SectionSpec("training", 3, _("Training offer wanted"), forms.TrainingForm,
-                required=("training_courses", "training_levels", "expected_learners_per_year")),
-    SectionSpec(PARTNERS, 4, _("Local partners and their commitment"), None,
-                formset_class=forms.PartnerFormSet, min_rows=1),
-    SectionSpec("premises", 5, _("Premises offered"), forms.PremisesForm,
-                required=("premises_address", "premises_description")),
+    SectionSpec(
+        "territory",
+        1,
+        _("The territory and its employment basin"),
+        forms.TerritoryForm,
+        required=("territory_presentation", "employment_basin"),
+    ),
+    SectionSpec(
+        "skills",
+        2,
+        _("Skills in shortage and the industries that need them"),
+        forms.SkillsForm,
+        required=("skills_in_shortage", "industries"),
+    ),
+    SectionSpec(
+        "training",
+        3,
+        _("Training offer wanted"),
+        forms.TrainingForm,
+        required=("training_courses", "training_levels", "expected_learners_per_year"),
+    ),
+    SectionSpec(
+        PARTNERS, 4, _("Local partners and their commitment"), None, formset_class=forms.PartnerFormSet, min_rows=1
+    ),
+    SectionSpec(
+        "premises", 5, _("Premises offered"), forms.PremisesForm, required=("premises_address", "premises_description")
+    ),
     SectionSpec("budget", 6, _("Budget and co-financing"), forms.BudgetForm, required=("budget_total",)),
-    SectionSpec("lead", 7, _("Project lead and contacts"), forms.LeadForm,
-                required=("lead_name", "lead_email", "lead_phone")),
-    SectionSpec("summary", 8, _("Project title and public summary"), forms.SummaryForm,
-                required=("title", "public_summary")),
+    SectionSpec(
+        "lead", 7, _("Project lead and contacts"), forms.LeadForm, required=("lead_name", "lead_email", "lead_phone")
+    ),
+    SectionSpec(
+        "summary", 8, _("Project title and public summary"), forms.SummaryForm, required=("title", "public_summary")
+    ),
 )
 
 BY_KEY = {spec.key: spec for spec in SECTIONS}

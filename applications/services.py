@@ -172,7 +172,10 @@ def create_dossier(*, campaign: Campaign, by, commune=None, epci=None, now=None)
     try:
         with transaction.atomic():
             dossier = Dossier(
-                campaign=campaign, commune=commune, epci=epci, owner=by,
+                campaign=campaign,
+                commune=commune,
+                epci=epci,
+                owner=by,
                 wave=campaign.target_wave_at(now),
                 reference=next_dossier_reference(campaign=campaign, now=now),
             )
@@ -211,7 +214,13 @@ class SectionSave:
 
 
 def save_section(
-    *, dossier: Dossier, section: str, data: dict, by, now=None, base: coediting.EditBase | None = None,
+    *,
+    dossier: Dossier,
+    section: str,
+    data: dict,
+    by,
+    now=None,
+    base: coediting.EditBase | None = None,
     keep_theirs: frozenset[str] = frozenset(),
 ) -> SectionSave:
     """Store the cleaned values of one section's fields and attribute the change.
@@ -313,7 +322,9 @@ def invite_co_editor(*, dossier: Dossier, email: str, by) -> DossierInvitation:
     """
     _ensure_owner(dossier, by)
     email = email.strip().lower()
-    if (dossier.owner and dossier.owner.email.lower() == email) or dossier.members.filter(user__email__iexact=email).exists():
+    if (dossier.owner and dossier.owner.email.lower() == email) or dossier.members.filter(
+        user__email__iexact=email
+    ).exists():
         raise ValidationError(_("%(email)s already edits this dossier.") % {"email": email})
     now = timezone.now()
     with transaction.atomic():
@@ -403,7 +414,9 @@ def pending_invitations_for(user, *, now=None):
     """Valid invitations waiting for ``user``'s address (accepted from their home page after log-in)."""
     if not user.is_authenticated:
         return DossierInvitation.objects.none()
-    return valid_invitations(DossierInvitation.objects.filter(email__iexact=user.email), now=now).select_related("dossier__campaign", "dossier__commune", "dossier__epci", "invited_by")
+    return valid_invitations(DossierInvitation.objects.filter(email__iexact=user.email), now=now).select_related(
+        "dossier__campaign", "dossier__commune", "dossier__epci", "invited_by"
+    )
 
 
 def remove_co_editor(*, dossier: Dossier, member: DossierMember, by) -> None:
@@ -432,5 +445,3 @@ def revoke_invitation(*, dossier: Dossier, invitation: DossierInvitation, by) ->
     if invitation.is_pending:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-
-

@@ -41,12 +41,16 @@ class WaveChanged(SubmissionRefused):
     def __init__(self, wave: Wave):
         self.wave = wave
         super().__init__(
-            _("The deadline has passed since the page was displayed: your dossier would now be submitted to "
-              "wave %(number)s. Check and confirm again.") % {"number": wave.number}
+            _(
+                "The deadline has passed since the page was displayed: your dossier would now be submitted to "
+                "wave %(number)s. Check and confirm again."
+            )
+            % {"number": wave.number}
         )
 
 
 # --- completeness ----------------------------------------------------------------------------------------
+
 
 def submission_checklist(dossier: Dossier) -> list[MissingItem]:
     """Everything still missing before ``dossier`` can be submitted: section fields (services.dossier_completeness),
@@ -59,8 +63,15 @@ def submission_checklist(dossier: Dossier) -> list[MissingItem]:
     attachments_url = reverse("applications:attachments", kwargs={"pk": dossier.pk})
     for kind in missing_required_kinds(dossier):
         # Listed under "Attachments": the label is the document itself, not "Missing attachment: …" again.
-        items.append(MissingItem(section="attachments", section_title=_("Attachments"), field=kind,
-                                 label=str(AttachmentKind(kind).label), url=attachments_url))
+        items.append(
+            MissingItem(
+                section="attachments",
+                section_title=_("Attachments"),
+                field=kind,
+                label=str(AttachmentKind(kind).label),
+                url=attachments_url,
+            )
+        )
     return items
 
 
@@ -69,10 +80,17 @@ def submission_checklist(dossier: Dossier) -> list[MissingItem]:
 # Related models that are not the dossier's content: history, workflow, people and files (attachments are
 # listed separately with their checksums).
 NOT_CONTENT = {
-    "dossiertransition", "dossierchange", "submission", "attachment", "dossiermember", "dossierinvitation",
-    "dossierjoinrequest", "dossierholderlog",
+    "dossiertransition",
+    "dossierchange",
+    "submission",
+    "attachment",
+    "dossiermember",
+    "dossierinvitation",
+    "dossierjoinrequest",
+    "dossierholderlog",
     "dossierwavemove",
-    "dossierreminder", "dossiermessage",
+    "dossierreminder",
+    "dossiermessage",
 }
 
 
@@ -136,8 +154,14 @@ def build_snapshot(dossier: Dossier, *, wave: Wave) -> dict:
         "wave": {"id": wave.pk, "number": wave.number, "closes_at": wave.closes_at},
         "sections": _related_content(dossier),
         "attachments": [
-            {"id": a.pk, "kind": a.kind, "name": a.original_name, "size": a.size, "sha256": a.sha256,
-             "content_type": a.content_type}
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "name": a.original_name,
+                "size": a.size,
+                "sha256": a.sha256,
+                "content_type": a.content_type,
+            }
             for a in dossier.attachments.order_by("kind", "pk")
         ],
     }
@@ -156,12 +180,12 @@ def fingerprint(snapshot: dict) -> str:
 
 # --- services ------------------------------------------------------------------------------------------
 
+
 def _lock(dossier: Dossier) -> Dossier:
     return Dossier.objects.select_for_update().select_related("campaign").get(pk=dossier.pk)
 
 
-def submit_dossier(dossier: Dossier, *, by, now=None, arrived_at=None,
-                   expected_wave: Wave | None = None) -> Submission:
+def submit_dossier(dossier: Dossier, *, by, now=None, arrived_at=None, expected_wave: Wave | None = None) -> Submission:
     """Submit ``dossier`` (by one of its editors) to the wave open when the request arrived, or the next one.
 
     ``now`` is when the server processes the submission; ``arrived_at`` when the request arrived
@@ -195,11 +219,21 @@ def submit_dossier(dossier: Dossier, *, by, now=None, arrived_at=None,
             raise WaveChanged(wave)
         snapshot = build_snapshot(locked, wave=wave)
         locked.wave, locked.submitted_at = wave, now
-        transition_dossier(locked, to=DossierStatus.SUBMITTED, by=by, now=now,
-                           reason=_("Submitted to wave %(number)s.") % {"number": wave.number})
+        transition_dossier(
+            locked,
+            to=DossierStatus.SUBMITTED,
+            by=by,
+            now=now,
+            reason=_("Submitted to wave %(number)s.") % {"number": wave.number},
+        )
         submission = Submission.objects.create(
-            dossier=locked, wave=wave, submitted_at=now, processed_at=processed_at, submitted_by=by,
-            snapshot=snapshot, fingerprint=fingerprint(snapshot),
+            dossier=locked,
+            wave=wave,
+            submitted_at=now,
+            processed_at=processed_at,
+            submitted_by=by,
+            snapshot=snapshot,
+            fingerprint=fingerprint(snapshot),
         )
         _queue_receipts(submission)
     _refresh(dossier, locked)
@@ -222,7 +256,10 @@ def _queue_receipts(submission: Submission) -> None:
     context = receipt_context(submission)
     for person in dossier_mail_recipients(submission.dossier):
         queue_email(
-            kind=EmailKind.RECEIPT, key=f"receipt:{submission.pk}", recipient=person, context=context,
+            kind=EmailKind.RECEIPT,
+            key=f"receipt:{submission.pk}",
+            recipient=person,
+            context=context,
             attachments=[{"kind": "receipt", "submission_id": submission.pk}],
         )
 
@@ -257,7 +294,9 @@ def _queue_withdrawn(dossier: Dossier, log: DossierTransition) -> None:
     from notifications.services import queue_email
 
     context = {
-        "reference": dossier.reference, "applicant": dossier.applicant_name, "reason": log.reason,
+        "reference": dossier.reference,
+        "applicant": dossier.applicant_name,
+        "reason": log.reason,
         "dossier_url": settings.SITE_URL + reverse("applications:dossier", kwargs={"pk": dossier.pk}),
     }
     for person in dossier_mail_recipients(dossier):
@@ -295,8 +334,11 @@ def _queue_reopened(dossier: Dossier, log: DossierTransition) -> None:
     from notifications.services import queue_email
 
     context = {
-        "reference": dossier.reference, "applicant": dossier.applicant_name, "title": dossier.title,
-        "message": log.reason, "wave_number": dossier.wave.number if dossier.wave_id else "",
+        "reference": dossier.reference,
+        "applicant": dossier.applicant_name,
+        "title": dossier.title,
+        "message": log.reason,
+        "wave_number": dossier.wave.number if dossier.wave_id else "",
         "last_day": dossier.wave.last_day if dossier.wave_id else None,
         "submit_url": settings.SITE_URL + reverse("applications:submit", kwargs={"pk": dossier.pk}),
     }

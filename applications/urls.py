@@ -40,10 +40,14 @@ urlpatterns = [
     path("dossiers/<int:pk>/messages/files/<int:file_pk>/", views_messages.message_file, name="message_file"),
     path("dossiers/<int:pk>/team/", views.team, name="team"),
     path("dossiers/<int:pk>/team/<int:member_pk>/remove/", views.remove_member, name="remove_member"),
-    path("dossiers/<int:pk>/join-requests/<int:request_pk>/answer/", views.answer_join_request,
-         name="answer_join_request"),
-    path("dossiers/<int:pk>/invitations/<int:invitation_pk>/revoke/", views.revoke_invitation,
-         name="revoke_invitation"),
+    path(
+        "dossiers/<int:pk>/join-requests/<int:request_pk>/answer/",
+        views.answer_join_request,
+        name="answer_join_request",
+    ),
+    path(
+        "dossiers/<int:pk>/invitations/<int:invitation_pk>/revoke/", views.revoke_invitation, name="revoke_invitation"
+    ),
     # The call's public page, readable before signing up.
     path("appel/<slug:slug>/", views_campaign.campaign_page, name="campaign"),
     path("appel/<slug:slug>/eligibilite/", views_campaign.eligibility, name="campaign_eligibility"),

@@ -82,7 +82,9 @@ def start(request, slug):
     form = StartDossierForm(request.POST or None, territories=territories)
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = services.create_dossier(campaign=campaign, by=request.user, **_chosen_territory(form, territories))
+            dossier = services.create_dossier(
+                campaign=campaign, by=request.user, **_chosen_territory(form, territories)
+            )
         except services.DossierAlreadyExists as held:
             return _already_held(request, campaign, held, form.cleaned_data["applicant"])
         messages.success(request, _("Dossier %(reference)s created.") % {"reference": dossier.reference})
@@ -93,8 +95,12 @@ def start(request, slug):
 def _already_held(request, campaign, held, applicant_key):
     if Dossier.objects.editable_by(request.user).filter(pk=held.dossier.pk).exists():
         return redirect("applications:dossier", pk=held.dossier.pk)
-    context = {"campaign": campaign, "held": held, "applicant_key": applicant_key,
-               "applicant_name": held.dossier.applicant_name}
+    context = {
+        "campaign": campaign,
+        "held": held,
+        "applicant_key": applicant_key,
+        "applicant_name": held.dossier.applicant_name,
+    }
     return render(request, TEMPLATES + "already_held.html", context, status=409)
 
 
@@ -110,8 +116,10 @@ def join_request(request, slug):
         return redirect("applications:start", slug=slug)
     if holders.request_to_join(dossier=held, by=request.user) is None:
         return redirect("applications:dossier", pk=held.pk)
-    messages.success(request, _("Your request to join has been sent to the holder of the dossier. You will be told "
-                                "the answer by e-mail."))
+    messages.success(
+        request,
+        _("Your request to join has been sent to the holder of the dossier. You will be told the answer by e-mail."),
+    )
     return redirect("applications:home")
 
 
@@ -150,8 +158,12 @@ def _render_section(request, dossier, spec, form, *, base=None, conflicts=(), st
     if base is None and spec.formset_class is None:
         base = coediting.EditBase.of(dossier, spec.fields)
     context = {
-        "dossier": dossier, "spec": spec, "form": form, "sections": SECTIONS,
-        "base_fields": base.as_hidden_fields() if base else [], "conflicts": conflicts,
+        "dossier": dossier,
+        "spec": spec,
+        "form": form,
+        "sections": SECTIONS,
+        "base_fields": base.as_hidden_fields() if base else [],
+        "conflicts": conflicts,
         "progress": services.dossier_progress(dossier),
         "percent": services.progress_percent(dossier),
         "last_change": services.last_changes(dossier).get(spec.key),
@@ -171,8 +183,12 @@ def _save(request, dossier, spec, form) -> list:
         name for name in spec.fields if request.POST.get(coediting.RESOLVE_PREFIX + name) == coediting.KEEP_THEIRS
     )
     result = services.save_section(
-        dossier=dossier, section=spec.key, data=form.cleaned_data, by=request.user,
-        base=coediting.EditBase.from_post(request.POST, spec.fields), keep_theirs=keep_theirs,
+        dossier=dossier,
+        section=spec.key,
+        data=form.cleaned_data,
+        by=request.user,
+        base=coediting.EditBase.from_post(request.POST, spec.fields),
+        keep_theirs=keep_theirs,
     )
     return result.conflicts
 
@@ -181,8 +197,13 @@ def _render_conflicts(request, dossier, spec, conflicts):
     """The section again: stored values, this person's text in the conflicting fields, both versions shown."""
     mine = {conflict.field: conflict.mine for conflict in conflicts}
     form = _section_form(spec, dossier, initial=mine)
-    messages.warning(request, _("Someone else changed this section while you were editing it: compare the versions "
-                                "below and choose. Your other changes are saved."))
+    messages.warning(
+        request,
+        _(
+            "Someone else changed this section while you were editing it: compare the versions "
+            "below and choose. Your other changes are saved."
+        ),
+    )
     return _render_section(request, dossier, spec, form, conflicts=conflicts, status=409)
 
 
@@ -231,7 +252,11 @@ def autosave(request, pk, key, field):
     raw_value = request.POST.get(field, "")
     try:
         services.autosave_field(
-            dossier=dossier, section=key, field=field, raw_value=raw_value, by=request.user,
+            dossier=dossier,
+            section=key,
+            field=field,
+            raw_value=raw_value,
+            by=request.user,
             base_fingerprint=request.POST.get(coediting.BASE_PREFIX + field),
         )
     except ValueError:
@@ -258,7 +283,8 @@ def _render_team(request, dossier, form, *, status=200):
     for pending in invitations:
         pending.expired = not pending.is_valid_at(now)
     context = {
-        "dossier": dossier, "form": form,
+        "dossier": dossier,
+        "form": form,
         "members": dossier.members.select_related("user").order_by("added_at"),
         "invitations": invitations,
         "join_requests": holders.pending_join_requests(dossier),
@@ -306,12 +332,17 @@ def answer_join_request(request, pk, request_pk):
     dossier = _editable(request, pk)
     if not dossier_rules.is_dossier_owner(request.user, dossier):
         raise PermissionDenied
-    join_request = get_object_or_404(DossierJoinRequest, dossier=dossier, pk=request_pk,
-                                     status=JoinRequestStatus.PENDING)
+    join_request = get_object_or_404(
+        DossierJoinRequest, dossier=dossier, pk=request_pk, status=JoinRequestStatus.PENDING
+    )
     accept = "accept" in request.POST
     try:
-        holders.answer_join_request(join_request=join_request, by=request.user, accept=accept,
-                                    reason="" if accept else request.POST.get("reason", "")[:2000])
+        holders.answer_join_request(
+            join_request=join_request,
+            by=request.user,
+            accept=accept,
+            reason="" if accept else request.POST.get("reason", "")[:2000],
+        )
     except holders.HolderChangeRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -344,7 +375,9 @@ def _login_or_signup(request, invitation):
 @require_http_methods(["GET", "POST"])
 def invitation(request, token):
     invitation = get_object_or_404(
-        DossierInvitation.objects.select_related("dossier__campaign", "dossier__commune", "dossier__epci", "invited_by"),
+        DossierInvitation.objects.select_related(
+            "dossier__campaign", "dossier__commune", "dossier__epci", "invited_by"
+        ),
         token=token,
     )
     state = invitation.state_at(timezone.now())
@@ -360,8 +393,9 @@ def invitation(request, token):
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
         else:
-            messages.success(request, _("You can now edit dossier %(reference)s.")
-                             % {"reference": invitation.dossier.reference})
+            messages.success(
+                request, _("You can now edit dossier %(reference)s.") % {"reference": invitation.dossier.reference}
+            )
             return redirect("applications:dossier", pk=invitation.dossier_id)
     context = {"invitation": invitation, "error": error}
     return render(request, TEMPLATES + "invitation.html", context, status=400 if error else 200)
@@ -370,7 +404,10 @@ def invitation(request, token):
 def _invalid_invitation(request, invitation, state, *, status=410):
     editor = Dossier.objects.editable_by(request.user).filter(pk=invitation.dossier_id).exists()
     context = {
-        "invitation": invitation, "state": state, "reason": services.invitation_refusal(state), "is_editor": editor,
+        "invitation": invitation,
+        "state": state,
+        "reason": services.invitation_refusal(state),
+        "is_editor": editor,
         "validity_days": settings.INVITATION_VALIDITY_DAYS,
         "can_ask": not editor and invitation.renewal_requested_at is None and invitation.dossier.owner_id is not None,
     }

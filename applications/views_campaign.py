@@ -90,5 +90,9 @@ def campaign_document(request, slug, pk):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=False, filename=f"{slugify(document.title) or 'document'}.pdf",
-                        content_type="application/pdf")
+    return FileResponse(
+        handle,
+        as_attachment=False,
+        filename=f"{slugify(document.title) or 'document'}.pdf",
+        content_type="application/pdf",
+    )

@@ -41,5 +41,9 @@ def dossier_zip(request, pk):
     if not request.user.is_staff:
         raise PermissionDenied
     document = dossier_document(dossier, user=request.user, now=timezone.now())
-    return FileResponse(dossier_bundle(document), as_attachment=True, filename=f"{dossier.reference}.zip",
-                        content_type="application/zip")
+    return FileResponse(
+        dossier_bundle(document),
+        as_attachment=True,
+        filename=f"{dossier.reference}.zip",
+        content_type="application/zip",
+    )

@@ -16,10 +16,12 @@ from .models import Dossier, DossierMessageFile
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=gettext_lazy("Your message"), widget=forms.Textarea(attrs={"rows": 5}),
-                           max_length=messaging.MAX_BODY)
-    requests_document = forms.BooleanField(label=gettext_lazy("This message asks the applicants for a document"),
-                                           required=False)
+    body = forms.CharField(
+        label=gettext_lazy("Your message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=messaging.MAX_BODY
+    )
+    requests_document = forms.BooleanField(
+        label=gettext_lazy("This message asks the applicants for a document"), required=False
+    )
     document = forms.FileField(label=gettext_lazy("Document (optional)"), required=False)
 
 
@@ -31,8 +33,12 @@ def _dossier(request, pk) -> Dossier:
 
 
 def _page(request, dossier, form, *, status=200):
-    context = {"dossier": dossier, "form": form, "thread": messaging.thread(dossier),
-               "is_staff_side": messaging.is_instructing_staff(request.user, dossier)}
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "thread": messaging.thread(dossier),
+        "is_staff_side": messaging.is_instructing_staff(request.user, dossier),
+    }
     return render(request, "applications/messages/thread.html", context, status=status)
 
 
@@ -46,8 +52,11 @@ def thread(request, pk):
     if form.is_valid():
         try:
             messaging.post_message(
-                dossier=dossier, by=request.user, body=form.cleaned_data["body"],
-                upload=form.cleaned_data["document"], requests_document=form.cleaned_data["requests_document"],
+                dossier=dossier,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                upload=form.cleaned_data["document"],
+                requests_document=form.cleaned_data["requests_document"],
             )
         except ValidationError as refused:
             form.add_error("document" if request.FILES else "body", refused)
@@ -63,5 +72,4 @@ def message_file(request, pk, file_pk):
     dossier = _dossier(request, pk)
     document = get_object_or_404(DossierMessageFile, pk=file_pk, message__dossier=dossier)
     name = download_name(original_name=document.original_name, extension=document.extension)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=name,
-                        content_type=document.content_type)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=name, content_type=document.content_type)

@@ -37,16 +37,22 @@ def _editable(request, pk) -> Dossier:
 
 # --- attachments ---------------------------------------------------------------------------------------------
 
+
 def _attachments_page(request, dossier, form, *, status=200):
     rows = list(dossier.attachments.select_related("uploaded_by"))
     present = {row.kind for row in rows}
     context = {
-        "dossier": dossier, "attachments": rows, "form": form,
+        "dossier": dossier,
+        "attachments": rows,
+        "form": form,
         "can_edit": dossier_rules.can_edit_dossier(request.user, dossier),
         "required": [(kind, kind.label, kind in present) for kind in REQUIRED_ATTACHMENT_KINDS],
-        "accepted": [(label, attachment_services.accepted_types_label(kind))
-                     for kind, label in attachment_services.AttachmentKind.choices],
-        "file_max": settings.ATTACHMENT_MAX_FILE_SIZE, "dossier_max": settings.ATTACHMENT_MAX_DOSSIER_SIZE,
+        "accepted": [
+            (label, attachment_services.accepted_types_label(kind))
+            for kind, label in attachment_services.AttachmentKind.choices
+        ],
+        "file_max": settings.ATTACHMENT_MAX_FILE_SIZE,
+        "dossier_max": settings.ATTACHMENT_MAX_DOSSIER_SIZE,
     }
     return render(request, TEMPLATES + "attachments.html", context, status=status)
 
@@ -114,6 +120,7 @@ def attachment_delete(request, pk, attachment_pk):
 
 # --- submission ----------------------------------------------------------------------------------------------
 
+
 def _confirm_page(request, dossier, wave, *, status=200):
     form = SubmitConfirmForm(initial={"wave": wave.pk, "token": uuid.uuid4()})
     context = {"dossier": dossier, "wave": wave, "form": form, "wave_is_open": wave.is_open_at(timezone.now())}
@@ -142,9 +149,11 @@ def _submit_get(request, dossier):
         return render(request, TEMPLATES + "checklist.html", {"dossier": dossier, "missing": missing})
     wave = dossier.campaign.target_wave_at(timezone.now())
     if wave is None:
-        return _refused_page(request, dossier, _(
-            "Submissions are closed: the last wave of this call ended and no other wave is planned."
-        ))
+        return _refused_page(
+            request,
+            dossier,
+            _("Submissions are closed: the last wave of this call ended and no other wave is planned."),
+        )
     return _confirm_page(request, dossier, wave)
 
 
@@ -173,12 +182,16 @@ def submit(request, pk):
         return _confirm_page(request, dossier, change.wave, status=409)
     except submission_services.SubmissionRefused as refusal:
         return _refused_page(request, dossier, refusal.message, status=409)
-    messages.success(request, _("Your dossier has been submitted to wave %(number)s. A receipt has been sent by e-mail.")
-                     % {"number": submission.wave.number})
+    messages.success(
+        request,
+        _("Your dossier has been submitted to wave %(number)s. A receipt has been sent by e-mail.")
+        % {"number": submission.wave.number},
+    )
     return redirect("applications:receipt", pk=dossier.pk, submission_pk=submission.pk)
 
 
 # --- receipts ------------------------------------------------------------------------------------------------
+
 
 @login_required
 @require_GET
@@ -192,8 +205,9 @@ def receipt_latest(request, pk):
 
 def _submission(request, pk, submission_pk):
     dossier = _visible(request, pk)
-    return get_object_or_404(dossier.submissions.select_related("wave", "submitted_by", "dossier__campaign"),
-                             pk=submission_pk)
+    return get_object_or_404(
+        dossier.submissions.select_related("wave", "submitted_by", "dossier__campaign"), pk=submission_pk
+    )
 
 
 @login_required
@@ -203,9 +217,14 @@ def receipt(request, pk, submission_pk):
     dossier = submission.dossier
     # Withdrawal and reopening clear the dossier's submitted_at; a new submission replaces it.
     superseded = dossier.submitted_at != submission.submitted_at
-    context = {**receipt_context(submission), "submission": submission, "dossier": dossier,
-               "submitted_at_display": submitted_at_display(submission), "superseded": superseded,
-               "can_withdraw": not superseded and dossier_rules.can_withdraw_submission(request.user, dossier)}
+    context = {
+        **receipt_context(submission),
+        "submission": submission,
+        "dossier": dossier,
+        "submitted_at_display": submitted_at_display(submission),
+        "superseded": superseded,
+        "can_withdraw": not superseded and dossier_rules.can_withdraw_submission(request.user, dossier),
+    }
     return render(request, TEMPLATES + "receipt.html", context)
 
 
@@ -221,6 +240,7 @@ def receipt_pdf(request, pk, submission_pk):
 
 
 # --- withdrawal ------------------------------------------------------------------------------------------------
+
 
 @login_required
 @require_http_methods(["GET", "POST"])

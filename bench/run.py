@@ -47,7 +47,10 @@ def build_world():
 
     now = timezone.now()
     wave = WaveFactory(
-        campaign__slug="bench", number=1, opens_at=now - timedelta(days=90), closes_at=now - timedelta(days=30),
+        campaign__slug="bench",
+        number=1,
+        opens_at=now - timedelta(days=90),
+        closes_at=now - timedelta(days=30),
         publishes_at=now - timedelta(days=1),
     )
     region = RegionFactory(code="27", name="Bourgogne-Franche-Comté")
@@ -75,7 +78,9 @@ def grow_to(size, wave, region):
     departement = DepartementFactory(code="71", name="Saône-et-Loire", region=region)
     for _ in range(size - Dossier.objects.filter(wave=wave).count()):
         DossierFactory(
-            wave=wave, commune=CommuneFactory(departement=departement), status=DossierStatus.LAUREATE,
+            wave=wave,
+            commune=CommuneFactory(departement=departement),
+            status=DossierStatus.LAUREATE,
             decided_at=wave.closes_at,
         )
 
@@ -120,11 +125,17 @@ def build_review_world(region, coordinator):
     from tests.factories import WaveFactory, reviewer
 
     now = timezone.now()
-    wave = WaveFactory(campaign__slug="bench-review", number=1, opens_at=now - timedelta(days=90),
-                       closes_at=now - timedelta(days=10), publishes_at=now + timedelta(days=30))
+    wave = WaveFactory(
+        campaign__slug="bench-review",
+        number=1,
+        opens_at=now - timedelta(days=90),
+        closes_at=now - timedelta(days=10),
+        publishes_at=now + timedelta(days=30),
+    )
     grid = ScoringGrid.objects.create(campaign=wave.campaign)
-    criteria = [Criterion.objects.create(grid=grid, label=f"C{i}", weight=i, max_points=5 * i, position=i)
-                for i in (1, 2, 3)]
+    criteria = [
+        Criterion.objects.create(grid=grid, label=f"C{i}", weight=i, max_points=5 * i, position=i) for i in (1, 2, 3)
+    ]
     group = Group.objects.get_or_create(name=Role.REGIONAL_REVIEWER)[0]
     reviewers = [reviewer(region) for _ in range(2)]
     for person in reviewers:
@@ -148,24 +159,47 @@ def grow_reviewed_to(size, wave, region, criteria, reviewers):
         return
     now = timezone.now()
     departement = DepartementFactory(region=region)
-    communes = Commune.objects.bulk_create([
-        Commune(insee_code=f"R{n:04d}", name=f"Bourg {n}", search_name=normalize_search_text(f"Bourg {n}"),
-                departement=departement, region=region, population=1000 + n)
-        for n in range(have, size)
-    ])
-    dossiers = Dossier.objects.bulk_create([
-        Dossier(campaign=wave.campaign, wave=wave, reference=f"AMI-REV-{n:05d}", commune=commune, region=region,
-                status=DossierStatus.UNDER_REVIEW, submitted_at=now)
-        for n, commune in zip(range(have, size), communes, strict=True)
-    ])
-    reviews = Review.objects.bulk_create([
-        Review(dossier=d, reviewer=r, status=ReviewStatus.COMPLETED, completed_at=now)
-        for d in dossiers for r in reviewers
-    ])
-    Score.objects.bulk_create([
-        Score(review=review, criterion=c, points=(review.pk * 7 + c.pk) % (c.max_points + 1))
-        for review in reviews for c in criteria
-    ])
+    communes = Commune.objects.bulk_create(
+        [
+            Commune(
+                insee_code=f"R{n:04d}",
+                name=f"Bourg {n}",
+                search_name=normalize_search_text(f"Bourg {n}"),
+                departement=departement,
+                region=region,
+                population=1000 + n,
+            )
+            for n in range(have, size)
+        ]
+    )
+    dossiers = Dossier.objects.bulk_create(
+        [
+            Dossier(
+                campaign=wave.campaign,
+                wave=wave,
+                reference=f"AMI-REV-{n:05d}",
+                commune=commune,
+                region=region,
+                status=DossierStatus.UNDER_REVIEW,
+                submitted_at=now,
+            )
+            for n, commune in zip(range(have, size), communes, strict=True)
+        ]
+    )
+    reviews = Review.objects.bulk_create(
+        [
+            Review(dossier=d, reviewer=r, status=ReviewStatus.COMPLETED, completed_at=now)
+            for d in dossiers
+            for r in reviewers
+        ]
+    )
+    Score.objects.bulk_create(
+        [
+            Score(review=review, criterion=c, points=(review.pk * 7 + c.pk) % (c.max_points + 1))
+            for review in reviews
+            for c in criteria
+        ]
+    )
 
 
 def review_growth(sizes, region, users) -> int:
@@ -218,8 +252,11 @@ def measure(client_for, label, role, name, kwargs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20,200,1000")
-    parser.add_argument("--review-sizes", default="300,1200,5000",
-                        help="reviewed dossiers for the dashboard/ranking growth table ('' to skip)")
+    parser.add_argument(
+        "--review-sizes",
+        default="300,1200,5000",
+        help="reviewed dossiers for the dashboard/ranking growth table ('' to skip)",
+    )
     arguments = parser.parse_args()
     sizes = [int(s) for s in arguments.sizes.split(",")]
     review_sizes = [int(s) for s in arguments.review_sizes.split(",") if s]

@@ -111,7 +111,8 @@ class MembershipImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Formatted here, not at import time, so that it follows the request's language.
         self.fields["file"].help_text = _("Columns: %(columns)s. UTF-8, “;” or “,” separated.") % {
-            "columns": ";".join(IMPORT_COLUMNS)}
+            "columns": ";".join(IMPORT_COLUMNS)
+        }
 
 
 @admin.register(ProgrammeMembership)

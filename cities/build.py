@@ -68,10 +68,21 @@ def _records(source: Path, coordinates: dict) -> list[list]:
     records += [["E", e["code"], e["nom"], e.get("type", ""), epci_region[e["code"]]] for e in epcis]
     for c in sorted(communes, key=lambda c: c["code"]):
         lat, lng = coordinates.get(c["code"], (None, None))
-        records.append([
-            "C", c["code"], c["nom"], c["departement"], c["region"], commune_epci.get(c["code"]),
-            sorted(c.get("codesPostaux", [])), c.get("population"), c.get("siren", ""), lat, lng,
-        ])
+        records.append(
+            [
+                "C",
+                c["code"],
+                c["nom"],
+                c["departement"],
+                c["region"],
+                commune_epci.get(c["code"]),
+                sorted(c.get("codesPostaux", [])),
+                c.get("population"),
+                c.get("siren", ""),
+                lat,
+                lng,
+            ]
+        )
     return records
 
 
@@ -81,9 +92,16 @@ def build_extract(*, source: Path, coordinates: Path | None = None, output: Path
     counts = Counter(r[0] for r in records)
     with_coordinates = sum(1 for r in records if r[0] == "C" and r[9] is not None)
     header = {
-        "format": FORMAT, "version": VERSION, "source": SOURCE,
-        "counts": {"regions": counts["R"], "departements": counts["D"], "epcis": counts["E"],
-                   "communes": counts["C"], "communes_with_coordinates": with_coordinates},
+        "format": FORMAT,
+        "version": VERSION,
+        "source": SOURCE,
+        "counts": {
+            "regions": counts["R"],
+            "departements": counts["D"],
+            "epcis": counts["E"],
+            "communes": counts["C"],
+            "communes_with_coordinates": with_coordinates,
+        },
     }
     text = io.StringIO()
     for item in [header, *records]:

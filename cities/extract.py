@@ -91,8 +91,15 @@ def _commune(data: Territories, rec: list) -> str | None:
     if epci is not None and epci not in data.epcis:
         return _("unknown EPCI SIREN “%(code)s”") % {"code": epci}
     data.communes[code] = {
-        "name": name, "departement": dep, "region": reg, "epci": epci, "postal_codes": postal_codes,
-        "population": population, "siren": siren, "latitude": lat, "longitude": lng,
+        "name": name,
+        "departement": dep,
+        "region": reg,
+        "epci": epci,
+        "postal_codes": postal_codes,
+        "population": population,
+        "siren": siren,
+        "latitude": lat,
+        "longitude": lng,
     }
     return None
 
@@ -136,7 +143,8 @@ def read_extract(path: Path = DEFAULT_EXTRACT) -> Territories:
                         _read_record(data, line)
                 except ValueError as exc:
                     raise TerritoryDataError(
-                        _("%(file)s, line %(line)s: %(error)s") % {"file": Path(path).name, "line": number, "error": exc}
+                        _("%(file)s, line %(line)s: %(error)s")
+                        % {"file": Path(path).name, "line": number, "error": exc}
                     ) from exc
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise TerritoryDataError(

@@ -38,14 +38,16 @@ class PlaceSearchWidget(forms.TextInput):
         context = super().get_context(name, value, attrs)
         widget_id = context["widget"]["attrs"].get("id") or f"id_{name}"
         described_by = context["widget"]["attrs"].get("aria-describedby", "")
-        context["widget"]["attrs"].update({
-            "hx-get": f"{reverse(self.search_url_name)}?field={name}",
-            "hx-trigger": "input changed delay:300ms, search",
-            "hx-target": f"#{widget_id}-results",
-            "hx-sync": "this:replace",
-            "aria-controls": f"{widget_id}-results",
-            "aria-describedby": f"{described_by} {widget_id}-help".strip(),
-        })
+        context["widget"]["attrs"].update(
+            {
+                "hx-get": f"{reverse(self.search_url_name)}?field={name}",
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": f"#{widget_id}-results",
+                "hx-sync": "this:replace",
+                "aria-controls": f"{widget_id}-results",
+                "aria-describedby": f"{described_by} {widget_id}-help".strip(),
+            }
+        )
         context["widget"].update({"widget_id": widget_id, "help_text": self.help_text})
         return context
 
@@ -94,8 +96,9 @@ class CommuneChoiceField(forms.ModelChoiceField):
     def _by_label(self, text: str):
         match = _LABEL.match(text)
         if match:
-            return self.queryset.filter(departement__code=match["code"].upper(),
-                                        search_name=normalize_search_text(match["name"]))
+            return self.queryset.filter(
+                departement__code=match["code"].upper(), search_name=normalize_search_text(match["name"])
+            )
         return None
 
     def _candidates(self, text: str):
@@ -118,8 +121,11 @@ class CommuneChoiceField(forms.ModelChoiceField):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text})
         if len(matches) > 1:
             labels = [self.label_of(m) for m in matches]
-            raise ValidationError(self.error_messages["ambiguous"], code="ambiguous",
-                                  params={"value": text, "choices": ", ".join(labels), "example": labels[0]})
+            raise ValidationError(
+                self.error_messages["ambiguous"],
+                code="ambiguous",
+                params={"value": text, "choices": ", ".join(labels), "example": labels[0]},
+            )
         return matches[0]
 
     def prepare_value(self, value):

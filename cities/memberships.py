@@ -101,8 +101,11 @@ def _rows(text: str, filename: str, build) -> list[MembershipRow]:
                 errors.append(line_error(filename, line, str(exc)))
                 continue
             if row.key in seen:
-                errors.append(line_error(filename, line, _("same commune and programme as line %(line)s") % {
-                    "line": seen[row.key]}))
+                errors.append(
+                    line_error(
+                        filename, line, _("same commune and programme as line %(line)s") % {"line": seen[row.key]}
+                    )
+                )
             seen[row.key] = line
             rows.append(row)
     except csv.Error as exc:
@@ -144,23 +147,32 @@ def read_import_csv(content: bytes | str, *, filename: str) -> list[MembershipRo
     header = [h.strip().lower() for h in re.split(r"[;,]", text.split("\n", 1)[0].strip())]
     missing = [c for c in ("insee_code", "programme", "source") if c not in header]
     if missing:
-        raise MembershipFileError([line_error(filename, 1, _("missing columns: %(columns)s") % {
-            "columns": ", ".join(missing)})])
+        raise MembershipFileError(
+            [line_error(filename, 1, _("missing columns: %(columns)s") % {"columns": ", ".join(missing)})]
+        )
     return _rows(text, filename, _import_row)
 
 
 def _acv_row(record: dict, line: int) -> MembershipRow:
     return MembershipRow(
-        line=line, insee_code=_check_code(record["insee_com"]), programme=Programme.ACV,
-        territory_code=record["id_acv"], territory_name=record["lib_acv"],
-        since=parse_date(record["date_signature"]), source=ACV_SOURCE,
+        line=line,
+        insee_code=_check_code(record["insee_com"]),
+        programme=Programme.ACV,
+        territory_code=record["id_acv"],
+        territory_name=record["lib_acv"],
+        since=parse_date(record["date_signature"]),
+        source=ACV_SOURCE,
     )
 
 
 def _ti_row(record: dict, line: int) -> MembershipRow:
     return MembershipRow(
-        line=line, insee_code=_check_code(record["insee_com"]), programme=Programme.TI,
-        territory_code=record["id_ti"], territory_name=record["lib_ti"], source=TI_SOURCE,
+        line=line,
+        insee_code=_check_code(record["insee_com"]),
+        programme=Programme.TI,
+        territory_code=record["id_ti"],
+        territory_name=record["lib_ti"],
+        source=TI_SOURCE,
     )
 
 

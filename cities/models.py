@@ -76,7 +76,11 @@ class Commune(models.Model):
     )
     region = models.ForeignKey(Region, verbose_name=_("région"), on_delete=models.PROTECT, related_name="communes")
     epci = models.ForeignKey(
-        Epci, verbose_name=_("intercommunality (EPCI)"), null=True, blank=True, on_delete=models.SET_NULL,
+        Epci,
+        verbose_name=_("intercommunality (EPCI)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="communes",
     )
     postal_codes = models.JSONField(_("postal codes"), default=list, blank=True)

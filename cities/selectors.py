@@ -20,9 +20,14 @@ def _by_code(qs: QuerySet, code: str) -> QuerySet:
     return qs.filter(Q(insee_code__startswith=code) | postal_word).annotate(
         rank=Case(
             # A five-digit query may be an INSEE code or a postal code: both exact matches rank first.
-            When(Q(insee_code=code) | Q(postal_codes_text=code) | Q(postal_codes_text__startswith=f"{code} ")
-                 | Q(postal_codes_text__contains=f" {code} ") | Q(postal_codes_text__endswith=f" {code}"),
-                 then=Value(0)),
+            When(
+                Q(insee_code=code)
+                | Q(postal_codes_text=code)
+                | Q(postal_codes_text__startswith=f"{code} ")
+                | Q(postal_codes_text__contains=f" {code} ")
+                | Q(postal_codes_text__endswith=f" {code}"),
+                then=Value(0),
+            ),
             default=Value(1),
             output_field=IntegerField(),
         )
@@ -142,6 +147,6 @@ def with_programmes(queryset: QuerySet, *, commune_field: str | None = None, epc
         commune_ref = OuterRef(f"{commune_field}_id") if commune_field else None
         epci_ref = OuterRef(f"{epci_field}_id") if epci_field else None
     memberships = applicant_memberships(commune=commune_ref, epci=epci_ref)
-    return queryset.annotate(**{
-        programme_flag(code): Exists(memberships.filter(programme=code)) for code in Programme.values
-    })
+    return queryset.annotate(
+        **{programme_flag(code): Exists(memberships.filter(programme=code)) for code in Programme.values}
+    )

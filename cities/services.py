@@ -93,12 +93,24 @@ def load_territories(*, path: Path = DEFAULT_EXTRACT, programmes: bool = True) -
     with transaction.atomic():
         report["regions"] = _upsert(Region, "code", {code: {"name": r["name"]} for code, r in data.regions.items()})
         reg_ids = _ids(Region, "code")
-        report["departements"] = _upsert(Departement, "code", {
-            code: {"name": d["name"], "region_id": reg_ids[d["region"]]} for code, d in data.departements.items()})
-        report["epcis"] = _upsert(Epci, "siren", {
-            siren: {"name": e["name"], "search_name": normalize_search_text(e["name"]), "kind": e["kind"],
-                    "region_id": reg_ids.get(e["region"])}
-            for siren, e in data.epcis.items()})
+        report["departements"] = _upsert(
+            Departement,
+            "code",
+            {code: {"name": d["name"], "region_id": reg_ids[d["region"]]} for code, d in data.departements.items()},
+        )
+        report["epcis"] = _upsert(
+            Epci,
+            "siren",
+            {
+                siren: {
+                    "name": e["name"],
+                    "search_name": normalize_search_text(e["name"]),
+                    "kind": e["kind"],
+                    "region_id": reg_ids.get(e["region"]),
+                }
+                for siren, e in data.epcis.items()
+            },
+        )
         rows = _commune_rows(data.communes, _ids(Departement, "code"), reg_ids, _ids(Epci, "siren"))
         report["communes"] = _upsert(Commune, "insee_code", rows, batch_size=2000)
         if programmes:
@@ -107,15 +119,22 @@ def load_territories(*, path: Path = DEFAULT_EXTRACT, programmes: bool = True) -
 
 
 def _membership_values(row: MembershipRow) -> dict:
-    return {"territory_code": row.territory_code, "territory_name": row.territory_name,
-            "since": row.since, "source": row.source}
+    return {
+        "territory_code": row.territory_code,
+        "territory_name": row.territory_name,
+        "since": row.since,
+        "source": row.source,
+    }
 
 
 def _save_memberships(rows: list[tuple[str, MembershipRow]], *, overwrite_other_sources: bool) -> Counts:
     """Upsert memberships keyed by (programme, commune). Unknown INSEE codes raise, naming their lines."""
     commune_ids = _ids(Commune, "insee_code")
-    errors = [line_error(name, row.line, _("unknown INSEE code “%(code)s”") % {"code": row.insee_code})
-              for name, row in rows if row.insee_code not in commune_ids]
+    errors = [
+        line_error(name, row.line, _("unknown INSEE code “%(code)s”") % {"code": row.insee_code})
+        for name, row in rows
+        if row.insee_code not in commune_ids
+    ]
     if errors:
         raise MembershipFileError(errors)
     existing = {(m.programme, m.commune_id): m for m in ProgrammeMembership.objects.all()}
@@ -124,8 +143,9 @@ def _save_memberships(rows: list[tuple[str, MembershipRow]], *, overwrite_other_
         values = _membership_values(row)
         current = existing.get((row.programme, commune_ids[row.insee_code]))
         if current is None:
-            to_create.append(ProgrammeMembership(programme=row.programme, commune_id=commune_ids[row.insee_code],
-                                                 **values))
+            to_create.append(
+                ProgrammeMembership(programme=row.programme, commune_id=commune_ids[row.insee_code], **values)
+            )
         elif current.source != row.source and not overwrite_other_sources:
             counts.kept += 1
         elif any(getattr(current, k) != v for k, v in values.items()):

@@ -63,7 +63,15 @@ class AntennaAdmin(RulesAdminMixin, admin.ModelAdmin):
     form = AntennaAdminForm
     change_rule = "network.manage_antenna"
     view_rule = "network.manage_antenna"
-    list_display = ("__str__", "campaign", "region", "status", "convention_signed_on", "opening_planned_on", "opened_on")
+    list_display = (
+        "__str__",
+        "campaign",
+        "region",
+        "status",
+        "convention_signed_on",
+        "opening_planned_on",
+        "opened_on",
+    )
     list_filter = (StatusFilter, "dossier__campaign")
     search_fields = ("dossier__commune__name", "dossier__epci__name", "dossier__reference")
     readonly_fields = ("status", "convention_link")
@@ -108,8 +116,11 @@ class AntennaAdmin(RulesAdminMixin, admin.ModelAdmin):
     def convention_link(self, obj):
         if not obj or not obj.convention_pdf:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("network:convention", kwargs={"pk": obj.pk}),
-                           _("Download the signed agreement"))
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("network:convention", kwargs={"pk": obj.pk}),
+            _("Download the signed agreement"),
+        )
 
     def save_model(self, request, obj, form, change):
         action = AntennaLogAction.MILESTONES if change else AntennaLogAction.CREATED
@@ -131,8 +142,17 @@ class AntennaAdmin(RulesAdminMixin, admin.ModelAdmin):
 class AntennaReportAdmin(RulesAdminMixin, admin.ModelAdmin):
     list_display = ("antenna", "year", "enrolments", "submitted_at", "validated_at")
     list_filter = ("year", ("validated_at", admin.EmptyFieldListFilter))
-    readonly_fields = ("antenna", "year", "enrolments", "training_paths", "comment", "submitted_by", "submitted_at",
-                       "validated_by", "validated_at")
+    readonly_fields = (
+        "antenna",
+        "year",
+        "enrolments",
+        "training_paths",
+        "comment",
+        "submitted_by",
+        "submitted_at",
+        "validated_by",
+        "validated_at",
+    )
     actions = ["validate"]
 
     def visible_queryset(self, request):
@@ -152,8 +172,11 @@ class AntennaReportAdmin(RulesAdminMixin, admin.ModelAdmin):
         except PermissionDenied as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
-        self.message_user(request, ngettext("%(count)d report validated.", "%(count)d reports validated.", done)
-                          % {"count": done}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d report validated.", "%(count)d reports validated.", done) % {"count": done},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(AntennaLogEntry)

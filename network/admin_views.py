@@ -41,29 +41,38 @@ def coverage(request, *, admin_site):
         status = antenna.status_on(today)
         network_rows.append((antenna, status))
         if antenna.dossier.commune_id:
-            marker = maps.commune_marker(antenna.dossier.commune, label=f"{antenna} — {status.label}",
-                                         kind=map_kind(status))
+            marker = maps.commune_marker(
+                antenna.dossier.commune, label=f"{antenna} — {status.label}", kind=map_kind(status)
+            )
             markers += [marker] if marker else []
     for centre in active_centres():
         where = centre.coordinates
-        spot = maps.place(departement_code=centre.commune.departement.code, lat=where[0] if where else None,
-                          lon=where[1] if where else None)
+        spot = maps.place(
+            departement_code=centre.commune.departement.code,
+            lat=where[0] if where else None,
+            lon=where[1] if where else None,
+        )
         markers += [maps.Marker(*spot, label=centre.name, kind="centre")] if spot else []
     candidate_rows, reference = [], reference_points(today=today)
     for dossier in candidates:
         candidate_rows.append((dossier, dossier_coverage(dossier, today=today, reference=reference)))
         if dossier.commune_id:
-            marker = maps.commune_marker(dossier.commune, label=f"{dossier.applicant_name} ({dossier.reference})",
-                                         kind="candidate")
+            marker = maps.commune_marker(
+                dossier.commune, label=f"{dossier.applicant_name} ({dossier.reference})", kind="candidate"
+            )
             markers += [marker] if marker else []
     from cities.models import Region
 
     context = {
-        **admin_site.each_context(request), "title": _("Coverage of the territory"), "opts": Antenna._meta,
-        "waves": waves, "wave": wave, "regions": Region.objects.filter(code__in=visible.values("region__code")),
-        "region": region, "network_rows": network_rows, "candidate_rows": candidate_rows,
+        **admin_site.each_context(request),
+        "title": _("Coverage of the territory"),
+        "opts": Antenna._meta,
+        "waves": waves,
+        "wave": wave,
+        "regions": Region.objects.filter(code__in=visible.values("region__code")),
+        "region": region,
+        "network_rows": network_rows,
+        "candidate_rows": candidate_rows,
         "france_map": maps.france_map(markers, title=_("Map of the network and of the wave's candidates")),
     }
     return TemplateResponse(request, "network/admin/coverage.html", context)
-
-

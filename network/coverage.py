@@ -38,7 +38,9 @@ def dossier_point(dossier) -> tuple[float, float] | None:
     if dossier.commune_id:
         commune = dossier.commune
         return (commune.latitude, commune.longitude) if commune.latitude is not None else None
-    points = Commune.objects.filter(epci_id=dossier.epci_id, latitude__isnull=False).values_list("latitude", "longitude")
+    points = Commune.objects.filter(epci_id=dossier.epci_id, latitude__isnull=False).values_list(
+        "latitude", "longitude"
+    )
     return centre_of(list(points))
 
 
@@ -72,8 +74,10 @@ class Reference:
 
 
 def reference_points(*, today: date) -> Reference:
-    antennas = [(a.dossier_id, a.dossier.applicant_name, antenna_point(a), AntennaStatus(s).label)
-                for a, s in selectors.network_points(today=today)]
+    antennas = [
+        (a.dossier_id, a.dossier.applicant_name, antenna_point(a), AntennaStatus(s).label)
+        for a, s in selectors.network_points(today=today)
+    ]
     return Reference(antennas=antennas, centres=[(c.name, c.coordinates) for c in selectors.active_centres()])
 
 
@@ -87,9 +91,19 @@ def dossier_coverage(dossier, *, today: date, reference: Reference | None = None
     nearest_antenna = nearest_centre = None
     if point is not None:
         reference = reference or reference_points(today=today)
-        nearest_antenna = _nearest(point, (
-            (name, where, status) for dossier_id, name, where, status in reference.antennas if dossier_id != dossier.pk
-        ))
+        nearest_antenna = _nearest(
+            point,
+            (
+                (name, where, status)
+                for dossier_id, name, where, status in reference.antennas
+                if dossier_id != dossier.pk
+            ),
+        )
         nearest_centre = _nearest(point, ((name, where, "") for name, where in reference.centres))
-    return Coverage(population=_population(dossier), programmes=labels, has_coordinates=point is not None,
-                    nearest_antenna=nearest_antenna, nearest_centre=nearest_centre)
+    return Coverage(
+        population=_population(dossier),
+        programmes=labels,
+        has_coordinates=point is not None,
+        nearest_antenna=nearest_antenna,
+        nearest_centre=nearest_centre,
+    )

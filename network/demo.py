@@ -31,8 +31,9 @@ def seed(*, stdout) -> None:
     communes = Commune.objects.in_bulk([code for code, *_rest in CENTRES], field_name="insee_code")
     for code, name, lat, lon in CENTRES:
         if code in communes:
-            CnamCentre.objects.get_or_create(name=name, defaults={"commune": communes[code], "latitude": lat,
-                                                                  "longitude": lon})
+            CnamCentre.objects.get_or_create(
+                name=name, defaults={"commune": communes[code], "latitude": lat, "longitude": lon}
+            )
     services.ensure_antennas()
     today = timezone.localdate()
     staged = 0

@@ -15,8 +15,18 @@ CONVENTION_MAX_BYTES = 10 * 1024 * 1024
 class AntennaAdminForm(forms.ModelForm):
     class Meta:
         model = Antenna
-        fields = ["dossier", "address", "convention_signed_on", "convention_pdf", "opening_planned_on", "opened_on",
-                  "training_paths", "suspended_on", "closed_on", "interruption_reason"]
+        fields = [
+            "dossier",
+            "address",
+            "convention_signed_on",
+            "convention_pdf",
+            "opening_planned_on",
+            "opened_on",
+            "training_paths",
+            "suspended_on",
+            "closed_on",
+            "interruption_reason",
+        ]
 
     def clean_convention_pdf(self):
         upload = self.cleaned_data.get("convention_pdf")
@@ -38,15 +48,21 @@ class AntennaAdminForm(forms.ModelForm):
 class ReportForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     enrolments = forms.IntegerField(
-        label=_("Enrolments (entrées en formation)"), min_value=0, max_value=100000,
+        label=_("Enrolments (entrées en formation)"),
+        min_value=0,
+        max_value=100000,
         help_text=_("People who started a Cnam course at the antenna during the year."),
     )
     training_paths = forms.CharField(
-        label=_("Training paths run this year"), required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Training paths run this year"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line."),
     )
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=3000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, antenna: Antenna, **kwargs):
         super().__init__(*args, **kwargs)

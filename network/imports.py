@@ -27,8 +27,11 @@ from . import services
 from .models import Antenna, AntennaLogAction
 
 CSV_FORMAT_HELP = __doc__.split("\n\n", 1)[1]
-DATE_COLUMNS = {"convention_signee_le": "convention_signed_on", "ouverture_prevue_le": "opening_planned_on",
-                "ouverte_le": "opened_on"}
+DATE_COLUMNS = {
+    "convention_signee_le": "convention_signed_on",
+    "ouverture_prevue_le": "opening_planned_on",
+    "ouverte_le": "opened_on",
+}
 
 
 class AntennaImportError(Exception):
@@ -70,8 +73,10 @@ def _parse_row(row: dict, line: int, errors: list[str]) -> AntennaLine | None:
         try:
             values[field] = _date(row.get(column) or "")
         except ValueError:
-            errors.append(_("Line %(line)s: “%(value)s” in column %(column)s is not a date (AAAA-MM-JJ or "
-                            "JJ/MM/AAAA).") % {"line": line, "value": row.get(column), "column": column})
+            errors.append(
+                _("Line %(line)s: “%(value)s” in column %(column)s is not a date (AAAA-MM-JJ or JJ/MM/AAAA).")
+                % {"line": line, "value": row.get(column), "column": column}
+            )
     values["address"] = (row.get("adresse") or "").strip()
     paths = [p.strip() for p in (row.get("formations") or "").split("|") if p.strip()]
     values["training_paths"] = "\n".join(paths)
@@ -125,11 +130,17 @@ def import_antennas(*, campaign: Campaign, wave: Wave, lines: list[AntennaLine],
     counts = {"laureates": 0, "antennas": 0, "updated": 0}
     try:
         with transaction.atomic():
-            counts["laureates"] = import_laureates(campaign=campaign, wave=wave, lines=[
-                LaureateLine(i.line, i.insee_code, i.title, i.summary) for i in lines
-            ])
-            dossiers = {d.commune.insee_code: d for d in Dossier.objects.filter(
-                campaign=campaign, commune__insee_code__in=[i.insee_code for i in lines]).select_related("commune")}
+            counts["laureates"] = import_laureates(
+                campaign=campaign,
+                wave=wave,
+                lines=[LaureateLine(i.line, i.insee_code, i.title, i.summary) for i in lines],
+            )
+            dossiers = {
+                d.commune.insee_code: d
+                for d in Dossier.objects.filter(
+                    campaign=campaign, commune__insee_code__in=[i.insee_code for i in lines]
+                ).select_related("commune")
+            }
             for item in lines:
                 _record(item, dossiers[item.insee_code], by, counts)
     except LaureateImportError as exc:
@@ -143,6 +154,8 @@ def _record(item: AntennaLine, dossier: Dossier, by, counts: dict) -> None:
     before = services.milestone_values(antenna)
     for field, value in item.values.items():
         setattr(antenna, field, value)
-    changes = services.antenna_update_milestones(antenna=antenna, by=by, before=before, action=AntennaLogAction.IMPORTED)
+    changes = services.antenna_update_milestones(
+        antenna=antenna, by=by, before=before, action=AntennaLogAction.IMPORTED
+    )
     counts["antennas"] += created
     counts["updated"] += bool(changes) and not created

@@ -70,8 +70,7 @@ def _inset_place(code: str, lat: float | None, lon: float | None) -> tuple[float
     top = 24  # below the inset's name
     fx = (lon - bounds["lon_min"]) / ((bounds["lon_max"] - bounds["lon_min"]) or 1)
     fy = (bounds["lat_max"] - lat) / ((bounds["lat_max"] - bounds["lat_min"]) or 1)
-    return (round(inset.x + 10 + fx * (inset.width - 20), 1),
-            round(inset.y + top + fy * (inset.height - top - 8), 1))
+    return (round(inset.x + 10 + fx * (inset.width - 20), 1), round(inset.y + top + fy * (inset.height - top - 8), 1))
 
 
 def place(*, departement_code: str, lat: float | None, lon: float | None) -> tuple[float, float] | None:
@@ -123,9 +122,15 @@ def france_map(markers: list[Marker], *, title: str, description: str = "") -> d
         if marker.kind not in kinds:
             kinds.append(marker.kind)
     return {
-        "title": title, "description": description, "width": width, "height": height + INSET_HEIGHT,
-        "departements": drawing()["departements"], "insets": insets(), "markers": markers,
-        "styles": MARKER_STYLES, "legend": [(kind, MARKER_STYLES[kind]) for kind in kinds],
+        "title": title,
+        "description": description,
+        "width": width,
+        "height": height + INSET_HEIGHT,
+        "departements": drawing()["departements"],
+        "insets": insets(),
+        "markers": markers,
+        "styles": MARKER_STYLES,
+        "legend": [(kind, MARKER_STYLES[kind]) for kind in kinds],
         "attribution": drawing()["attribution"],
     }
 

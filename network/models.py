@@ -36,9 +36,7 @@ class Antenna(models.Model):
     )
     suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    interruption_reason = models.TextField(
-        _("reason for the suspension or closure"), blank=True, max_length=2000
-    )
+    interruption_reason = models.TextField(_("reason for the suspension or closure"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -89,7 +87,11 @@ class AntennaReport(models.Model):
     )
     submitted_at = models.DateTimeField(_("reported at"))
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("validated by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("validated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
@@ -123,7 +125,11 @@ class AntennaLogEntry(models.Model):
     antenna = models.ForeignKey(Antenna, verbose_name=_("antenna"), on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=24, choices=AntennaLogAction.choices)

@@ -18,7 +18,9 @@ def is_antenna_official(user, antenna) -> bool:
 
 @rules.predicate
 def sees_all_antennas(user) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm("network.view_all_antennas"))
+    return (
+        user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm("network.view_all_antennas"))
+    )
 
 
 @rules.predicate

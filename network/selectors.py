@@ -94,8 +94,9 @@ def antennas_of_official(user) -> QuerySet:
     if not user.is_authenticated:
         return Antenna.objects.none()
     editable = Dossier.objects.filter(Q(owner=user) | Q(members__user=user)).values("pk")
-    return Antenna.objects.filter(dossier__in=editable).select_related("dossier__campaign", "dossier__commune",
-                                                                        "dossier__epci")
+    return Antenna.objects.filter(dossier__in=editable).select_related(
+        "dossier__campaign", "dossier__commune", "dossier__epci"
+    )
 
 
 def network_points(*, today: date, exclude_dossier_id: int | None = None) -> list[tuple[Antenna, AntennaStatus]]:

@@ -23,8 +23,15 @@ from .rules import is_antenna_official
 from .status import AntennaStatus, antenna_status
 
 MILESTONE_FIELDS = (
-    "address", "convention_signed_on", "convention_pdf", "opening_planned_on", "opened_on", "training_paths",
-    "suspended_on", "closed_on", "interruption_reason",
+    "address",
+    "convention_signed_on",
+    "convention_pdf",
+    "opening_planned_on",
+    "opened_on",
+    "training_paths",
+    "suspended_on",
+    "closed_on",
+    "interruption_reason",
 )
 # Reminders for the figures of year N are sent from this day of year N+1 (month, day).
 REPORT_REMINDER_FROM = (2, 1)
@@ -39,7 +46,10 @@ def _value(antenna: Antenna, name: str):
 
 def log(*, antenna: Antenna, action: str, by=None, changes: dict | None = None, now: datetime | None = None):
     return AntennaLogEntry.objects.create(
-        antenna=antenna, action=action, actor=by if getattr(by, "pk", None) else None, changes=changes or {},
+        antenna=antenna,
+        action=action,
+        actor=by if getattr(by, "pk", None) else None,
+        changes=changes or {},
         at=now or timezone.now(),
     )
 
@@ -67,8 +77,14 @@ def ensure_antennas(*, now: datetime | None = None) -> int:
     return count
 
 
-def antenna_update_milestones(*, antenna: Antenna, by, before: dict | None = None, now: datetime | None = None,
-                              action: str = AntennaLogAction.MILESTONES) -> dict:
+def antenna_update_milestones(
+    *,
+    antenna: Antenna,
+    by,
+    before: dict | None = None,
+    now: datetime | None = None,
+    action: str = AntennaLogAction.MILESTONES,
+) -> dict:
     """Validate and save ``antenna`` (its fields already set by the caller, e.g. an admin form) and log the
     milestones that changed, old and new values, with who and when. ``before`` holds the values as loaded
     (``milestone_values``); without it they are read from the database. Atomic; returns the changes logged."""
@@ -79,7 +95,9 @@ def antenna_update_milestones(*, antenna: Antenna, by, before: dict | None = Non
             before = milestone_values(stored) if stored else {}
         antenna.save()
         after = milestone_values(antenna)
-        changes = {name: [before.get(name), after[name]] for name in MILESTONE_FIELDS if before.get(name) != after[name]}
+        changes = {
+            name: [before.get(name), after[name]] for name in MILESTONE_FIELDS if before.get(name) != after[name]
+        }
         if changes:
             log(antenna=antenna, action=action, by=by, changes=changes, now=now)
     return changes
@@ -89,8 +107,9 @@ def milestone_values(antenna: Antenna) -> dict:
     return {name: _value(antenna, name) for name in MILESTONE_FIELDS}
 
 
-def report_submit(*, antenna: Antenna, year: int, enrolments: int, by, now: datetime, training_paths: str = "",
-                  comment: str = "") -> AntennaReport:
+def report_submit(
+    *, antenna: Antenna, year: int, enrolments: int, by, now: datetime, training_paths: str = "", comment: str = ""
+) -> AntennaReport:
     """Record (or correct) the figures of ``year``, reported by one of the laureate's officials.
 
     Refused: someone who is not the dossier's owner or co-editor; a year that has not started, or before the antenna
@@ -99,19 +118,28 @@ def report_submit(*, antenna: Antenna, year: int, enrolments: int, by, now: date
         raise PermissionDenied(_("Only the officials of the laureate city report its antenna's figures."))
     today = timezone.localdate(now)
     if antenna.opened_on is None or not antenna.opened_on.year <= year <= today.year:
-        raise ValidationError({"year": _("Figures can be reported for a year from the antenna's opening to this year.")})
+        raise ValidationError(
+            {"year": _("Figures can be reported for a year from the antenna's opening to this year.")}
+        )
     with transaction.atomic():
         report = AntennaReport.objects.order_by().select_for_update().filter(antenna=antenna, year=year).first()
         if report is not None and report.is_validated:
-            raise ValidationError(_("The figures of %(year)s have been validated by the Cnam and can no longer be "
-                                    "changed.") % {"year": year})
+            raise ValidationError(
+                _("The figures of %(year)s have been validated by the Cnam and can no longer be changed.")
+                % {"year": year}
+            )
         report = report or AntennaReport(antenna=antenna, year=year)
         report.enrolments, report.training_paths, report.comment = enrolments, training_paths, comment
         report.submitted_by, report.submitted_at = by, now
         report.full_clean()
         report.save()
-        log(antenna=antenna, action=AntennaLogAction.REPORT_SUBMITTED, by=by, now=now,
-            changes={"year": year, "enrolments": enrolments})
+        log(
+            antenna=antenna,
+            action=AntennaLogAction.REPORT_SUBMITTED,
+            by=by,
+            now=now,
+            changes={"year": year, "enrolments": enrolments},
+        )
     return report
 
 
@@ -125,8 +153,13 @@ def report_validate(*, report: AntennaReport, by, now: datetime) -> bool:
             return False
         locked.validated_by, locked.validated_at = by, now
         locked.save(update_fields=["validated_by", "validated_at"])
-        log(antenna=report.antenna, action=AntennaLogAction.REPORT_VALIDATED, by=by, now=now,
-            changes={"year": locked.year, "enrolments": locked.enrolments})
+        log(
+            antenna=report.antenna,
+            action=AntennaLogAction.REPORT_VALIDATED,
+            by=by,
+            now=now,
+            changes={"year": locked.year, "enrolments": locked.enrolments},
+        )
     report.validated_by, report.validated_at = by, now
     return True
 
@@ -146,7 +179,8 @@ def send_report_reminders(*, now: datetime | None = None) -> int:
     if year is None:
         return 0
     antennas = (
-        Antenna.objects.filter(opened_on__lte=date(year, 12, 31)).exclude(reports__year=year)
+        Antenna.objects.filter(opened_on__lte=date(year, 12, 31))
+        .exclude(reports__year=year)
         .select_related("dossier__campaign", "dossier__commune", "dossier__epci", "dossier__owner")
         .prefetch_related("dossier__members__user")
     )
@@ -162,7 +196,9 @@ def send_report_reminders(*, now: datetime | None = None) -> int:
 
 def _queue_report_reminder(antenna: Antenna, year: int, now: datetime) -> None:
     context = {
-        "applicant": antenna.dossier.applicant_name, "year": year, "campaign": antenna.dossier.campaign.name,
+        "applicant": antenna.dossier.applicant_name,
+        "year": year,
+        "campaign": antenna.dossier.campaign.name,
         "report_url": settings.SITE_URL + reverse("network:reports", kwargs={"pk": antenna.pk}),
     }
     key = f"antenna-report:{antenna.pk}:{year}"

@@ -21,8 +21,9 @@ from .status import map_kind
 
 def _network_map(summary, *, title: str) -> dict:
     status = {row.dossier.pk: row.status for row in summary.rows}
-    france_map, _elsewhere = maps.laureates_map([row.dossier for row in summary.rows], title=title,
-                                                kind_of=lambda dossier: map_kind(status[dossier.pk]))
+    france_map, _elsewhere = maps.laureates_map(
+        [row.dossier for row in summary.rows], title=title, kind_of=lambda dossier: map_kind(status[dossier.pk])
+    )
     return france_map
 
 
@@ -34,10 +35,15 @@ def network(request, slug=None):
     summary = selectors.public_network(now=now, today=timezone.localdate(now), campaign=campaign)
     if campaign is not None and not summary.rows:
         raise Http404
-    title = (_("The Cnam's territorial network — %(campaign)s") % {"campaign": campaign.name} if campaign
-             else _("The Cnam's territorial network"))
+    title = (
+        _("The Cnam's territorial network — %(campaign)s") % {"campaign": campaign.name}
+        if campaign
+        else _("The Cnam's territorial network")
+    )
     context = {
-        "campaign": campaign, "summary": summary, "title": title,
+        "campaign": campaign,
+        "summary": summary,
+        "title": title,
         "campaigns": campaigns_with_published_results(now=now) if campaign is None else None,
         "france_map": _network_map(summary, title=_("Map of France with the antennas of the laureate cities")),
     }
@@ -45,8 +51,9 @@ def network(request, slug=None):
 
 
 def _official_antenna(request, pk) -> Antenna:
-    antenna = get_object_or_404(Antenna.objects.select_related("dossier__campaign", "dossier__commune",
-                                                               "dossier__epci"), pk=pk)
+    antenna = get_object_or_404(
+        Antenna.objects.select_related("dossier__campaign", "dossier__commune", "dossier__epci"), pk=pk
+    )
     if not request.user.has_perm("network.report_figures", antenna):
         raise Http404  # another city's antenna does not exist for this person
     return antenna
@@ -66,11 +73,18 @@ def reports(request, pk):
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("The figures of %(year)s have been recorded. The Cnam will validate them.")
-                             % {"year": form.cleaned_data["year"]})
+            messages.success(
+                request,
+                _("The figures of %(year)s have been recorded. The Cnam will validate them.")
+                % {"year": form.cleaned_data["year"]},
+            )
             return redirect("network:reports", pk=antenna.pk)
-    context = {"antenna": antenna, "status": antenna.status_on(today), "form": form,
-               "reports": antenna.reports.order_by("-year")}
+    context = {
+        "antenna": antenna,
+        "status": antenna.status_on(today),
+        "form": form,
+        "reports": antenna.reports.order_by("-year"),
+    }
     return render(request, "network/reports.html", context)
 
 
@@ -87,8 +101,12 @@ def convention(request, pk):
         handle = antenna.convention_pdf.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=f"convention-{dossier_code_safe(antenna)}.pdf",
-                            content_type="application/pdf")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"convention-{dossier_code_safe(antenna)}.pdf",
+        content_type="application/pdf",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -96,5 +114,3 @@ def convention(request, pk):
 
 def dossier_code_safe(antenna) -> str:
     return antenna.dossier.reference.replace("/", "-")
-
-

@@ -16,8 +16,22 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["resend_failed"]
     fields = [
-        "event_key", "kind", "recipient", "user", "language", "subject", "status", "attempts", "last_error",
-        "created_at", "sending_started_at", "next_attempt_at", "sent_at", "attachments", "context", "body_text",
+        "event_key",
+        "kind",
+        "recipient",
+        "user",
+        "language",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sending_started_at",
+        "next_attempt_at",
+        "sent_at",
+        "attachments",
+        "context",
+        "body_text",
         "body_html",
     ]
     readonly_fields = fields

@@ -48,7 +48,11 @@ class OutboxMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=40, choices=EmailKind.choices)
     recipient = models.EmailField(_("recipient"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     language = models.CharField(_("language"), max_length=8, default="fr")

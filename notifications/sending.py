@@ -127,8 +127,9 @@ def render_message(message: OutboxMessage, *, save: bool = False) -> OutboxMessa
     """
     if message.body_text:
         return message
-    subject, text, body_html = render_email(message.kind, thaw(message.context or {}), message.language
-                                            or settings.LANGUAGE_CODE)
+    subject, text, body_html = render_email(
+        message.kind, thaw(message.context or {}), message.language or settings.LANGUAGE_CODE
+    )
     message.subject, message.body_text, message.body_html = subject[:255], text, body_html
     if save:
         OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING).update(

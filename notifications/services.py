@@ -47,8 +47,13 @@ def queue_email(*, kind: str, key: str, recipient, context: dict, attachments: l
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
-                event_key=key, kind=kind, recipient=address, user=user, language=language,
-                context=frozen, attachments=attachments or [],
+                event_key=key,
+                kind=kind,
+                recipient=address,
+                user=user,
+                language=language,
+                context=frozen,
+                attachments=attachments or [],
             )
     except IntegrityError:
         return same_event.get()

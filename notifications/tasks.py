@@ -13,9 +13,15 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(
-    name="notifications.send_outbox_message", bind=True, acks_late=True, reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS, retry_backoff=RETRY_BACKOFF_SECONDS, retry_backoff_max=RETRY_BACKOFF_MAX_SECONDS,
-    retry_jitter=False, max_retries=settings.OUTBOX_MAX_RETRIES,
+    name="notifications.send_outbox_message",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=RETRY_BACKOFF_SECONDS,
+    retry_backoff_max=RETRY_BACKOFF_MAX_SECONDS,
+    retry_jitter=False,
+    max_retries=settings.OUTBOX_MAX_RETRIES,
 )
 def task_send_outbox_message(self, *, message_id: int) -> bool:
     if not OutboxMessage.objects.filter(pk=message_id).exists():

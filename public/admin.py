@@ -44,8 +44,18 @@ class ExportJobAdmin(CoordinatorOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "filename", "format", "status", "progress", "row_count", "requested_by"]
     list_filter = ["status", "format"]
     list_select_related = ["requested_by"]
-    readonly_fields = ["requested_by", "params", "format", "status", "progress", "row_count", "filename", "error",
-                       "created_at", "finished_at"]
+    readonly_fields = [
+        "requested_by",
+        "params",
+        "format",
+        "status",
+        "progress",
+        "row_count",
+        "filename",
+        "error",
+        "created_at",
+        "finished_at",
+    ]
     exclude = ["file"]
 
     def has_change_permission(self, request, obj=None):
@@ -58,7 +68,10 @@ class ExportJobAdmin(CoordinatorOnlyMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             return export_response(request, form)
         context = {
-            **self.admin_site.each_context(request), "title": _("Export laureates"), "form": form,
-            "opts": self.model._meta, "media": self.media + form.media,
+            **self.admin_site.each_context(request),
+            "title": _("Export laureates"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/public/exportjob/export_form.html", context)

@@ -26,7 +26,9 @@ def seed(*, stdout) -> None:
     if selectors.published_laureates(now=now).exclude(campaign__slug=DEMO_SLUG).exists():
         stdout.write("Public results: published laureates already present.")
         return
-    communes = list(Commune.objects.filter(latitude__isnull=False).order_by("-population", "insee_code")[:DEMO_LAUREATES])
+    communes = list(
+        Commune.objects.filter(latitude__isnull=False).order_by("-population", "insee_code")[:DEMO_LAUREATES]
+    )
     if not communes:
         stdout.write("Public results: no commune loaded (run load_territories), no demo laureates.")
         return
@@ -40,13 +42,21 @@ def seed(*, stdout) -> None:
     )
     published = now.replace(microsecond=0) - timedelta(days=30)
     wave, _ = Wave.objects.get_or_create(
-        campaign=campaign, number=1,
-        defaults={"opens_at": published - timedelta(days=120), "closes_at": published - timedelta(days=60),
-                  "publishes_at": published},
+        campaign=campaign,
+        number=1,
+        defaults={
+            "opens_at": published - timedelta(days=120),
+            "closes_at": published - timedelta(days=60),
+            "publishes_at": published,
+        },
     )
     lines = [
-        LaureateLine(line=i, insee_code=c.insee_code, title=f"Antenne du Cnam à {c.name} (exemple)",
-                     summary="Projet fictif de démonstration : formations qualifiantes au cœur de la ville.")
+        LaureateLine(
+            line=i,
+            insee_code=c.insee_code,
+            title=f"Antenne du Cnam à {c.name} (exemple)",
+            summary="Projet fictif de démonstration : formations qualifiantes au cœur de la ville.",
+        )
         for i, c in enumerate(communes, start=2)
     ]
     created = import_laureates(campaign=campaign, wave=wave, lines=lines)

@@ -53,8 +53,11 @@ CONTENT_TYPES = {
     ExportFormat.JSON: "application/json; charset=utf-8",
 }
 EXTENSIONS = {
-    ExportFormat.CSV_EXCEL: "csv", ExportFormat.CSV_PLAIN: "csv", ExportFormat.XLSX: "xlsx",
-    ExportFormat.ODS: "ods", ExportFormat.JSON: "json",
+    ExportFormat.CSV_EXCEL: "csv",
+    ExportFormat.CSV_PLAIN: "csv",
+    ExportFormat.XLSX: "xlsx",
+    ExportFormat.ODS: "ods",
+    ExportFormat.JSON: "json",
 }
 STREAMABLE = {ExportFormat.CSV_EXCEL, ExportFormat.CSV_PLAIN, ExportFormat.JSON}
 
@@ -74,8 +77,18 @@ def laureate_row(dossier) -> list:
     programmes = ", ".join(dossier.programme_labels)
     decided = timezone.localdate(dossier.decided_at).isoformat() if dossier.decided_at else ""
     return [
-        name, code, dep_code, dep_name, dossier.region.name if dossier.region_id else "", population, programmes,
-        dossier.campaign.name, dossier.wave.number, decided, dossier.title, dossier.public_summary,
+        name,
+        code,
+        dep_code,
+        dep_name,
+        dossier.region.name if dossier.region_id else "",
+        population,
+        programmes,
+        dossier.campaign.name,
+        dossier.wave.number,
+        decided,
+        dossier.title,
+        dossier.public_summary,
         *antenna_columns(dossier),
     ]
 
@@ -94,7 +107,8 @@ class ExportMeta:
             return ""
         local = timezone.localtime(self.embargo_until)
         return _("EMBARGO — not to be published before %(date)s at %(time)s (Paris time)") % {
-            "date": local.strftime("%d/%m/%Y"), "time": local.strftime("%H:%M"),
+            "date": local.strftime("%d/%m/%Y"),
+            "time": local.strftime("%H:%M"),
         }
 
     def filename(self, fmt: str) -> str:
@@ -117,8 +131,11 @@ def scope_slug(filters: LaureateFilters) -> str:
         slug = filters.campaign.slug
     else:
         slug = "toutes-campagnes"
-    extras = [f"region-{filters.region}" if filters.region else "", f"dep-{filters.departement}" if filters.departement else "",
-              filters.programme]
+    extras = [
+        f"region-{filters.region}" if filters.region else "",
+        f"dep-{filters.departement}" if filters.departement else "",
+        filters.programme,
+    ]
     return "-".join([slug, *[e for e in extras if e]])
 
 

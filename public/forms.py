@@ -10,7 +10,10 @@ from .selectors import LaureateFilters
 
 class _FilterFields(forms.Form):
     region = forms.ModelChoiceField(
-        label=_("Région"), queryset=Region.objects.all(), to_field_name="code", required=False,
+        label=_("Région"),
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        required=False,
         empty_label=_("All régions"),
     )
     programme = forms.ChoiceField(
@@ -26,14 +29,20 @@ class ExportForm(_FilterFields):
     """What to export: all campaigns, a campaign or one of its waves, filtered; and in which format."""
 
     campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=Campaign.objects.all(), to_field_name="slug", required=False,
+        label=_("Campaign"),
+        queryset=Campaign.objects.all(),
+        to_field_name="slug",
+        required=False,
         empty_label=_("All campaigns"),
     )
     wave = forms.IntegerField(
         label=_("Wave number"), min_value=1, required=False, help_text=_("Leave empty for the whole campaign.")
     )
     departement = forms.ModelChoiceField(
-        label=_("Département"), queryset=Departement.objects.all(), to_field_name="code", required=False,
+        label=_("Département"),
+        queryset=Departement.objects.all(),
+        to_field_name="code",
+        required=False,
         empty_label=_("All départements"),
     )
     format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices, initial=ExportFormat.CSV_EXCEL)
@@ -56,7 +65,8 @@ class ExportForm(_FilterFields):
     def filters(self) -> LaureateFilters:
         data = self.cleaned_data
         return LaureateFilters(
-            campaign=data.get("campaign"), wave=data.get("wave_obj"),
+            campaign=data.get("campaign"),
+            wave=data.get("wave_obj"),
             region=data["region"].code if data.get("region") else "",
             departement=data["departement"].code if data.get("departement") else "",
             programme=data.get("programme") or "",
@@ -66,6 +76,9 @@ class ExportForm(_FilterFields):
         """The request as JSON-serialisable codes, stored on an ExportJob and replayed by the worker."""
         f = self.filters()
         return {
-            "campaign": f.campaign.slug if f.campaign else "", "wave": f.wave.number if f.wave else None,
-            "region": f.region, "departement": f.departement, "programme": f.programme,
+            "campaign": f.campaign.slug if f.campaign else "",
+            "wave": f.wave.number if f.wave else None,
+            "region": f.region,
+            "departement": f.departement,
+            "programme": f.programme,
         }

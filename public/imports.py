@@ -51,10 +51,15 @@ def decode_laureate_csv(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise LaureateImportError([_(
-            "Line %(line)s: the file is not encoded in UTF-8 (probably Windows-1252, as Excel saves it). "
-            "Open it and save it again as “CSV UTF-8”, then import it again."
-        ) % {"line": line}]) from None
+        raise LaureateImportError(
+            [
+                _(
+                    "Line %(line)s: the file is not encoded in UTF-8 (probably Windows-1252, as Excel saves it). "
+                    "Open it and save it again as “CSV UTF-8”, then import it again."
+                )
+                % {"line": line}
+            ]
+        ) from None
 
 
 def parse_laureate_csv(text: str) -> list[LaureateLine]:
@@ -63,8 +68,7 @@ def parse_laureate_csv(text: str) -> list[LaureateLine]:
     text = text.lstrip("\ufeff")
     _refuse_nul_characters(text)
     first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text), delimiter=";" if first.count(";") >= first.count(",") else ",",
-                        strict=True)
+    reader = csv.reader(io.StringIO(text), delimiter=";" if first.count(";") >= first.count(",") else ",", strict=True)
     rows = _read_rows(reader)
     fields = [field.strip().lower() for field in rows[0][1]] if rows else []
     if "code_insee" not in fields:
@@ -72,14 +76,25 @@ def parse_laureate_csv(text: str) -> list[LaureateLine]:
     errors, lines = [], []
     for number, values in rows[1:]:
         if len(values) > len(fields):
-            errors.append(_("Line %(line)s: %(count)s fields where the header has %(expected)s; check the separators "
-                            "and quotation marks.") % {"line": number, "count": len(values), "expected": len(fields)})
+            errors.append(
+                _(
+                    "Line %(line)s: %(count)s fields where the header has %(expected)s; check the separators "
+                    "and quotation marks."
+                )
+                % {"line": number, "count": len(values), "expected": len(fields)}
+            )
             continue
         row = dict(zip(fields, values, strict=False))
         code = (row.get("code_insee") or "").strip()
         if code:
-            lines.append(LaureateLine(number, code.zfill(5) if code.isdigit() else code.upper(),
-                                      (row.get("titre") or "").strip(), (row.get("resume") or "").strip()))
+            lines.append(
+                LaureateLine(
+                    number,
+                    code.zfill(5) if code.isdigit() else code.upper(),
+                    (row.get("titre") or "").strip(),
+                    (row.get("resume") or "").strip(),
+                )
+            )
     if errors:
         raise LaureateImportError(errors)
     return lines
@@ -88,10 +103,12 @@ def parse_laureate_csv(text: str) -> list[LaureateLine]:
 def _refuse_nul_characters(text: str) -> None:
     bad = [number for number, line in enumerate(text.split("\n"), start=1) if "\x00" in line]
     if bad:
-        raise LaureateImportError([
-            _("Line %(line)s: contains a NUL character; is this really a CSV text file?") % {"line": number}
-            for number in bad
-        ])
+        raise LaureateImportError(
+            [
+                _("Line %(line)s: contains a NUL character; is this really a CSV text file?") % {"line": number}
+                for number in bad
+            ]
+        )
 
 
 def _read_rows(reader) -> list[tuple[int, list[str]]]:
@@ -111,32 +128,45 @@ def _read_rows(reader) -> list[tuple[int, list[str]]]:
 
 
 def _misquoted(line: int) -> str:
-    return _("Line %(line)s: a quotation mark (\") is left open or misplaced. A quoted field must "
-             "start and end with a quotation mark on the same line.") % {"line": line}
+    return _(
+        'Line %(line)s: a quotation mark (") is left open or misplaced. A quoted field must '
+        "start and end with a quotation mark on the same line."
+    ) % {"line": line}
 
 
 def _check(lines: list[LaureateLine], *, campaign: Campaign, communes: dict) -> list[str]:
     errors, seen = [], {}
-    existing = dict(Dossier.objects.filter(campaign=campaign, commune__insee_code__in=communes).values_list(
-        "commune__insee_code", "status"))
+    existing = dict(
+        Dossier.objects.filter(campaign=campaign, commune__insee_code__in=communes).values_list(
+            "commune__insee_code", "status"
+        )
+    )
     for item in lines:
         if item.insee_code not in communes:
-            errors.append(_("Line %(line)s: unknown INSEE code “%(code)s”.") % {"line": item.line, "code": item.insee_code})
+            errors.append(
+                _("Line %(line)s: unknown INSEE code “%(code)s”.") % {"line": item.line, "code": item.insee_code}
+            )
         elif item.insee_code in seen:
-            errors.append(_("Line %(line)s: INSEE code “%(code)s” already appears on line %(first)s.")
-                          % {"line": item.line, "code": item.insee_code, "first": seen[item.insee_code]})
+            errors.append(
+                _("Line %(line)s: INSEE code “%(code)s” already appears on line %(first)s.")
+                % {"line": item.line, "code": item.insee_code, "first": seen[item.insee_code]}
+            )
         elif existing.get(item.insee_code) not in (None, DossierStatus.LAUREATE):
-            errors.append(_("Line %(line)s: %(city)s already has a dossier in this campaign that is not a laureate.")
-                          % {"line": item.line, "city": communes[item.insee_code].name})
+            errors.append(
+                _("Line %(line)s: %(city)s already has a dossier in this campaign that is not a laureate.")
+                % {"line": item.line, "city": communes[item.insee_code].name}
+            )
         if len(item.title) > 200 or len(item.summary) > 1500:
-            errors.append(_("Line %(line)s: the title (200) or the summary (1,500 characters) is too long.")
-                          % {"line": item.line})
+            errors.append(
+                _("Line %(line)s: the title (200) or the summary (1,500 characters) is too long.") % {"line": item.line}
+            )
         seen.setdefault(item.insee_code, item.line)
     return errors
 
 
-def import_laureates(*, campaign: Campaign, wave: Wave, lines: list[LaureateLine],
-                     decided_at: datetime | None = None) -> int:
+def import_laureates(
+    *, campaign: Campaign, wave: Wave, lines: list[LaureateLine], decided_at: datetime | None = None
+) -> int:
     """Create a laureate dossier per line in a historical campaign's wave; return how many were created.
 
     Guarantees: all or nothing (any bad line raises LaureateImportError naming it and nothing is written);
@@ -156,7 +186,11 @@ def import_laureates(*, campaign: Campaign, wave: Wave, lines: list[LaureateLine
     decided_at = decided_at or wave.publishes_at
     created = 0
     with transaction.atomic():
-        done = set(Dossier.objects.filter(campaign=campaign, commune__in=communes.values()).values_list("commune_id", flat=True))
+        done = set(
+            Dossier.objects.filter(campaign=campaign, commune__in=communes.values()).values_list(
+                "commune_id", flat=True
+            )
+        )
         for item in lines:
             commune = communes[item.insee_code]
             if commune.pk not in done:
@@ -167,8 +201,13 @@ def import_laureates(*, campaign: Campaign, wave: Wave, lines: list[LaureateLine
 
 def _create_laureate(*, campaign, wave, commune, item, decided_at) -> Dossier:
     dossier = Dossier.objects.create(
-        campaign=campaign, wave=wave, commune=commune, region=commune.region,
-        reference=f"H{campaign.pk}-{commune.insee_code}", title=item.title, public_summary=item.summary,
+        campaign=campaign,
+        wave=wave,
+        commune=commune,
+        region=commune.region,
+        reference=f"H{campaign.pk}-{commune.insee_code}",
+        title=item.title,
+        public_summary=item.summary,
     )
     for status in (DossierStatus.SUBMITTED, DossierStatus.UNDER_REVIEW, DossierStatus.LAUREATE):
         transition_dossier(dossier, to=status, reason=HISTORICAL_REASON, now=decided_at)

@@ -17,7 +17,8 @@ class WavePublicationSettings(models.Model):
         "applications.Wave", verbose_name=_("wave"), on_delete=models.CASCADE, related_name="publication_settings"
     )
     show_not_retained_count = models.BooleanField(
-        _("show the number of dossiers not retained"), default=False,
+        _("show the number of dossiers not retained"),
+        default=False,
         help_text=_("Shown to the press, and on the public page once the results are published."),
     )
 
@@ -53,7 +54,10 @@ class ExportJob(models.Model):
     """A large export prepared in the background (Celery), downloaded later through a permission check."""
 
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="export_jobs",
     )
     params = models.JSONField(_("parameters"), default=dict)

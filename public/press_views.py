@@ -42,7 +42,8 @@ def press_required(view):
 def press_home(request):
     decided = Q(dossiers__status=DossierStatus.LAUREATE, dossiers__decided_at__isnull=False)
     waves = (
-        Wave.objects.select_related("campaign").annotate(laureate_count=Count("dossiers", filter=decided))
+        Wave.objects.select_related("campaign")
+        .annotate(laureate_count=Count("dossiers", filter=decided))
         .order_by("-campaign__created_at", "number")
     )
     return render(request, "public/press/home.html", {"waves": waves, "now": timezone.now()})
@@ -54,7 +55,9 @@ def press_wave(request, slug, number):
     wave = get_object_or_404(Wave.objects.select_related("publication_settings"), campaign=campaign, number=number)
     laureates = list(selectors.decided_laureates(filters=LaureateFilters(wave=wave)))
     context = {
-        "campaign": campaign, "wave": wave, "laureates": laureates,
+        "campaign": campaign,
+        "wave": wave,
+        "laureates": laureates,
         "published": wave.is_published_at(timezone.now()),
         "not_retained": selectors.not_retained_count(wave=wave),
         "by_region": selectors.counts_by_region(selectors.decided_laureates(filters=LaureateFilters(wave=wave))),
@@ -111,5 +114,9 @@ def press_job_download(request, pk):
     job = _job_for(request, pk)
     if not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
-                        content_type=exports.CONTENT_TYPES.get(job.format))
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=exports.CONTENT_TYPES.get(job.format),
+    )

@@ -48,7 +48,9 @@ def _filter(qs: QuerySet, filters: LaureateFilters) -> QuerySet:
 def decided_laureates(*, filters: LaureateFilters = LaureateFilters()) -> QuerySet:
     """Every laureate the committee has decided, published or not: for the press area only. Each carries its
     applicant's programmes (``programme_codes``, ``programme_labels``)."""
-    qs = Dossier.objects.with_programmes().filter(status=DossierStatus.LAUREATE, decided_at__isnull=False, wave__isnull=False)
+    qs = Dossier.objects.with_programmes().filter(
+        status=DossierStatus.LAUREATE, decided_at__isnull=False, wave__isnull=False
+    )
     return _with_related(_filter(qs, filters)).order_by("campaign__name", "wave__number", "commune__name", "epci__name")
 
 
@@ -74,7 +76,9 @@ def published_waves(*, now: datetime, campaign: Campaign | None = None) -> Query
 
 def campaigns_with_published_results(*, now: datetime) -> QuerySet:
     """Campaigns having at least one published wave with a laureate, with their public laureate count."""
-    public = Q(dossiers__in=Dossier.objects.filter(status=DossierStatus.LAUREATE).decision_published_at(now).values("pk"))
+    public = Q(
+        dossiers__in=Dossier.objects.filter(status=DossierStatus.LAUREATE).decision_published_at(now).values("pk")
+    )
     return (
         Campaign.objects.annotate(laureate_count=Count("dossiers", filter=public))
         .filter(laureate_count__gt=0)
@@ -94,9 +98,7 @@ def published_laureate(*, campaign: Campaign, code: str, now: datetime) -> Dossi
 
 def counts_by_region(queryset: QuerySet) -> list[dict]:
     """[{"name": région, "code": code, "count": n}], largest first."""
-    rows = (
-        queryset.order_by().values("region__code", "region__name").annotate(count=Count("pk", distinct=True))
-    )
+    rows = queryset.order_by().values("region__code", "region__name").annotate(count=Count("pk", distinct=True))
     result = [{"code": r["region__code"] or "", "name": r["region__name"] or "—", "count": r["count"]} for r in rows]
     return sorted(result, key=lambda r: (-r["count"], r["name"]))
 

@@ -35,8 +35,9 @@ def export_prepare(*, filters: LaureateFilters, press: bool, now: datetime) -> t
     queryset = selectors.laureates_for(press=press, now=now, filters=filters)
     until = selectors.embargo_until(queryset, now=now) if press else None
     title = _("Laureates of the call for expressions of interest “Au cœur des territoires”")
-    meta = exports.ExportMeta(scope_slug=exports.scope_slug(filters), title=title, embargo_until=until,
-                              open_data=not press)
+    meta = exports.ExportMeta(
+        scope_slug=exports.scope_slug(filters), title=title, embargo_until=until, open_data=not press
+    )
     return queryset, meta
 
 
@@ -52,8 +53,11 @@ def filters_from_params(params: dict) -> LaureateFilters:
     campaign = Campaign.objects.filter(slug=params.get("campaign") or "").first()
     wave = campaign.waves.filter(number=params["wave"]).first() if campaign and params.get("wave") else None
     return LaureateFilters(
-        campaign=campaign, wave=wave, region=params.get("region") or "",
-        departement=params.get("departement") or "", programme=params.get("programme") or "",
+        campaign=campaign,
+        wave=wave,
+        region=params.get("region") or "",
+        departement=params.get("departement") or "",
+        programme=params.get("programme") or "",
     )
 
 

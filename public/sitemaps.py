@@ -46,6 +46,9 @@ class LaureateSitemap(Sitemap):
 
 
 SITEMAPS = {
-    "pages": StaticPagesSitemap, "campaigns": CampaignResultsSitemap, "waves": WaveResultsSitemap,
-    "laureates": LaureateSitemap, "network": NetworkSitemap,
+    "pages": StaticPagesSitemap,
+    "campaigns": CampaignResultsSitemap,
+    "waves": WaveResultsSitemap,
+    "laureates": LaureateSitemap,
+    "network": NetworkSitemap,
 }

@@ -26,9 +26,16 @@ def home(request):
     open_waves = Wave.objects.open_at(now).select_related("campaign").order_by("closes_at")
     upcoming_waves = Wave.objects.filter(opens_at__gt=now).select_related("campaign").order_by("opens_at")[:3]
     campaigns = selectors.campaigns_with_published_results(now=now)
-    return render(request, "public/home.html", {
-        "open_waves": open_waves, "upcoming_waves": upcoming_waves, "now": now, "result_campaigns": campaigns,
-    })
+    return render(
+        request,
+        "public/home.html",
+        {
+            "open_waves": open_waves,
+            "upcoming_waves": upcoming_waves,
+            "now": now,
+            "result_campaigns": campaigns,
+        },
+    )
 
 
 def results_index(request):
@@ -47,14 +54,18 @@ def _summary(laureates: list) -> dict:
             by_programme[code] += 1
     regions = sorted(({"name": k, "count": v} for k, v in by_region.items()), key=lambda r: (-r["count"], r["name"]))
     chart = charts.bar_chart(
-        title=_("Laureates by région"), description=_("Number of laureates of each région."),
+        title=_("Laureates by région"),
+        description=_("Number of laureates of each région."),
         data=[(row["name"], row["count"]) for row in regions],
     )
     france_map, elsewhere = laureates_map(laureates, title=_("Map of France with the laureate cities"))
     return {
-        "total": len(laureates), "by_region": regions,
+        "total": len(laureates),
+        "by_region": regions,
         "by_programme": [(label, by_programme[code]) for code, label in Programme.choices],
-        "region_chart": chart, "france_map": france_map, "elsewhere": elsewhere,
+        "region_chart": chart,
+        "france_map": france_map,
+        "elsewhere": elsewhere,
     }
 
 
@@ -68,13 +79,20 @@ def campaign_results(request, slug, number=None):
     form = ResultsFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = LaureateFilters(
-        campaign=campaign, wave=wave, region=data["region"].code if data.get("region") else "",
+        campaign=campaign,
+        wave=wave,
+        region=data["region"].code if data.get("region") else "",
         programme=data.get("programme") or "",
     )
     laureates = list(selectors.published_laureates(now=now, filters=filters))
     context = {
-        "campaign": campaign, "waves": waves, "wave": wave, "form": form, "laureates": laureates,
-        "not_retained": selectors.not_retained_count(wave=wave) if wave else None, **_summary(laureates),
+        "campaign": campaign,
+        "waves": waves,
+        "wave": wave,
+        "form": form,
+        "laureates": laureates,
+        "not_retained": selectors.not_retained_count(wave=wave) if wave else None,
+        **_summary(laureates),
     }
     return render(request, "public/results/campaign.html", context)
 

@@ -125,7 +125,8 @@ class ScoreInline(admin.TabularInline):
     def criterion_details(self, obj):
         # floatformat: "3" rather than "3.00", and a French decimal comma when there are decimals.
         return _("%(label)s (weight %(weight)s, out of %(max)s)") % {
-            "label": obj.criterion.label, "weight": floatformat(obj.criterion.weight, -2),
+            "label": obj.criterion.label,
+            "weight": floatformat(obj.criterion.weight, -2),
             "max": obj.criterion.max_points,
         }
 
@@ -179,8 +180,8 @@ class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:applications_dossier_change", args=[obj.dossier_id]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["can_complete"] = obj is not None and obj.status == ReviewStatus.DRAFT and self.has_change_permission(
-            request, obj
+        context["can_complete"] = (
+            obj is not None and obj.status == ReviewStatus.DRAFT and self.has_change_permission(request, obj)
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -73,6 +73,7 @@ SHOWN_HEADER_FIELDS = {"status": "shown_status_label", "decided_at": "shown_deci
 
 def _plain_text(name):
     """A read-only column showing a related object as text: the admin would link it to a page the user may not open."""
+
     @admin.display(description=Dossier._meta.get_field(name).verbose_name)
     def show(self, obj):
         return getattr(obj, name)
@@ -173,28 +174,45 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
     def shown_decided_at_label(self, obj):
         return date_format(timezone.localtime(obj.shown_decided_at), "DATETIME_FORMAT") if obj.shown_decided_at else "—"
 
-
     # --- pages ---
 
     def get_urls(self):
         own = [
-            path("dashboard/", self.admin_site.admin_view(admin_views.dashboard), name="applications_dossier_dashboard"),
+            path(
+                "dashboard/", self.admin_site.admin_view(admin_views.dashboard), name="applications_dossier_dashboard"
+            ),
             path("rankings/", self.admin_site.admin_view(admin_views.rankings), name="applications_dossier_rankings"),
-            path("rankings/<int:wave_id>/", self.admin_site.admin_view(admin_views.ranking),
-                 name="applications_dossier_ranking"),
-            path("<int:pk>/review/", self.admin_site.admin_view(admin_views.start_review),
-                 name="applications_dossier_review"),
-            path("<int:pk>/conflict/", self.admin_site.admin_view(admin_views.declare_conflict),
-                 name="applications_dossier_conflict"),
+            path(
+                "rankings/<int:wave_id>/",
+                self.admin_site.admin_view(admin_views.ranking),
+                name="applications_dossier_ranking",
+            ),
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(admin_views.start_review),
+                name="applications_dossier_review",
+            ),
+            path(
+                "<int:pk>/conflict/",
+                self.admin_site.admin_view(admin_views.declare_conflict),
+                name="applications_dossier_conflict",
+            ),
             path("<int:pk>/note/", self.admin_site.admin_view(admin_views.add_note), name="applications_dossier_note"),
-            path("<int:pk>/decide/", self.admin_site.admin_view(admin_views.decide), name="applications_dossier_decide"),
+            path(
+                "<int:pk>/decide/", self.admin_site.admin_view(admin_views.decide), name="applications_dossier_decide"
+            ),
             # Holders and mandate verification (applications/admin_holders.py): drafts included, région-scoped.
             path("holders/", self.admin_site.admin_view(admin_holders.mandates), name="applications_dossier_mandates"),
-            path("<int:pk>/holders/", self.admin_site.admin_view(admin_holders.holders_page),
-                 name="applications_dossier_holders"),
-            path("<int:pk>/holders/documents/<int:attachment_pk>/",
-                 self.admin_site.admin_view(admin_holders.mandate_document),
-                 name="applications_dossier_mandate_document"),
+            path(
+                "<int:pk>/holders/",
+                self.admin_site.admin_view(admin_holders.holders_page),
+                name="applications_dossier_holders",
+            ),
+            path(
+                "<int:pk>/holders/documents/<int:attachment_pk>/",
+                self.admin_site.admin_view(admin_holders.mandate_document),
+                name="applications_dossier_mandate_document",
+            ),
         ]
         return own + super().get_urls()
 
@@ -216,8 +234,10 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         if applying and form.is_valid():
             try:
                 decisions = services.record_decisions(
-                    dossiers=list(queryset), outcome=form.cleaned_data["outcome"],
-                    justification=form.cleaned_data["justification"], by=request.user,
+                    dossiers=list(queryset),
+                    outcome=form.cleaned_data["outcome"],
+                    justification=form.cleaned_data["justification"],
+                    by=request.user,
                 )
             except services.ReviewRefused as refused:
                 form.add_error(None, refused.messages[0])
@@ -253,24 +273,49 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
         response.write("\ufeff")  # so that spreadsheet software reads the accents right
         writer = csv.writer(response, delimiter=";")
-        writer.writerow(safe_row(str(h) for h in (
-            _("dossier number"), _("applicant"), _("région"), _("wave"), _("status"), _("programmes"),
-            _("score /20"), _("spread"), _("completed reviews"),
-        )))
+        writer.writerow(
+            safe_row(
+                str(h)
+                for h in (
+                    _("dossier number"),
+                    _("applicant"),
+                    _("région"),
+                    _("wave"),
+                    _("status"),
+                    _("programmes"),
+                    _("score /20"),
+                    _("spread"),
+                    _("completed reviews"),
+                )
+            )
+        )
         for d in queryset.with_programmes():
             score = selectors.score_for(user=request.user, dossier=d)
-            writer.writerow(safe_row([
-                d.reference, d.applicant_name, d.region.name if d.region_id else "", d.wave or "",
-                d.get_shown_status_display(), " ".join(d.programme_codes).upper(),
-                score.mean if score.mean is not None else "", score.spread if score.spread is not None else "",
-                score.completed,
-            ]))
+            writer.writerow(
+                safe_row(
+                    [
+                        d.reference,
+                        d.applicant_name,
+                        d.region.name if d.region_id else "",
+                        d.wave or "",
+                        d.get_shown_status_display(),
+                        " ".join(d.programme_codes).upper(),
+                        score.mean if score.mean is not None else "",
+                        score.spread if score.spread is not None else "",
+                        score.completed,
+                    ]
+                )
+            )
         return response
 
     def _action_form(self, request, queryset, form, action, title):
         context = {
-            **self.admin_site.each_context(request), "title": title, "form": form, "dossiers": queryset,
-            "action": action, "opts": self.model._meta,
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "dossiers": queryset,
+            "action": action,
+            "opts": self.model._meta,
             "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
             "select_across": request.POST.get("select_across", "0"),
         }

@@ -46,8 +46,10 @@ def dossier_panels(request, dossier: Dossier) -> dict:
     user = request.user
     transitions, decisions = selectors.status_history(user=user, dossier=dossier)
     all_reviews = list(
-        Review.objects.filter(dossier=dossier).exclude(status=ReviewStatus.WITHDRAWN)
-        .select_related("reviewer").prefetch_related("scores__criterion")
+        Review.objects.filter(dossier=dossier)
+        .exclude(status=ReviewStatus.WITHDRAWN)
+        .select_related("reviewer")
+        .prefetch_related("scores__criterion")
     )
     reviews = selectors.reviews_visible_to(user=user, reviews=all_reviews)
     return {
@@ -96,7 +98,9 @@ def declare_conflict(request, pk):
         messages.success(request, _("Your conflict of interest has been recorded; the dossier has been reassigned."))
         return redirect("admin:reviews_conflictofinterest_changelist")
     title = _("Declare a conflict of interest on %(reference)s") % {"reference": dossier.reference}
-    return TemplateResponse(request, "reviews/admin/form_page.html", _context(request, title, form=form, dossier=dossier))
+    return TemplateResponse(
+        request, "reviews/admin/form_page.html", _context(request, title, form=form, dossier=dossier)
+    )
 
 
 @staff_member_required
@@ -123,8 +127,10 @@ def decide(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_decision(
-                dossier=dossier, outcome=form.cleaned_data["outcome"],
-                justification=form.cleaned_data["justification"], by=request.user,
+                dossier=dossier,
+                outcome=form.cleaned_data["outcome"],
+                justification=form.cleaned_data["justification"],
+                by=request.user,
             )
         except services.ReviewRefused as refused:
             form.add_error(None, refused.messages[0])
@@ -157,7 +163,13 @@ def ranking(request, wave_id):
     page = selectors.ranking_page(user=request.user, wave=wave, region=region, page=request.GET.get("page"))
     title = _("Ranking — %(wave)s") % {"wave": wave}
     context = _context(
-        request, title, wave=wave, rows=page.object_list, page=page, regions=regions, region=region,
+        request,
+        title,
+        wave=wave,
+        rows=page.object_list,
+        page=page,
+        regions=regions,
+        region=region,
         can_decide=request.user.has_perm("applications.decide_dossier"),
     )
     return TemplateResponse(request, "reviews/admin/ranking.html", context)
@@ -169,13 +181,18 @@ def dashboard(request):
     figures = selectors.dashboard(user=request.user)
     progress = selectors.reviewer_progress(user=request.user)
     context = _context(
-        request, _("Review dashboard"), figures=figures, progress=progress,
+        request,
+        _("Review dashboard"),
+        figures=figures,
+        progress=progress,
         status_chart=charts.bar_chart(
-            title=_("Dossiers by status"), description=_("Number of dossiers in each status."),
+            title=_("Dossiers by status"),
+            description=_("Number of dossiers in each status."),
             data=figures["by_status"],
         ),
         region_chart=charts.bar_chart(
-            title=_("Dossiers by région"), description=_("Number of dossiers of each région."),
+            title=_("Dossiers by région"),
+            description=_("Number of dossiers of each région."),
             data=figures["by_region"],
         ),
         progress_chart=charts.bar_chart(

@@ -67,7 +67,9 @@ def ensure_grid(campaign) -> ScoringGrid:
     )
     if created:
         for position, (label, weight, max_points) in enumerate(CRITERIA):
-            Criterion.objects.create(grid=grid, label=label, weight=Decimal(weight), max_points=max_points, position=position)
+            Criterion.objects.create(
+                grid=grid, label=label, weight=Decimal(weight), max_points=max_points, position=position
+            )
     return grid
 
 
@@ -76,8 +78,10 @@ def _staff_setup(users: dict, stdout) -> dict:
     from cities.models import Region
 
     roles = {
-        "reviewer_bfc": Role.REGIONAL_REVIEWER, "reviewer_hdf": Role.REGIONAL_REVIEWER,
-        "coordinator": Role.COORDINATOR, "committee": Role.COMMITTEE,
+        "reviewer_bfc": Role.REGIONAL_REVIEWER,
+        "reviewer_hdf": Role.REGIONAL_REVIEWER,
+        "coordinator": Role.COORDINATOR,
+        "committee": Role.COMMITTEE,
     }
     for key, role in roles.items():
         if users.get(key) is not None:
@@ -122,14 +126,22 @@ def _examination_wave():
     now = timezone.now().replace(microsecond=0)
     campaign, _ = Campaign.objects.get_or_create(
         slug=CAMPAIGN_SLUG,
-        defaults={"name": "Au cœur des territoires — examen en cours (démonstration)", "reference_prefix": "EXA",
-                  "description": "Campagne fictive dont la vague est close et en cours d'examen."},
+        defaults={
+            "name": "Au cœur des territoires — examen en cours (démonstration)",
+            "reference_prefix": "EXA",
+            "description": "Campagne fictive dont la vague est close et en cours d'examen.",
+        },
     )
     closes_at = now - timedelta(days=10)
     wave, _ = Wave.objects.get_or_create(
-        campaign=campaign, number=1,
-        defaults={"opens_at": closes_at - timedelta(days=60), "closes_at": closes_at,
-                  "publishes_at": now + timedelta(days=20), "closed_effects_done_at": closes_at},
+        campaign=campaign,
+        number=1,
+        defaults={
+            "opens_at": closes_at - timedelta(days=60),
+            "closes_at": closes_at,
+            "publishes_at": now + timedelta(days=20),
+            "closed_effects_done_at": closes_at,
+        },
     )
     return campaign, wave
 
@@ -142,20 +154,25 @@ def _dossiers(campaign, wave, region) -> list[Dossier]:
         return existing
     from cities.models import Commune
 
-    communes = (
-        Commune.objects.filter(region=region, dossiers__isnull=True).order_by("-population", "insee_code")[:missing]
-    )
+    communes = Commune.objects.filter(region=region, dossiers__isnull=True).order_by("-population", "insee_code")[
+        :missing
+    ]
     created = []
     for commune in communes:
         dossier = Dossier.objects.create(
-            campaign=campaign, wave=wave, commune=commune, reference=next_dossier_reference(campaign=campaign),
+            campaign=campaign,
+            wave=wave,
+            commune=commune,
+            reference=next_dossier_reference(campaign=campaign),
             title=f"Antenne du Cnam à {commune.name}",
             public_summary="Projet fictif : formations qualifiantes aux métiers de l'industrie, au cœur de la ville.",
             skills_in_shortage="Maintenance industrielle, soudure, automatisme.",
             training_courses="Titre RNCP technicien supérieur de maintenance ; licence professionnelle.",
             submitted_at=wave.closes_at - timedelta(days=3),
         )
-        transition_dossier(dossier, to=DossierStatus.SUBMITTED, reason="Dépôt (démonstration)", now=dossier.submitted_at)
+        transition_dossier(
+            dossier, to=DossierStatus.SUBMITTED, reason="Dépôt (démonstration)", now=dossier.submitted_at
+        )
         transition_dossier(dossier, to=DossierStatus.UNDER_REVIEW, reason="Clôture de la vague", now=wave.closes_at)
         created.append(dossier)
     return existing + created
@@ -192,6 +209,8 @@ def _decision(dossiers: list[Dossier], coordinator) -> None:
     if coordinator is None or not dossiers or dossiers[0].status != DossierStatus.UNDER_REVIEW:
         return
     services.record_decision(
-        dossier=dossiers[0], outcome="laureate", by=coordinator,
+        dossier=dossiers[0],
+        outcome="laureate",
+        by=coordinator,
         justification="Bassin d'emploi en forte tension, partenaires industriels engagés, locaux disponibles.",
     )

@@ -10,22 +10,38 @@ from django.urls import reverse
 
 # Shown in the header or in dedicated panels (reviews, history, attachments), or internal to the application.
 HEADER_FIELDS = (
-    "reference", "campaign", "wave", "status", "region", "commune", "epci", "owner", "title", "public_summary",
-    "submitted_at", "decided_at",
+    "reference",
+    "campaign",
+    "wave",
+    "status",
+    "region",
+    "commune",
+    "epci",
+    "owner",
+    "title",
+    "public_summary",
+    "submitted_at",
+    "decided_at",
 )
 HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
 # Related models shown elsewhere or not part of the dossier's content (logs, invitations, review workflow).
 HIDDEN_RELATIONS = {
-    "applications.dossiertransition", "applications.attachment", "applications.submission",
-    "applications.dossierchange", "applications.dossierinvitation", "applications.dossiermember",
-    "applications.dossierjoinrequest", "applications.dossierholderlog",
+    "applications.dossiertransition",
+    "applications.attachment",
+    "applications.submission",
+    "applications.dossierchange",
+    "applications.dossierinvitation",
+    "applications.dossiermember",
+    "applications.dossierjoinrequest",
+    "applications.dossierholderlog",
 }
 
 
 def content_fields(model) -> list[str]:
     """The dossier's content fields in declaration order, after the header ones."""
     return [
-        f.name for f in model._meta.concrete_fields
+        f.name
+        for f in model._meta.concrete_fields
         if f.name not in HEADER_FIELDS and f.name not in HIDDEN_FIELDS and f.editable
     ]
 
@@ -47,18 +63,25 @@ def related_sections(dossier) -> list[dict]:
         if model._meta.label_lower in HIDDEN_RELATIONS:
             continue
         fields = [
-            f for f in model._meta.concrete_fields
+            f
+            for f in model._meta.concrete_fields
             if f.name != "id" and not (isinstance(f, models.ForeignKey) and f.remote_field.model is type(dossier))
         ]
         rows = [[_value(row, f) for f in fields] for row in getattr(dossier, relation.get_accessor_name()).all()]
-        blocks.append({"title": model._meta.verbose_name_plural, "headers": [f.verbose_name for f in fields], "rows": rows})
+        blocks.append(
+            {"title": model._meta.verbose_name_plural, "headers": [f.verbose_name for f in fields], "rows": rows}
+        )
     return blocks
 
 
 def attachment_rows(dossier) -> list[dict]:
     """The dossier's attachments, each linked to the permission-checking download view."""
     return [
-        {"attachment": attachment,
-         "url": reverse("applications:attachment_download", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk})}
+        {
+            "attachment": attachment,
+            "url": reverse(
+                "applications:attachment_download", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk}
+            ),
+        }
         for attachment in dossier.attachments.all()
     ]

@@ -7,15 +7,20 @@ from applications.states import DECISION_CHOICES
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Committee's decision"), choices=DECISION_CHOICES, widget=forms.RadioSelect)
     justification = forms.CharField(
-        label=_("Justification"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Kept in the dossier's history; the applicants are told the decision when the wave's results "
-                    "are published."),
+        label=_("Justification"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Kept in the dossier's history; the applicants are told the decision when the wave's results are published."
+        ),
     )
 
 
 class ConflictForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why can you not review this dossier?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Why can you not review this dossier?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("For example: you are linked to the city or to one of its partners."),
     )
 
@@ -26,6 +31,8 @@ class NoteForm(forms.Form):
 
 class ReopenForm(forms.Form):
     message = forms.CharField(
-        label=_("What must the applicants correct?"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("What must the applicants correct?"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Sent to the applicants by e-mail and kept in the dossier's history."),
     )

@@ -46,11 +46,16 @@ class ScoringGrid(models.Model):
 
 
 class Criterion(models.Model):
-    grid = models.ForeignKey(ScoringGrid, verbose_name=_("scoring grid"), on_delete=models.CASCADE, related_name="criteria")
+    grid = models.ForeignKey(
+        ScoringGrid, verbose_name=_("scoring grid"), on_delete=models.CASCADE, related_name="criteria"
+    )
     label = models.CharField(_("criterion"), max_length=200)
     description = models.TextField(_("what reviewers look at"), blank=True)
     weight = models.DecimalField(
-        _("weight"), max_digits=5, decimal_places=2, default=Decimal("1"),
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     max_points = models.PositiveSmallIntegerField(
@@ -89,11 +94,18 @@ class Assignment(models.Model):
         "applications.Dossier", verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="assignments"
     )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.CASCADE, related_name="review_assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
     )
     assigned_at = models.DateTimeField(_("assigned at"))
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
@@ -158,9 +170,13 @@ class Review(models.Model):
         constraints = [models.UniqueConstraint(fields=["dossier", "reviewer"], name="one_review_per_reviewer")]
 
     def __str__(self):
-        return str(_("Review of %(reference)s by %(reviewer)s") % {
-            "reference": self.dossier.reference, "reviewer": self.reviewer,
-        })
+        return str(
+            _("Review of %(reference)s by %(reviewer)s")
+            % {
+                "reference": self.dossier.reference,
+                "reviewer": self.reviewer,
+            }
+        )
 
     @property
     def is_completed(self) -> bool:
@@ -181,7 +197,12 @@ class ReviewTransition(models.Model):
     from_status = models.CharField(_("from"), max_length=12, choices=ReviewStatus.choices)
     to_status = models.CharField(_("to"), max_length=12, choices=ReviewStatus.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField(_("at"))
     reason = models.TextField(_("reason"), blank=True)
@@ -213,9 +234,14 @@ class Score(models.Model):
 
     def clean(self):
         if self.points is not None and self.criterion_id and self.points > self.criterion.max_points:
-            raise ValidationError({"points": _("At most %(max)s points for this criterion.") % {
-                "max": self.criterion.max_points,
-            }})
+            raise ValidationError(
+                {
+                    "points": _("At most %(max)s points for this criterion.")
+                    % {
+                        "max": self.criterion.max_points,
+                    }
+                }
+            )
 
 
 class InternalNote(models.Model):
@@ -255,7 +281,10 @@ class Decision(models.Model):
     )
     decided_at = models.DateTimeField(_("recorded at"))
     transition = models.OneToOneField(
-        "applications.DossierTransition", verbose_name=_("status change"), null=True, on_delete=models.SET_NULL,
+        "applications.DossierTransition",
+        verbose_name=_("status change"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="decision",
     )
 

@@ -23,7 +23,9 @@ def review_score(scores) -> Decimal | None:
     total_weight = sum((s.criterion.weight for s in scored), Decimal(0))
     if not scored or total_weight == 0:
         return None
-    weighted = sum((s.criterion.weight * Decimal(s.points) / Decimal(s.criterion.max_points) for s in scored), Decimal(0))
+    weighted = sum(
+        (s.criterion.weight * Decimal(s.points) / Decimal(s.criterion.max_points) for s in scored), Decimal(0)
+    )
     return _round(TWENTY * weighted / total_weight)
 
 

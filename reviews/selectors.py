@@ -60,6 +60,7 @@ def score_of(dossier) -> DossierScore:
 
 # --- who sees which reviews: the one rule (reviews/README.md, "Who sees which reviews") ---------------------------
 
+
 def reviews_visible_to(*, user, reviews) -> list:
     """Of ``reviews`` (the non-withdrawn reviews of ONE dossier), those ``user`` may read.
 
@@ -127,9 +128,14 @@ def _review_score_in_db():
     decimal = DecimalField(max_digits=12, decimal_places=6)
     weighted = _Exact("criterion__weight") * _Exact("points") / _Exact("criterion__max_points")
     return Subquery(
-        Score.objects.filter(review=OuterRef("pk"), points__isnull=False).order_by().values("review")
-        .annotate(value=Round(20 * Sum(weighted, output_field=decimal) / Sum(_Exact("criterion__weight")), 2,
-                              output_field=decimal))
+        Score.objects.filter(review=OuterRef("pk"), points__isnull=False)
+        .order_by()
+        .values("review")
+        .annotate(
+            value=Round(
+                20 * Sum(weighted, output_field=decimal) / Sum(_Exact("criterion__weight")), 2, output_field=decimal
+            )
+        )
         .values("value")
     )
 
@@ -139,9 +145,12 @@ def _mean_score_in_db():
     the page shows scoring.dossier_score of the same reviews)."""
     decimal = DecimalField(max_digits=12, decimal_places=6)
     return Subquery(
-        Review.objects.filter(dossier=OuterRef("pk"), status=ReviewStatus.COMPLETED).order_by()
-        .annotate(value=_review_score_in_db()).values("dossier")  # AVG skips the reviews with nothing scored
-        .annotate(mean=Round(Avg("value", output_field=decimal), 2, output_field=decimal)).values("mean"),
+        Review.objects.filter(dossier=OuterRef("pk"), status=ReviewStatus.COMPLETED)
+        .order_by()
+        .annotate(value=_review_score_in_db())
+        .values("dossier")  # AVG skips the reviews with nothing scored
+        .annotate(mean=Round(Avg("value", output_field=decimal), 2, output_field=decimal))
+        .values("mean"),
         output_field=decimal,
     )
 
@@ -154,8 +163,10 @@ def ranked_dossiers(*, user, wave, region=None):
     """
     if not (user.is_authenticated and user.is_staff):
         return Dossier.objects.none()
-    dossiers = Dossier.objects.visible_to(user).filter(wave=wave).exclude(
-        status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN]
+    dossiers = (
+        Dossier.objects.visible_to(user)
+        .filter(wave=wave)
+        .exclude(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
     )
     if region is not None:
         dossiers = dossiers.filter(region=region)
@@ -186,8 +197,10 @@ def ranking(*, user, wave, region=None, page=1, per_page: int = RANKING_PAGE_SIZ
 def _count_of(queryset, field: str):
     """COUNT of ``queryset``'s rows per ``field`` = outer pk, as a subquery: one per relation, no joined product."""
     return Coalesce(
-        Subquery(queryset.filter(**{field: OuterRef("pk")}).order_by().values(field)
-                 .annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+        Subquery(
+            queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
         0,
     )
 
@@ -205,8 +218,13 @@ def reviewer_progress(*, user) -> list[dict]:
         drafts=_count_of(Review.objects.filter(status=ReviewStatus.DRAFT), "reviewer"),
     ).order_by("last_name", "first_name", "email")
     return [
-        {"reviewer": u, "assigned": u.assigned, "completed": u.completed, "drafts": u.drafts,
-         "pending": max(0, u.assigned - u.completed)}
+        {
+            "reviewer": u,
+            "assigned": u.assigned,
+            "completed": u.completed,
+            "drafts": u.drafts,
+            "pending": max(0, u.assigned - u.completed),
+        }
         for u in users
     ]
 

@@ -139,7 +139,9 @@ def _notify_assignments(created: list[Assignment]) -> None:
         }
         # The first new assignment's id names this batch: a later batch for the same reviewer is another e-mail.
         queue_email(
-            kind=EmailKind.REVIEWER_ASSIGNMENT, key=f"reviewer-assignment:{first.pk}", recipient=reviewer,
+            kind=EmailKind.REVIEWER_ASSIGNMENT,
+            key=f"reviewer-assignment:{first.pk}",
+            recipient=reviewer,
             context=context,
         )
 
@@ -160,7 +162,9 @@ def declare_conflict(*, dossier: Dossier, reviewer, reason: str, now: datetime |
     with transaction.atomic():
         conflict = ConflictOfInterest.objects.create(dossier=dossier, reviewer=reviewer, reason=reason, declared_at=now)
         dossier.assignments.filter(reviewer=reviewer, released_at__isnull=True).update(released_at=now)
-        for review in dossier.reviews.select_for_update().filter(reviewer=reviewer).exclude(status=ReviewStatus.WITHDRAWN):
+        for review in (
+            dossier.reviews.select_for_update().filter(reviewer=reviewer).exclude(status=ReviewStatus.WITHDRAWN)
+        ):
             _set_review_status(review, ReviewStatus.WITHDRAWN, by=reviewer, now=now, reason=reason)
         assign_reviewers(dossiers=[dossier], by=None, now=now)
     return conflict
@@ -218,8 +222,9 @@ def complete_review(*, review: Review, by, now: datetime | None = None) -> Revie
     return review
 
 
-def _set_review_status(review: Review, status: str, *, by, now: datetime, reason: str = "",
-                       extra_fields: list | None = None) -> ReviewTransition:
+def _set_review_status(
+    review: Review, status: str, *, by, now: datetime, reason: str = "", extra_fields: list | None = None
+) -> ReviewTransition:
     """Save the review's new status and log the change (ReviewTransition), in the caller's transaction."""
     previous, review.status = review.status, status
     review.save(update_fields=["status", "updated_at", *(extra_fields or [])])
@@ -254,18 +259,14 @@ def _check_decidable(dossier: Dossier, outcome: str, by) -> None:
         )
 
 
-def record_decision(
-    *, dossier: Dossier, outcome: str, justification: str, by, now: datetime | None = None
-) -> Decision:
+def record_decision(*, dossier: Dossier, outcome: str, justification: str, by, now: datetime | None = None) -> Decision:
     """Record the committee's decision through the state machine, with its justification (Decision row next to
     the DossierTransition), atomically under the dossier's row lock. Sends no e-mail: the decision is mailed at
     the wave's publication time by applications.lifecycle."""
     return record_decisions(dossiers=[dossier], outcome=outcome, justification=justification, by=by, now=now)[0]
 
 
-def record_decisions(
-    *, dossiers, outcome: str, justification: str, by, now: datetime | None = None
-) -> list[Decision]:
+def record_decisions(*, dossiers, outcome: str, justification: str, by, now: datetime | None = None) -> list[Decision]:
     """The same decision and justification for several dossiers, all or nothing: if one dossier cannot take it
     (wrong status, not visible), nothing is recorded and the refusal names it."""
     now = now or timezone.now()
@@ -275,7 +276,9 @@ def record_decisions(
     if not justification:
         raise ReviewRefused(_("Write the justification of the committee's decision."))
     with transaction.atomic():
-        locked = list(Dossier.objects.select_for_update(of=("self",)).filter(pk__in=[d.pk for d in dossiers]).order_by("pk"))
+        locked = list(
+            Dossier.objects.select_for_update(of=("self",)).filter(pk__in=[d.pk for d in dossiers]).order_by("pk")
+        )
         for dossier in locked:
             _check_decidable(dossier, outcome, by)
         return [_decide(dossier, outcome, justification, by, now) for dossier in locked]
@@ -287,8 +290,13 @@ def _decide(dossier: Dossier, outcome: str, justification: str, by, now: datetim
     except TransitionNotAllowed as refused:
         raise ReviewRefused(str(refused)) from refused
     return Decision.objects.create(
-        dossier=dossier, wave_id=dossier.wave_id, outcome=outcome, justification=justification,
-        decided_by=by, decided_at=now, transition=log,
+        dossier=dossier,
+        wave_id=dossier.wave_id,
+        outcome=outcome,
+        justification=justification,
+        decided_by=by,
+        decided_at=now,
+        transition=log,
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SAMPLE = '''
+SAMPLE = """
 import pytest
 
 @pytest.mark.postgres
@@ -27,7 +27,7 @@ def test_unmarked():
 @pytest.mark.xfail(reason="known", strict=True)
 def test_marked_and_expected_to_fail():
     assert False
-'''
+"""
 CONFTEST = "from tests.ci_environment import pytest_runtest_makereport  # noqa: F401\n"
 INI = "[pytest]\nmarkers =\n    postgres: x\n    browser: x\n"
 
@@ -42,7 +42,11 @@ def _run(tmp_path, ci: str | None) -> str:
         env["CI"] = ci
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:django", "-p", "no:cacheprovider", "-rA", "-q", str(tmp_path)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     return result.stdout
 

@@ -27,8 +27,11 @@ with transaction.atomic():
 
 @pytest.fixture
 def embedded_env(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL", "CELERY_TASK_ALWAYS_EAGER"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL", "CELERY_TASK_ALWAYS_EAGER"}
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="ami_portal.settings.base",
         DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
@@ -43,13 +46,29 @@ def embedded_env(tmp_path):
 
 def test_worker_on_the_embedded_broker_sends_a_queued_email_once(embedded_env, tmp_path):
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "ami_portal", "worker", "-l", "warning", "--concurrency", "1",
-         "-P", "solo"],
-        cwd=ROOT, env=embedded_env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "worker.log", "w"),
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ami_portal",
+            "worker",
+            "-l",
+            "warning",
+            "--concurrency",
+            "1",
+            "-P",
+            "solo",
+        ],
+        cwd=ROOT,
+        env=embedded_env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "worker.log", "w"),
     )
     try:
-        subprocess.run([sys.executable, "manage.py", "shell", "-c", QUEUE_ONE_EMAIL], cwd=ROOT, env=embedded_env,
-                       check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", QUEUE_ONE_EMAIL], cwd=ROOT, env=embedded_env, check=True
+        )
         mail = tmp_path / "mail"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not (mail.exists() and any(mail.iterdir())):

@@ -27,8 +27,9 @@ def _html_pages(world):
             client.force_login(world.users[role])
         urls = [reverse(name, kwargs=kwargs_for(world, name)) for name in SITE]
         if role == "official_b":  # dossier B is a draft: its sections are editable pages
-            urls += [reverse("applications:section", kwargs={"pk": world.dossier_b.pk, "key": spec.key})
-                     for spec in SECTIONS]
+            urls += [
+                reverse("applications:section", kwargs={"pk": world.dossier_b.pk, "key": spec.key}) for spec in SECTIONS
+            ]
         for url in urls:
             response = client.get(url)
             if response.get("Content-Type", "").startswith("text/html") and not response.streaming:

@@ -17,7 +17,9 @@ PROBE = (
 
 
 def _settings_with(env: dict) -> dict:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL"}
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE="ami_portal.settings.base")
     out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -54,8 +56,10 @@ def test_email_url_configures_smtp():
 
 
 def _db_connection_settings(env: dict) -> dict:
-    probe = ("import json, django; from django.conf import settings; django.setup(); "
-             "d = settings.DATABASES['default']; print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))")
+    probe = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "d = settings.DATABASES['default']; print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
+    )
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CONN_MAX_AGE"}}
     clean.update(env, DJANGO_SETTINGS_MODULE="ami_portal.settings.base")
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=clean, capture_output=True, text=True, check=True)

@@ -158,7 +158,10 @@ STORAGES = {
     # Attachments are private: stored outside any URL space, served by a permission-checking view.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")), "base_url": None},
+        "OPTIONS": {
+            "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")),
+            "base_url": None,
+        },
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -174,7 +177,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None) or None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not (REDIS_URL or env.str("CELERY_BROKER_URL", default="")))
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=not (REDIS_URL or env.str("CELERY_BROKER_URL", default=""))
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -193,7 +198,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _BROKER_FOLDER = Path(env.str("CELERY_BROKER_FOLDER", default=str(BASE_DIR / ".run" / "broker")))
     _BROKER_FOLDER.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_BROKER_FOLDER), "data_folder_out": str(_BROKER_FOLDER), "store_processed": False,
+        "data_folder_in": str(_BROKER_FOLDER),
+        "data_folder_out": str(_BROKER_FOLDER),
+        "store_processed": False,
         "control_folder": str(_BROKER_FOLDER / "control"),
     }
 
@@ -203,8 +210,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 CACHES = {
     "default": (
-        {"BACKEND": "ami_portal.cache.DegradingRedisCache", "LOCATION": REDIS_URL,
-         "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT}}
+        {
+            "BACKEND": "ami_portal.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -217,7 +227,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS.update(
-    socket_connect_timeout=REDIS_SOCKET_TIMEOUT, socket_timeout=env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    socket_connect_timeout=REDIS_SOCKET_TIMEOUT,
+    socket_timeout=env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
     max_retries=0,
 )
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
@@ -232,7 +243,10 @@ if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
         connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=3),
         options=f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=20000)}",
         tcp_user_timeout=env.int("DATABASE_TCP_USER_TIMEOUT", default=10000),
-        keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3,
+        keepalives=1,
+        keepalives_idle=30,
+        keepalives_interval=10,
+        keepalives_count=3,
     )
 DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=30)
 MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "ami_portal.errors.DatabaseUnavailableMiddleware")

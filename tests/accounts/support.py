@@ -13,9 +13,16 @@ PASSWORD = "Chalon-Saone-2026!"
 
 def signup_data(commune, **overrides) -> dict:
     data = {
-        "email": "claire.dumont@mairie.example.fr", "password1": PASSWORD, "password2": PASSWORD,
-        "first_name": "Claire", "last_name": "Dumont", "role": "mayor", "phone": "03 85 90 50 50",
-        "commune": commune.insee_code if commune else "", "epci": "", "accept_notice": "on",
+        "email": "claire.dumont@mairie.example.fr",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "first_name": "Claire",
+        "last_name": "Dumont",
+        "role": "mayor",
+        "phone": "03 85 90 50 50",
+        "commune": commune.insee_code if commune else "",
+        "epci": "",
+        "accept_notice": "on",
     }
     data.update(overrides)
     return data

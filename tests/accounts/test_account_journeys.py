@@ -27,9 +27,16 @@ def commune(db):
 
 def _signup_data(commune, **overrides) -> dict:
     data = {
-        "email": "claire.dumont@montbard.example", "password1": PASSWORD, "password2": PASSWORD,
-        "first_name": "Claire", "last_name": "Dumont", "role": OfficialRole.MAYOR, "phone": "03 80 92 01 34",
-        "commune": commune.insee_code, "epci": "", "accept_notice": "on",
+        "email": "claire.dumont@montbard.example",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "first_name": "Claire",
+        "last_name": "Dumont",
+        "role": OfficialRole.MAYOR,
+        "phone": "03 80 92 01 34",
+        "commune": commune.insee_code,
+        "epci": "",
+        "accept_notice": "on",
     }
     return {**data, **overrides}
 
@@ -82,8 +89,9 @@ def test_signup_then_verification_link_activates_the_account_and_the_official_ca
 
 def test_unverified_account_cannot_log_in(client, commune):
     client.post(reverse("accounts:signup"), _signup_data(commune))
-    response = client.post(reverse("accounts:login"), {"username": "claire.dumont@montbard.example",
-                                                        "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "claire.dumont@montbard.example", "password": PASSWORD}
+    )
     assert response.status_code == 200
     assert "Votre adresse e-mail n’est pas encore confirmée" in response.content.decode()
     assert _logged_in_user_id(client) is None
@@ -110,8 +118,9 @@ def test_resend_verification_answers_the_same_for_a_known_and_an_unknown_address
 def test_signup_with_an_existing_address_shows_the_same_page_and_mails_an_account_exists_message(client, commune):
     UserFactory(email="claire.dumont@montbard.example")
     existing = client.post(reverse("accounts:signup"), _signup_data(commune), follow=True)
-    fresh = client.post(reverse("accounts:signup"), _signup_data(commune, email="nouvelle@montbard.example"),
-                        follow=True)
+    fresh = client.post(
+        reverse("accounts:signup"), _signup_data(commune, email="nouvelle@montbard.example"), follow=True
+    )
     assert existing.redirect_chain == fresh.redirect_chain
     assert _page(existing) == _page(fresh)
     [mail] = _mails(EmailKind.VERIFY_EMAIL, "claire.dumont@montbard.example")
@@ -134,8 +143,9 @@ def test_signup_validation_error_keeps_every_typed_field_but_the_passwords(clien
 
 
 def test_signup_password_errors_are_french(client, commune):
-    response = client.post(reverse("accounts:signup"), _signup_data(commune, password1="12345678",
-                                                                      password2="12345678"))
+    response = client.post(
+        reverse("accounts:signup"), _signup_data(commune, password1="12345678", password2="12345678")
+    )
     assert "Ce mot de passe est entièrement numérique" in response.content.decode()
 
 
@@ -172,8 +182,9 @@ def test_verification_link_honours_a_safe_next(client, commune):
     if _logged_in_user_id(client) is None:
         login = [url for url, _status in response.redirect_chain if reverse("accounts:login") in url]
         assert login, "verification led neither to a log-in nor to the log-in page"
-        response = client.post(login[-1], {"username": "claire.dumont@montbard.example", "password": PASSWORD,
-                                           "next": invitation})
+        response = client.post(
+            login[-1], {"username": "claire.dumont@montbard.example", "password": PASSWORD, "next": invitation}
+        )
         assert response.url == invitation
     else:
         assert response.redirect_chain[-1][0] == invitation
@@ -184,15 +195,18 @@ def test_verification_link_honours_a_safe_next(client, commune):
 
 def test_login_honours_a_safe_next(client):
     user = UserFactory(email="maire@ville.example")
-    response = client.post(reverse("accounts:login"), {"username": user.email, "password": KNOWN_PASSWORD,
-                                                        "next": "/dossiers/"})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": KNOWN_PASSWORD, "next": "/dossiers/"}
+    )
     assert response.status_code == 302 and response.url == "/dossiers/"
 
 
 def test_login_refuses_an_unsafe_next(client):
     user = UserFactory(email="maire@ville.example")
-    response = client.post(reverse("accounts:login"), {"username": user.email, "password": KNOWN_PASSWORD,
-                                                        "next": "https://evil.example/phish"})
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": user.email, "password": KNOWN_PASSWORD, "next": "https://evil.example/phish"},
+    )
     assert response.status_code == 302
     assert "evil.example" not in response.url
 
@@ -286,11 +300,18 @@ def test_official_edits_their_profile(client, commune):
     profile = OfficialProfile.objects.create(user=UserFactory(), role=OfficialRole.MAYOR, commune=commune)
     client.force_login(profile.user)
     other = CommuneFactory(insee_code="21231", name="Dijon")
-    response = client.post(reverse("accounts:profile"), {
-        "user-first_name": "Anne", "user-last_name": "Martin", "user-preferred_language": "fr",
-        "official-role": OfficialRole.DGS, "official-phone": "03 80 00 00 00", "official-commune": other.insee_code,
-        "official-epci": "",
-    })
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "user-first_name": "Anne",
+            "user-last_name": "Martin",
+            "user-preferred_language": "fr",
+            "official-role": OfficialRole.DGS,
+            "official-phone": "03 80 00 00 00",
+            "official-commune": other.insee_code,
+            "official-epci": "",
+        },
+    )
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.user.first_name, profile.role, profile.commune) == ("Anne", OfficialRole.DGS, other)
@@ -306,11 +327,18 @@ def test_profile_role_list_has_the_sign_up_blank_choice_not_dashes(client, commu
 def test_profile_validation_error_keeps_what_was_typed(client, commune):
     profile = OfficialProfile.objects.create(user=UserFactory(), role=OfficialRole.MAYOR, commune=commune)
     client.force_login(profile.user)
-    response = client.post(reverse("accounts:profile"), {
-        "user-first_name": "Anne", "user-last_name": "", "user-preferred_language": "fr",
-        "official-role": OfficialRole.DGS, "official-phone": "03 80 00 00 00", "official-commune": commune.insee_code,
-        "official-epci": "",
-    })
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "user-first_name": "Anne",
+            "user-last_name": "",
+            "user-preferred_language": "fr",
+            "official-role": OfficialRole.DGS,
+            "official-phone": "03 80 00 00 00",
+            "official-commune": commune.insee_code,
+            "official-epci": "",
+        },
+    )
     assert response.status_code == 200
     assert "Anne" in response.content.decode() and "03 80 00 00 00" in response.content.decode()
     profile.user.refresh_from_db()

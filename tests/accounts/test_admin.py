@@ -57,10 +57,18 @@ def test_admin_assigns_regions_to_a_reviewer_from_the_user_page(admin_client):
     user = UserFactory(email="instructeur@cnam.example", is_staff=True)
     region = RegionFactory(code="27", name="Bourgogne-Franche-Comté")
     data = {
-        "email": user.email, "first_name": "Paul", "last_name": "Girard", "preferred_language": "fr",
-        "is_active": "on", "is_staff": "on", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00",
-        "official_profile-TOTAL_FORMS": "0", "official_profile-INITIAL_FORMS": "0",
-        "staff_profile-TOTAL_FORMS": "1", "staff_profile-INITIAL_FORMS": "0",
+        "email": user.email,
+        "first_name": "Paul",
+        "last_name": "Girard",
+        "preferred_language": "fr",
+        "is_active": "on",
+        "is_staff": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
+        "official_profile-TOTAL_FORMS": "0",
+        "official_profile-INITIAL_FORMS": "0",
+        "staff_profile-TOTAL_FORMS": "1",
+        "staff_profile-INITIAL_FORMS": "0",
         "staff_profile-0-regions": [region.pk],
     }
     response = admin_client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
@@ -69,10 +77,15 @@ def test_admin_assigns_regions_to_a_reviewer_from_the_user_page(admin_client):
 
 
 def test_admin_creates_a_user_from_the_address_and_password(admin_client):
-    response = admin_client.post(reverse("admin:accounts_user_add"), {
-        "email": "Nouveau@Cnam.example", "usable_password": "true",
-        "password1": "Tournesol-Bleu-2026", "password2": "Tournesol-Bleu-2026",
-    })
+    response = admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "Nouveau@Cnam.example",
+            "usable_password": "true",
+            "password1": "Tournesol-Bleu-2026",
+            "password2": "Tournesol-Bleu-2026",
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(email="nouveau@cnam.example")
     assert user.username == user.email and user.check_password("Tournesol-Bleu-2026")
@@ -86,10 +99,15 @@ def test_staff_without_user_permissions_cannot_open_the_user_admin(client):
 
 def test_admin_refuses_a_second_account_for_the_same_address_in_another_case_in_french(admin_client):
     UserFactory(email="maire@montbard.example")
-    response = admin_client.post(reverse("admin:accounts_user_add"), {
-        "email": "Maire@Montbard.example", "usable_password": "true",
-        "password1": "Nouveau-Secret-2026", "password2": "Nouveau-Secret-2026",
-    })
+    response = admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "Maire@Montbard.example",
+            "usable_password": "true",
+            "password1": "Nouveau-Secret-2026",
+            "password2": "Nouveau-Secret-2026",
+        },
+    )
     assert response.status_code == 200
     assert "Un compte existe déjà avec cette adresse e-mail." in response.content.decode()
     assert User.objects.filter(email__iexact="maire@montbard.example").count() == 1

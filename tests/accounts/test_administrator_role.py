@@ -45,8 +45,15 @@ def test_demo_administrator_cannot_open_the_dossier_admin(admin_client):
     assert admin_client.get(reverse("admin:applications_dossier_change", args=[dossier.pk])).status_code in (403, 404)
 
 
-@pytest.mark.parametrize("name", ["admin:applications_campaign_changelist", "admin:accounts_user_changelist",
-                                  "admin:applications_wave_changelist", "admin:cities_commune_changelist"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:applications_campaign_changelist",
+        "admin:accounts_user_changelist",
+        "admin:applications_wave_changelist",
+        "admin:cities_commune_changelist",
+    ],
+)
 def test_demo_administrator_manages_users_campaigns_and_territories(admin_client, name):
     assert admin_client.get(reverse(name)).status_code == 200
 
@@ -76,6 +83,7 @@ def test_demo_administrator_cannot_change_what_a_role_may_do(admin_client):
 
     assert "permissions" not in page.context["adminform"].form.fields
     perm = Permission.objects.get(codename="view_all_dossiers")
-    admin_client.post(reverse("admin:auth_group_change", args=[group.pk]),
-                      {"name": group.name, "permissions": [perm.pk]})
+    admin_client.post(
+        reverse("admin:auth_group_change", args=[group.pk]), {"name": group.name, "permissions": [perm.pk]}
+    )
     assert not group.permissions.filter(pk=perm.pk).exists()

@@ -52,8 +52,10 @@ def accounts(client):
     staff_created.save()
     return {
         "active": (UserFactory(email="maire@ville.example.fr"), FACTORY_PASSWORD),
-        "deactivated": (UserFactory(email="ancien@ville.example.fr", is_active=False,
-                                    email_verified_at=timezone.now()), FACTORY_PASSWORD),
+        "deactivated": (
+            UserFactory(email="ancien@ville.example.fr", is_active=False, email_verified_at=timezone.now()),
+            FACTORY_PASSWORD,
+        ),
         "pending": (User.objects.get(email=PENDING), PASSWORD),
         "unusable_password": (staff_created, FACTORY_PASSWORD),
     }
@@ -93,8 +95,9 @@ def test_the_right_password_of_a_sign_up_awaiting_verification_is_still_told_to_
     assert len(mails(to=PENDING)) == 1  # the sign-up's link, not a second one within the e-mail window
 
 
-@pytest.mark.parametrize("email", ["nouvelle@mairie.example.fr", "maire@ville.example.fr", PENDING,
-                                   "ancien@ville.example.fr"])
+@pytest.mark.parametrize(
+    "email", ["nouvelle@mairie.example.fr", "maire@ville.example.fr", PENDING, "ancien@ville.example.fr"]
+)
 def test_a_sign_up_hashes_the_password_exactly_once_whether_the_address_is_new_or_not(
     client, accounts, password_hashes, email
 ):
@@ -107,8 +110,9 @@ def test_a_sign_up_hashes_the_password_exactly_once_whether_the_address_is_new_o
 # --- password reset ------------------------------------------------------------------------------------------------
 
 
-def _request_work(client, email, capture, url_name="accounts:password_reset",
-                        next_url_name="accounts:password_reset_done"):
+def _request_work(
+    client, email, capture, url_name="accounts:password_reset", next_url_name="accounts:password_reset_done"
+):
     """What the request itself does: its queries and the callbacks it leaves for after the commit."""
     with CaptureQueriesContext(connection) as queries, capture(execute=False) as callbacks:
         response = client.post(reverse(url_name), {"email": email})
@@ -116,13 +120,22 @@ def _request_work(client, email, capture, url_name="accounts:password_reset",
     return queries.captured_queries, callbacks
 
 
-@pytest.mark.parametrize("email", ["maire@ville.example.fr", " Maire@Ville.example.FR ", PENDING,
-                                   "ancien@ville.example.fr", "sans-mot-de-passe@cnam.example.fr"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "maire@ville.example.fr",
+        " Maire@Ville.example.FR ",
+        PENDING,
+        "ancien@ville.example.fr",
+        "sans-mot-de-passe@cnam.example.fr",
+    ],
+)
 def test_a_reset_request_does_the_same_work_as_for_an_unknown_address(
     client, accounts, password_hashes, django_capture_on_commit_callbacks, email
 ):
-    unknown_queries, unknown_callbacks = _request_work(client, "personne@nulle-part.example.fr",
-                                                             django_capture_on_commit_callbacks)
+    unknown_queries, unknown_callbacks = _request_work(
+        client, "personne@nulle-part.example.fr", django_capture_on_commit_callbacks
+    )
     queries, callbacks = _request_work(client, email, django_capture_on_commit_callbacks)
     assert len(queries) == len(unknown_queries)
     assert not any("accounts_user" in query["sql"] for query in queries)
@@ -155,8 +168,9 @@ def test_a_resend_verification_request_does_the_same_work_as_for_an_unknown_addr
     client, accounts, django_capture_on_commit_callbacks, email
 ):
     resend = {"url_name": "accounts:resend_verification", "next_url_name": "accounts:signup_done"}
-    unknown_queries, unknown_callbacks = _request_work(client, "personne@nulle-part.example.fr",
-                                                             django_capture_on_commit_callbacks, **resend)
+    unknown_queries, unknown_callbacks = _request_work(
+        client, "personne@nulle-part.example.fr", django_capture_on_commit_callbacks, **resend
+    )
     queries, callbacks = _request_work(client, email, django_capture_on_commit_callbacks, **resend)
     assert len(queries) == len(unknown_queries)
     assert not any("accounts_user" in query["sql"] for query in queries)

@@ -38,8 +38,11 @@ def test_demo_creates_an_official_for_each_loaded_commune_and_skips_the_missing_
 def test_demo_gives_every_staff_key_its_group(cities):
     users, _printed = _seed()
     expected = {
-        "reviewer_bfc": Role.REGIONAL_REVIEWER, "reviewer_hdf": Role.REGIONAL_REVIEWER,
-        "coordinator": Role.COORDINATOR, "committee": Role.COMMITTEE, "press": Role.PRESS,
+        "reviewer_bfc": Role.REGIONAL_REVIEWER,
+        "reviewer_hdf": Role.REGIONAL_REVIEWER,
+        "coordinator": Role.COORDINATOR,
+        "committee": Role.COMMITTEE,
+        "press": Role.PRESS,
         "admin": Role.ADMINISTRATOR,
     }
     for key, role in expected.items():

@@ -5,12 +5,16 @@ import pytest
 from notifications.models import EmailKind
 from notifications.services import render_email
 
-CONTEXT = {"account_exists": True, "login_url": "https://ami.example/compte/connexion/",
-           "reset_url": "https://ami.example/compte/mot-de-passe/oubli/"}
+CONTEXT = {
+    "account_exists": True,
+    "login_url": "https://ami.example/compte/connexion/",
+    "reset_url": "https://ami.example/compte/mot-de-passe/oubli/",
+}
 
 
-@pytest.mark.parametrize(("language", "subject"), [("fr", "Vous avez déjà un compte"),
-                                                   ("en", "You already have an account")])
+@pytest.mark.parametrize(
+    ("language", "subject"), [("fr", "Vous avez déjà un compte"), ("en", "You already have an account")]
+)
 def test_the_account_exists_message_has_its_subject_and_both_links(language, subject):
     rendered_subject, text, html = render_email(EmailKind.VERIFY_EMAIL, CONTEXT, language)
     assert rendered_subject == subject

@@ -20,8 +20,14 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "motdepasse-solide-42"  # the factory's
 EMAIL = "lock.out@cnam.example.fr"
 IP = {"REMOTE_ADDR": "198.51.100.30"}
-SPELLINGS = ["LOCK.OUT@CNAM.EXAMPLE.FR", "Lock.Out@Cnam.Example.fr", "  lock.out@cnam.example.fr ",
-             "lock.OUT@cnam.EXAMPLE.fr", "LOCK.out@CNAM.example.FR", "lOcK.oUt@cNaM.eXaMpLe.Fr"]
+SPELLINGS = [
+    "LOCK.OUT@CNAM.EXAMPLE.FR",
+    "Lock.Out@Cnam.Example.fr",
+    "  lock.out@cnam.example.fr ",
+    "lock.OUT@cnam.EXAMPLE.fr",
+    "LOCK.out@CNAM.example.FR",
+    "lOcK.oUt@cNaM.eXaMpLe.Fr",
+]
 COOLOFF = timedelta(hours=settings.AXES_COOLOFF_TIME)
 
 
@@ -30,8 +36,11 @@ def site_log_in(client, email, password, **extra):
 
 
 def admin_log_in(client, email, password, **extra):
-    return client.post(reverse("admin:login"), {"username": email, "password": password,
-                                                "next": reverse("admin:index")}, **{**IP, **extra})
+    return client.post(
+        reverse("admin:login"),
+        {"username": email, "password": password, "next": reverse("admin:index")},
+        **{**IP, **extra},
+    )
 
 
 def assert_refused(client, response):
@@ -56,9 +65,7 @@ def test_six_failures_in_varying_case_then_the_right_password_in_another_case_is
     assert_refused(client, site_log_in(client, "Lock.Out@cnam.example.fr", PASSWORD))
 
 
-def test_six_failures_in_varying_case_then_the_right_password_in_another_case_is_refused_on_the_admin(
-    client, staff
-):
+def test_six_failures_in_varying_case_then_the_right_password_in_another_case_is_refused_on_the_admin(client, staff):
     for spelling in SPELLINGS:
         admin_log_in(client, spelling, "wrong-password")
     assert_refused(client, admin_log_in(client, "Lock.Out@cnam.example.fr", PASSWORD))

@@ -45,8 +45,13 @@ def test_four_failures_do_not_lock_out(client):
 
 def test_changing_the_case_of_the_address_does_not_escape_the_lock_out(client):
     user = UserFactory(email="maire@ville.example.fr")
-    for variant in ("MAIRE@ville.example.fr", "Maire@Ville.example.fr", "maire@VILLE.example.fr",
-                    "maire@ville.EXAMPLE.fr", "MAIRE@VILLE.EXAMPLE.FR"):
+    for variant in (
+        "MAIRE@ville.example.fr",
+        "Maire@Ville.example.fr",
+        "maire@VILLE.example.fr",
+        "maire@ville.EXAMPLE.fr",
+        "MAIRE@VILLE.EXAMPLE.FR",
+    ):
         log_in(client, variant, "wrong-password", **IP)
     response = log_in(client, user.email, FACTORY_PASSWORD, **IP)
     assert response.status_code in {403, 429}
@@ -151,9 +156,15 @@ def test_a_new_password_that_fails_the_validators_is_refused_in_french(client):
 def test_password_change_keeps_the_session_and_the_new_password_works(client):
     user = UserFactory(email="maire@ville.example.fr")
     client.force_login(user)
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": FACTORY_PASSWORD, "new_password1": "Nouveau-Secret-2026", "new_password2": "Nouveau-Secret-2026",
-    }, follow=True)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": FACTORY_PASSWORD,
+            "new_password1": "Nouveau-Secret-2026",
+            "new_password2": "Nouveau-Secret-2026",
+        },
+        follow=True,
+    )
     assert "Votre mot de passe a été modifié" in response.content.decode()
     assert "maire@ville.example.fr" in client.get(reverse("accounts:profile")).content.decode()  # still logged in
     user.refresh_from_db()
@@ -165,9 +176,14 @@ def test_a_staff_member_without_official_profile_edits_only_their_name(client):
     client.force_login(staff)
     content = client.get(reverse("accounts:profile")).content.decode()
     assert "Prénom" in content and "Fonction dans la collectivité" not in content
-    client.post(reverse("accounts:profile"), {
-        "user-first_name": "Paul", "user-last_name": "Girard", "user-preferred_language": "en",
-    })
+    client.post(
+        reverse("accounts:profile"),
+        {
+            "user-first_name": "Paul",
+            "user-last_name": "Girard",
+            "user-preferred_language": "en",
+        },
+    )
     staff.refresh_from_db()
     assert (staff.first_name, staff.preferred_language) == ("Paul", "en")
 
@@ -176,11 +192,18 @@ def test_an_official_can_switch_to_acting_for_an_epci(client):
     profile = OfficialProfileFactory(user=UserFactory(email="dgs@ville.example.fr"))
     epci = EpciFactory(siren="200070464")
     client.force_login(profile.user)
-    response = client.post(reverse("accounts:profile"), {
-        "user-first_name": "Julien", "user-last_name": "Lefèvre", "user-preferred_language": "fr",
-        "official-role": "dgs", "official-phone": "03 22 25 40 40", "official-commune": "",
-        "official-epci": epci.siren,
-    })
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "user-first_name": "Julien",
+            "user-last_name": "Lefèvre",
+            "user-preferred_language": "fr",
+            "official-role": "dgs",
+            "official-phone": "03 22 25 40 40",
+            "official-commune": "",
+            "official-epci": epci.siren,
+        },
+    )
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.commune, profile.epci, profile.role) == (None, epci, "dgs")
@@ -189,10 +212,18 @@ def test_an_official_can_switch_to_acting_for_an_epci(client):
 def test_the_profile_refuses_to_drop_every_territory_in_french(client):
     profile = OfficialProfileFactory(user=UserFactory(email="dgs@ville.example.fr"))
     client.force_login(profile.user)
-    response = client.post(reverse("accounts:profile"), {
-        "user-first_name": "Julien", "user-last_name": "Lefèvre", "user-preferred_language": "fr",
-        "official-role": "dgs", "official-phone": "", "official-commune": "", "official-epci": "",
-    })
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "user-first_name": "Julien",
+            "user-last_name": "Lefèvre",
+            "user-preferred_language": "fr",
+            "official-role": "dgs",
+            "official-phone": "",
+            "official-commune": "",
+            "official-epci": "",
+        },
+    )
     assert "Indiquez la commune ou l’intercommunalité (EPCI)" in response.content.decode()
     profile.refresh_from_db()
     assert profile.commune is not None

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def _without_csrf(response) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
+
 EMAIL = "claire.dumont@mairie.example.fr"
 
 
@@ -227,7 +228,6 @@ def test_the_invitation_return_address_survives_verification(client, commune):
 def test_an_outside_return_address_is_ignored(client, commune):
     client.post(f"{reverse('accounts:signup')}?next=https://evil.example/", signup_data(commune))
     assert "evil" not in mails(to=EMAIL)[0].body_text
-
 
 
 def test_a_sign_up_made_in_english_gets_its_e_mails_in_english(client, commune):

@@ -27,8 +27,15 @@ def waves(*closings, gap_days: int = 10):
     campaign = CampaignFactory()
     made, opens = [], closings[0] - timedelta(days=60)
     for number, closes in enumerate(closings, start=1):
-        made.append(WaveFactory(campaign=campaign, number=number, opens_at=opens, closes_at=closes,
-                                publishes_at=closes + timedelta(days=30)))
+        made.append(
+            WaveFactory(
+                campaign=campaign,
+                number=number,
+                opens_at=opens,
+                closes_at=closes,
+                publishes_at=closes + timedelta(days=30),
+            )
+        )
         opens = closes + timedelta(days=gap_days)
     return made
 

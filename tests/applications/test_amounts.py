@@ -10,7 +10,9 @@ from applications.forms import BudgetForm
 from tests.factories import DossierFactory
 
 
-@pytest.mark.parametrize("typed", ["80 000,50", "80000,50", "80000.50", "80\u202f000,50", "80\u00a0000,5", "80 000,50 €"])
+@pytest.mark.parametrize(
+    "typed", ["80 000,50", "80000,50", "80000.50", "80\u202f000,50", "80\u00a0000,5", "80 000,50 €"]
+)
 def test_french_and_plain_amounts_read_as_the_same_value(typed):
     assert parse_amount(typed) == Decimal("80000.50")
 

@@ -59,8 +59,11 @@ def post_submit(client, dossier, wave, *, at, held=0, queue=None, **headers):
     with time_machine.travel(at, tick=False) as traveller:
         if queue is not None:
             queue.update(traveller=traveller, seconds=held)
-        return client.post(reverse("applications:submit", kwargs={"pk": dossier.pk}),
-                           {"wave": wave.pk, "token": uuid.uuid4()}, headers=headers)
+        return client.post(
+            reverse("applications:submit", kwargs={"pk": dossier.pk}),
+            {"wave": wave.pk, "token": uuid.uuid4()},
+            headers=headers,
+        )
 
 
 def epoch(moment: datetime) -> float:
@@ -74,8 +77,7 @@ def test_middleware_is_the_first_one(settings):
     assert settings.MIDDLEWARE[0] == "ami_portal.arrival.RequestArrivalMiddleware"
 
 
-def test_click_one_second_before_deadline_processed_one_second_after_is_accepted(client, dossier, two_waves,
-                                                                                  crowded):
+def test_click_one_second_before_deadline_processed_one_second_after_is_accepted(client, dossier, two_waves, crowded):
     response = post_submit(client, dossier, two_waves[0], at=CLOSES - timedelta(seconds=1), held=2, queue=crowded)
 
     submission = Submission.objects.get(dossier=dossier)
@@ -136,16 +138,18 @@ def test_confirmation_page_states_the_arrival_rule_in_french(client, dossier):
 
 
 def test_service_judges_the_deadline_at_the_arrival(dossier, two_waves):
-    submission = submit_dossier(dossier, by=dossier.owner, now=CLOSES + timedelta(seconds=1),
-                                arrived_at=CLOSES - timedelta(seconds=1))
+    submission = submit_dossier(
+        dossier, by=dossier.owner, now=CLOSES + timedelta(seconds=1), arrived_at=CLOSES - timedelta(seconds=1)
+    )
 
     assert (submission.wave, submission.processed_at) == (two_waves[0], CLOSES + timedelta(seconds=1))
 
 
 def test_service_ignores_an_arrival_beyond_the_bound(dossier, two_waves, settings):
     settings.REQUEST_ARRIVAL_MAX_AGE = 60
-    submission = submit_dossier(dossier, by=dossier.owner, now=CLOSES + timedelta(seconds=1),
-                                arrived_at=CLOSES - timedelta(seconds=60))
+    submission = submit_dossier(
+        dossier, by=dossier.owner, now=CLOSES + timedelta(seconds=1), arrived_at=CLOSES - timedelta(seconds=60)
+    )
 
     assert (submission.wave, submission.submitted_at) == (two_waves[1], CLOSES + timedelta(seconds=1))
 

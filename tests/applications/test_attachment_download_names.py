@@ -40,8 +40,11 @@ def test_download_name_is_cleaned_and_takes_the_detected_extension(original, ext
 
 def _download(client, attachment):
     client.force_login(attachment.dossier.owner)
-    return client.get(reverse("applications:attachment_download",
-                              kwargs={"pk": attachment.dossier_id, "attachment_pk": attachment.pk}))
+    return client.get(
+        reverse(
+            "applications:attachment_download", kwargs={"pk": attachment.dossier_id, "attachment_pk": attachment.pk}
+        )
+    )
 
 
 def test_pdf_uploaded_as_html_downloads_as_pdf(client):
@@ -54,8 +57,9 @@ def test_pdf_uploaded_as_html_downloads_as_pdf(client):
 
 
 def test_non_ascii_name_is_sent_as_rfc_6266_filename_star(client):
-    attachment = attach(DossierFactory(), AttachmentKind.OTHER, name=f"Délibération{RLO}lmth.pdf",
-                        content=files.pdf_bytes())
+    attachment = attach(
+        DossierFactory(), AttachmentKind.OTHER, name=f"Délibération{RLO}lmth.pdf", content=files.pdf_bytes()
+    )
 
     response = _download(client, attachment)
 

@@ -36,10 +36,20 @@ def upload_as(dossier, kind, content, name="document.pdf"):
     ("kind", "maker", "name", "mime", "extension"),
     [
         (AttachmentKind.COMMITMENT_LETTER, files.pdf_bytes, "lettre.pdf", "application/pdf", ".pdf"),
-        (AttachmentKind.BUDGET_TABLE, files.xlsx_bytes, "budget.xlsx",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
-        (AttachmentKind.BUDGET_TABLE, files.ods_bytes, "budget.ods", "application/vnd.oasis.opendocument.spreadsheet",
-         ".ods"),
+        (
+            AttachmentKind.BUDGET_TABLE,
+            files.xlsx_bytes,
+            "budget.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ".xlsx",
+        ),
+        (
+            AttachmentKind.BUDGET_TABLE,
+            files.ods_bytes,
+            "budget.ods",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            ".ods",
+        ),
         (AttachmentKind.BUDGET_TABLE, files.pdf_bytes, "budget.pdf", "application/pdf", ".pdf"),
         (AttachmentKind.PREMISES_PLAN, files.png_bytes, "plan.png", "image/png", ".png"),
     ],
@@ -117,8 +127,12 @@ def test_raw_path_or_very_long_name_is_refused_and_leaves_nothing(dossier, name)
     before = stored_files()
 
     with pytest.raises(AttachmentRejected) as refusal:
-        add_attachment(dossier=dossier, kind=AttachmentKind.COMMITMENT_LETTER,
-                       upload=RawName(files.pdf_bytes(), name), by=dossier.owner)
+        add_attachment(
+            dossier=dossier,
+            kind=AttachmentKind.COMMITMENT_LETTER,
+            upload=RawName(files.pdf_bytes(), name),
+            by=dossier.owner,
+        )
 
     assert "nom du fichier" in refusal.value.messages[0].lower()
     assert stored_files() == before
@@ -181,15 +195,20 @@ def test_upload_refused_once_the_dossier_is_submitted(dossier):
 
 def test_upload_refused_to_someone_who_is_not_an_editor(dossier):
     with pytest.raises(AttachmentRejected, match="éditeur"):
-        add_attachment(dossier=dossier, kind=AttachmentKind.COMMITMENT_LETTER,
-                       upload=files.upload(files.pdf_bytes()), by=UserFactory())
+        add_attachment(
+            dossier=dossier,
+            kind=AttachmentKind.COMMITMENT_LETTER,
+            upload=files.upload(files.pdf_bytes()),
+            by=UserFactory(),
+        )
 
 
 def test_co_editor_may_upload(dossier):
     co_editor = add_co_editor(dossier)
 
-    attachment = add_attachment(dossier=dossier, kind=AttachmentKind.OTHER, upload=files.upload(files.pdf_bytes()),
-                                by=co_editor)
+    attachment = add_attachment(
+        dossier=dossier, kind=AttachmentKind.OTHER, upload=files.upload(files.pdf_bytes()), by=co_editor
+    )
 
     assert attachment.uploaded_by == co_editor
 
@@ -221,8 +240,12 @@ def test_deleting_an_attachment_asks_for_confirmation_naming_the_file(client):
     from applications.models import Attachment
 
     dossier = DossierFactory()
-    attachment = add_attachment(dossier=dossier, kind=AttachmentKind.COMMITMENT_LETTER,
-                                upload=files.upload(files.pdf_bytes(), "lettre.pdf"), by=dossier.owner)
+    attachment = add_attachment(
+        dossier=dossier,
+        kind=AttachmentKind.COMMITMENT_LETTER,
+        upload=files.upload(files.pdf_bytes(), "lettre.pdf"),
+        by=dossier.owner,
+    )
     client.force_login(dossier.owner)
     url = reverse("applications:attachment_delete", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk})
     page = client.get(url).text
@@ -236,8 +259,12 @@ def test_attachments_page_shows_no_template_comment_once_a_file_is_added(client)
     from django.urls import reverse
 
     dossier = DossierFactory()
-    add_attachment(dossier=dossier, kind=AttachmentKind.COMMITMENT_LETTER, upload=files.upload(files.pdf_bytes(), "lettre.pdf"),
-                   by=dossier.owner)
+    add_attachment(
+        dossier=dossier,
+        kind=AttachmentKind.COMMITMENT_LETTER,
+        upload=files.upload(files.pdf_bytes(), "lettre.pdf"),
+        by=dossier.owner,
+    )
     client.force_login(dossier.owner)
     page = client.get(reverse("applications:attachments", kwargs={"pk": dossier.pk})).text
     assert "lettre.pdf" in page

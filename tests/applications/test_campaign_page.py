@@ -35,7 +35,7 @@ def test_anonymous_visitor_is_offered_to_apply_by_creating_an_account(client, ca
     page = _page(client, campaign).text
     start = reverse("applications:start", kwargs={"slug": "ami-3"})
     assert "Candidater : créer un compte" in page
-    assert f'{reverse("accounts:signup")}?next={start}' in page
+    assert f"{reverse('accounts:signup')}?next={start}" in page
 
 
 def test_official_is_offered_to_start_their_dossier(client, campaign):
@@ -47,8 +47,13 @@ def test_official_is_offered_to_start_their_dossier(client, campaign):
 def test_calendar_gives_each_waves_last_second_in_paris_time(client):
     campaign = CampaignFactory(slug="ami-2020")
     closes = datetime(2020, 11, 7, tzinfo=PARIS)
-    WaveFactory(campaign=campaign, number=1, opens_at=closes - timedelta(days=100), closes_at=closes,
-                publishes_at=closes + timedelta(days=38))
+    WaveFactory(
+        campaign=campaign,
+        number=1,
+        opens_at=closes - timedelta(days=100),
+        closes_at=closes,
+        publishes_at=closes + timedelta(days=38),
+    )
     page = _page(client, campaign).text
     assert "6 novembre 2020 à 23:59:59" in page and "close" in page
     assert "Les candidatures à cet appel sont closes." in page
@@ -61,8 +66,9 @@ def test_required_documents_are_listed_with_their_lead_time(client, campaign):
 
 
 def test_faq_and_contact_kept_by_staff_are_shown(client, campaign):
-    CampaignQuestion.objects.create(campaign=campaign, question="Une EPCI peut-elle candidater ?",
-                                    answer="Oui, pour Territoires d'industrie.")
+    CampaignQuestion.objects.create(
+        campaign=campaign, question="Une EPCI peut-elle candidater ?", answer="Oui, pour Territoires d'industrie."
+    )
     page = _page(client, campaign).text
     assert "Une EPCI peut-elle candidater ?" in page and "Oui, pour Territoires d&#x27;industrie." in page
     assert 'href="mailto:ami@cnam.fr"' in page

@@ -17,7 +17,9 @@ def test_second_ami_wave_one_accepts_until_the_end_of_6_november_2020():
     assert wave.is_open_at(datetime(2020, 11, 6, 23, 59, 59, tzinfo=PARIS))
     assert not wave.is_open_at(datetime(2020, 11, 7, 0, 0, 0, tzinfo=PARIS))
     assert [w.last_day.isoformat() for w in campaign.waves.order_by("number")] == [
-        "2020-11-06", "2021-02-12", "2021-06-25",
+        "2020-11-06",
+        "2021-02-12",
+        "2021-06-25",
     ]
 
 
@@ -58,10 +60,13 @@ def test_home_page_states_the_last_accepted_second_in_french(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("when, number", [
-    (datetime(2020, 11, 6, 23, 59, 59, tzinfo=PARIS), 1),  # last second of wave 1
-    (datetime(2020, 11, 7, 0, 0, 0, tzinfo=PARIS), 2),  # wave 1 has closed: wave 2
-])
+@pytest.mark.parametrize(
+    "when, number",
+    [
+        (datetime(2020, 11, 6, 23, 59, 59, tzinfo=PARIS), 1),  # last second of wave 1
+        (datetime(2020, 11, 7, 0, 0, 0, tzinfo=PARIS), 2),  # wave 1 has closed: wave 2
+    ],
+)
 def test_target_wave_of_a_campaign_and_of_a_list_of_campaigns_agree(when, number):
     campaign = ensure_second_ami()
     assert campaign.target_wave_at(when).number == number

@@ -40,8 +40,9 @@ def _stored(dossier, field):
 def test_second_editor_of_the_same_field_gets_a_conflict_and_the_first_text_stays(team):
     dossier, owner, colleague, base = team
     _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), owner, base, employment_basin="Texte de l'élue")
-    result = _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), colleague, base,
-                   employment_basin="Texte du collègue")
+    result = _save(
+        DossierFactory._meta.model.objects.get(pk=dossier.pk), colleague, base, employment_basin="Texte du collègue"
+    )
     assert [c.field for c in result.conflicts] == ["employment_basin"]
     conflict = result.conflicts[0]
     assert (conflict.theirs, conflict.mine, conflict.by) == ("Texte de l'élue", "Texte du collègue", owner)
@@ -52,8 +53,12 @@ def test_editors_of_different_fields_keep_each_others_changes(team):
     dossier, owner, colleague, base = team
     _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), owner, base, employment_basin="Nouveau bassin")
     # The colleague's form still holds the old basin text: it must not be written back.
-    result = _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), colleague, base,
-                   territory_presentation="Nouvelle présentation")
+    result = _save(
+        DossierFactory._meta.model.objects.get(pk=dossier.pk),
+        colleague,
+        base,
+        territory_presentation="Nouvelle présentation",
+    )
     assert result.conflicts == [] and result.changed == ["territory_presentation"]
     dossier.refresh_from_db()
     assert (dossier.employment_basin, dossier.territory_presentation) == ("Nouveau bassin", "Nouvelle présentation")
@@ -71,7 +76,11 @@ def test_choosing_the_other_version_leaves_it_in_place(team):
     dossier, owner, colleague, base = team
     _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), owner, base, employment_basin="Texte de l'élue")
     result = services.save_section(
-        dossier=dossier, section="territory", by=colleague, base=base, keep_theirs=frozenset({"employment_basin"}),
+        dossier=dossier,
+        section="territory",
+        by=colleague,
+        base=base,
+        keep_theirs=frozenset({"employment_basin"}),
         data={"territory_presentation": "Ville moyenne", "employment_basin": "Texte du collègue"},
     )
     assert result.conflicts == [] and result.changed == []
@@ -82,16 +91,23 @@ def test_keeping_my_version_after_seeing_the_conflict_writes_it(team):
     dossier, owner, colleague, base = team
     _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), owner, base, employment_basin="Texte de l'élue")
     seen = coediting.EditBase.of(DossierFactory._meta.model.objects.get(pk=dossier.pk), TERRITORY)
-    result = _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), colleague, seen,
-                   employment_basin="Texte du collègue")
+    result = _save(
+        DossierFactory._meta.model.objects.get(pk=dossier.pk), colleague, seen, employment_basin="Texte du collègue"
+    )
     assert result.conflicts == [] and result.changed == ["employment_basin"]
     assert _stored(dossier, "employment_basin") == "Texte du collègue"
 
 
 def test_my_own_full_save_supersedes_my_earlier_autosave(team):
     dossier, owner, _colleague, base = team
-    services.autosave_field(dossier=dossier, section="territory", field="employment_basin", raw_value="Brouillon",
-                            by=owner, base_fingerprint=base.fingerprints["employment_basin"])
+    services.autosave_field(
+        dossier=dossier,
+        section="territory",
+        field="employment_basin",
+        raw_value="Brouillon",
+        by=owner,
+        base_fingerprint=base.fingerprints["employment_basin"],
+    )
     # The full save left the page before the autosave's answer came back: it still carries the old base.
     result = _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), owner, base, employment_basin="Final")
     assert result.conflicts == []
@@ -102,8 +118,14 @@ def test_delayed_autosave_after_my_own_full_save_is_refused(team):
     dossier, owner, _colleague, base = team
     _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), owner, base, employment_basin="Final")
     with pytest.raises(services.StaleAutosave):
-        services.autosave_field(dossier=dossier, section="territory", field="employment_basin", raw_value="Brouillon",
-                                by=owner, base_fingerprint=base.fingerprints["employment_basin"])
+        services.autosave_field(
+            dossier=dossier,
+            section="territory",
+            field="employment_basin",
+            raw_value="Brouillon",
+            by=owner,
+            base_fingerprint=base.fingerprints["employment_basin"],
+        )
     assert _stored(dossier, "employment_basin") == "Final"
 
 
@@ -111,8 +133,14 @@ def test_delayed_autosave_after_a_colleagues_save_is_refused_and_names_them(team
     dossier, owner, colleague, base = team
     _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), owner, base, employment_basin="Texte de l'élue")
     with pytest.raises(services.StaleAutosave) as refused:
-        services.autosave_field(dossier=dossier, section="territory", field="employment_basin", raw_value="Autre",
-                                by=colleague, base_fingerprint=base.fingerprints["employment_basin"])
+        services.autosave_field(
+            dossier=dossier,
+            section="territory",
+            field="employment_basin",
+            raw_value="Autre",
+            by=colleague,
+            base_fingerprint=base.fingerprints["employment_basin"],
+        )
     assert refused.value.change.by == owner
     assert _stored(dossier, "employment_basin") == "Texte de l'élue"
 
@@ -129,8 +157,11 @@ def test_fingerprints_agree_on_equal_values_of_different_types():
 
 
 def _post_data(dossier, base, **values):
-    data = {"territory_presentation": dossier.territory_presentation, "employment_basin": dossier.employment_basin,
-            "save": ""}
+    data = {
+        "territory_presentation": dossier.territory_presentation,
+        "employment_basin": dossier.employment_basin,
+        "save": "",
+    }
     data.update(values)
     data.update({name: value for name, _id, value in base.as_hidden_fields()})
     return data
@@ -150,8 +181,10 @@ def test_conflicting_save_shows_both_versions_and_keeps_my_text_in_the_field(cli
     _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), owner, base, employment_basin="Texte de l'élue")
     client.force_login(colleague)
     url = reverse("applications:section", kwargs={"pk": dossier.pk, "key": "territory"})
-    response = client.post(url, _post_data(dossier, base, employment_basin="Texte du collègue",
-                                           territory_presentation="Présentation revue"))
+    response = client.post(
+        url,
+        _post_data(dossier, base, employment_basin="Texte du collègue", territory_presentation="Présentation revue"),
+    )
     assert response.status_code == 409
     page = response.text
     assert "Texte de l&#x27;élue" in page  # their version, shown

@@ -26,8 +26,13 @@ PAGES = [
 @pytest.fixture
 def draft():
     campaign = CampaignFactory()
-    wave = WaveFactory(campaign=campaign, number=2, opens_at=CLOSES - timedelta(days=90), closes_at=CLOSES,
-                       publishes_at=CLOSES + timedelta(days=40))
+    wave = WaveFactory(
+        campaign=campaign,
+        number=2,
+        opens_at=CLOSES - timedelta(days=90),
+        closes_at=CLOSES,
+        publishes_at=CLOSES + timedelta(days=40),
+    )
     return DossierFactory(campaign=campaign, wave=wave)
 
 

@@ -62,12 +62,18 @@ def world(db):
     region = RegionFactory(code="X9", name="Région X")
     campaign = CampaignFactory(slug="ami-confidentiel")
     wave1 = WaveFactory(
-        campaign=campaign, number=1, opens_at=datetime(2021, 1, 4, tzinfo=PARIS),
-        closes_at=datetime(2021, 3, 1, tzinfo=PARIS), publishes_at=PUBLISHES_1,
+        campaign=campaign,
+        number=1,
+        opens_at=datetime(2021, 1, 4, tzinfo=PARIS),
+        closes_at=datetime(2021, 3, 1, tzinfo=PARIS),
+        publishes_at=PUBLISHES_1,
     )
     wave2 = WaveFactory(
-        campaign=campaign, number=2, opens_at=datetime(2021, 3, 2, tzinfo=PARIS),
-        closes_at=datetime(2021, 5, 3, tzinfo=PARIS), publishes_at=PUBLISHES_2,
+        campaign=campaign,
+        number=2,
+        opens_at=datetime(2021, 3, 2, tzinfo=PARIS),
+        closes_at=datetime(2021, 5, 3, tzinfo=PARIS),
+        publishes_at=PUBLISHES_2,
     )
     grid(campaign)
     users = {
@@ -84,13 +90,25 @@ def world(db):
     users["co_editor"] = official(commune=dossier_a.commune, user__email="co.editeur@example.fr")
     DossierMember.objects.create(dossier=dossier_a, user=users["co_editor"])
     users["owner_p"] = dossier_p.owner
-    Submission.objects.create(dossier=dossier_a, wave=wave1, submitted_at=dossier_a.submitted_at,
-                              submitted_by=dossier_a.owner, snapshot={}, fingerprint="0" * 64)
+    Submission.objects.create(
+        dossier=dossier_a,
+        wave=wave1,
+        submitted_at=dossier_a.submitted_at,
+        submitted_by=dossier_a.owner,
+        snapshot={},
+        fingerprint="0" * 64,
+    )
     for dossier, outcome in ((dossier_a, DossierStatus.LAUREATE), (dossier_p, DossierStatus.POSTPONED)):
-        review_services.record_decision(dossier=dossier, outcome=outcome, justification=JUSTIFICATION,
-                                        by=users["coordinator"], now=DECIDED_1)
-    return {"users": users, "a": Dossier.objects.get(pk=dossier_a.pk), "p": Dossier.objects.get(pk=dossier_p.pk),
-            "wave1": wave1, "wave2": wave2}
+        review_services.record_decision(
+            dossier=dossier, outcome=outcome, justification=JUSTIFICATION, by=users["coordinator"], now=DECIDED_1
+        )
+    return {
+        "users": users,
+        "a": Dossier.objects.get(pk=dossier_a.pk),
+        "p": Dossier.objects.get(pk=dossier_p.pk),
+        "wave1": wave1,
+        "wave2": wave2,
+    }
 
 
 def _client(world, role) -> Client:
@@ -151,10 +169,13 @@ def test_everyone_sees_the_decision_at_the_publication_instant(world, role):
 
 
 def _assert_query_and_object_agree(user, when):
-    annotated = {d.pk: (d.shown_status, d.shown_decided_at) for d in Dossier.objects.with_shown_status(user=user, now=when)}
+    annotated = {
+        d.pk: (d.shown_status, d.shown_decided_at) for d in Dossier.objects.with_shown_status(user=user, now=when)
+    }
     for dossier in Dossier.objects.all():
         assert annotated[dossier.pk] == (
-            dossier_rules.shown_status(user, dossier, now=when), dossier_rules.shown_decided_at(user, dossier, now=when)
+            dossier_rules.shown_status(user, dossier, now=when),
+            dossier_rules.shown_decided_at(user, dossier, now=when),
         )
         published = Dossier.objects.decision_published_at(when).filter(pk=dossier.pk).exists()
         assert published == dossier_rules.is_decision_published(dossier, now=when)
@@ -183,8 +204,13 @@ def test_a_dossier_without_decision_shows_its_own_status_to_everyone(world):
 
 def _carry_over_and_redecide(world):
     assert publish_wave(wave_id=world["wave1"].pk, now=AFTER_1)
-    review_services.record_decision(dossier=Dossier.objects.get(pk=world["p"].pk), outcome=DossierStatus.LAUREATE,
-                                    justification=JUSTIFICATION, by=world["users"]["coordinator"], now=DECIDED_2)
+    review_services.record_decision(
+        dossier=Dossier.objects.get(pk=world["p"].pk),
+        outcome=DossierStatus.LAUREATE,
+        justification=JUSTIFICATION,
+        by=world["users"]["coordinator"],
+        now=DECIDED_2,
+    )
     return Dossier.objects.get(pk=world["p"].pk)
 
 

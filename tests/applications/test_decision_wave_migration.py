@@ -7,7 +7,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("applications", "0010_submission_processed_at_dossier_submitted_index"), ("reviews", "0003_review_transition")]
+BEFORE = [
+    ("applications", "0010_submission_processed_at_dossier_submitted_index"),
+    ("reviews", "0003_review_transition"),
+]
 AFTER = [("applications", "0011_dossier_decision_wave"), ("reviews", "0003_review_transition")]
 
 
@@ -27,15 +30,26 @@ def test_existing_decisions_get_the_wave_of_their_latest_decision_else_their_own
     region = Region.objects.create(code="M1", name="Région M")
     departement = Departement.objects.create(code="M1", name="Dép M", region=region)
     campaign = Campaign.objects.create(name="AMI M", slug="ami-m")
-    wave1 = Wave.objects.create(campaign=campaign, number=1, opens_at=now - timedelta(days=90),
-                                closes_at=now - timedelta(days=60), publishes_at=now - timedelta(days=30))
-    wave2 = Wave.objects.create(campaign=campaign, number=2, opens_at=now - timedelta(days=59),
-                                closes_at=now + timedelta(days=10), publishes_at=now + timedelta(days=40))
+    wave1 = Wave.objects.create(
+        campaign=campaign,
+        number=1,
+        opens_at=now - timedelta(days=90),
+        closes_at=now - timedelta(days=60),
+        publishes_at=now - timedelta(days=30),
+    )
+    wave2 = Wave.objects.create(
+        campaign=campaign,
+        number=2,
+        opens_at=now - timedelta(days=59),
+        closes_at=now + timedelta(days=10),
+        publishes_at=now + timedelta(days=40),
+    )
 
     def dossier(reference, status, insee):
         commune = Commune.objects.create(insee_code=insee, name=reference, departement=departement, region=region)
-        return Dossier.objects.create(campaign=campaign, wave=wave2, reference=reference, commune=commune,
-                                      region=region, status=status)
+        return Dossier.objects.create(
+            campaign=campaign, wave=wave2, reference=reference, commune=commune, region=region, status=status
+        )
 
     carried_over = dossier("M-1", "postponed", "99001")  # postponed in wave 1, since moved on to wave 2
     Decision.objects.create(dossier=carried_over, wave=wave1, outcome="postponed", justification="…", decided_at=now)

@@ -23,8 +23,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def dossier():
     dossier = DossierFactory(title="Le Cnam à Nevers", territory_presentation="Ville de la Nièvre, 33 000 habitants")
-    add_attachment(dossier=dossier, kind=AttachmentKind.COMMITMENT_LETTER,
-                   upload=upload(pdf_bytes(), "lettre du maire.pdf"), by=dossier.owner)
+    add_attachment(
+        dossier=dossier,
+        kind=AttachmentKind.COMMITMENT_LETTER,
+        upload=upload(pdf_bytes(), "lettre du maire.pdf"),
+        by=dossier.owner,
+    )
     return dossier
 
 
@@ -59,8 +63,9 @@ def test_a_stranger_gets_no_document(client, dossier):
 
 def test_undisclosed_decision_stays_under_review_in_the_officials_pdf(client):
     now = timezone.now()
-    wave = WaveFactory(opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30),
-                       publishes_at=now + timedelta(days=3))
+    wave = WaveFactory(
+        opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30), publishes_at=now + timedelta(days=3)
+    )
     dossier = DossierFactory(wave=wave, campaign=wave.campaign, status=DossierStatus.LAUREATE, decided_at=now)
     DossierTransition.objects.create(dossier=dossier, from_status="under_review", to_status="laureate", at=now)
     client.force_login(dossier.owner)

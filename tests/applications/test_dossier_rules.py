@@ -24,8 +24,19 @@ CLOSES = datetime(2021, 10, 31, 2, 30, tzinfo=PARIS).astimezone(UTC)  # the nigh
 PUBLISHES = CLOSES + timedelta(days=30)
 MOMENTS = {"before-close": CLOSES - timedelta(seconds=1), "at-close": CLOSES}
 
-ROLES = ("owner", "co_editor", "other_official", "reviewer", "other_reviewer", "coordinator", "committee",
-         "administrator", "press", "superuser", "anonymous")
+ROLES = (
+    "owner",
+    "co_editor",
+    "other_official",
+    "reviewer",
+    "other_reviewer",
+    "coordinator",
+    "committee",
+    "administrator",
+    "press",
+    "superuser",
+    "anonymous",
+)
 EDITORS = ("owner", "co_editor")
 SEE_ALL = ("coordinator", "committee", "superuser")
 KNOW_DECISIONS_EARLY = ("coordinator", "committee", "administrator", "superuser")
@@ -38,11 +49,17 @@ def _users(region, dossier) -> dict:
     co_editor = official(user__email="co.editeur@example.fr")
     DossierMember.objects.create(dossier=dossier, user=co_editor)
     return {
-        "owner": dossier.owner, "co_editor": co_editor, "other_official": official(),
-        "reviewer": reviewer_of(region), "other_reviewer": reviewer_of(other_region),
-        "coordinator": staff(Role.COORDINATOR), "committee": staff(Role.COMMITTEE),
-        "administrator": staff(Role.ADMINISTRATOR), "press": staff(Role.PRESS),
-        "superuser": UserFactory(is_staff=True, is_superuser=True), "anonymous": AnonymousUser(),
+        "owner": dossier.owner,
+        "co_editor": co_editor,
+        "other_official": official(),
+        "reviewer": reviewer_of(region),
+        "other_reviewer": reviewer_of(other_region),
+        "coordinator": staff(Role.COORDINATOR),
+        "committee": staff(Role.COMMITTEE),
+        "administrator": staff(Role.ADMINISTRATOR),
+        "press": staff(Role.PRESS),
+        "superuser": UserFactory(is_staff=True, is_superuser=True),
+        "anonymous": AnonymousUser(),
     }
 
 
@@ -50,8 +67,9 @@ def _users(region, dossier) -> dict:
 def make(db):
     def _make(status):
         region = RegionFactory()
-        wave = WaveFactory(campaign=CampaignFactory(), opens_at=CLOSES - timedelta(days=60), closes_at=CLOSES,
-                           publishes_at=PUBLISHES)
+        wave = WaveFactory(
+            campaign=CampaignFactory(), opens_at=CLOSES - timedelta(days=60), closes_at=CLOSES, publishes_at=PUBLISHES
+        )
         dossier = dossier_in(region, wave=wave, status=status)
         return dossier, _users(region, dossier)
 
@@ -90,8 +108,11 @@ def test_the_dossier_predicates_for_every_role_status_and_deadline(make, status)
     for role in ROLES:
         for moment, now in MOMENTS.items():
             expected, actual = _expected(role, status, moment), _actual(users[role], dossier, now)
-            wrong += [f"{role} {moment} {name}: expected {expected[name]}" for name in expected
-                      if expected[name] != actual[name]]
+            wrong += [
+                f"{role} {moment} {name}: expected {expected[name]}"
+                for name in expected
+                if expected[name] != actual[name]
+            ]
     assert not wrong, f"status {status}:\n  " + "\n  ".join(wrong)
 
 
@@ -133,5 +154,6 @@ def test_the_unused_co_editor_permission_is_no_longer_registered():
 def test_the_withdrawal_refusal_names_the_deadline_in_french(make):
     dossier, users = make(DossierStatus.SUBMITTED)
     refusal = dossier_rules.withdrawal_refusal(users["owner"], dossier, now=CLOSES)
-    assert refusal == (f"La date limite de la vague {dossier.wave.number} est passée : le dépôt ne peut plus être "
-                       "retiré.")
+    assert refusal == (
+        f"La date limite de la vague {dossier.wave.number} est passée : le dépôt ne peut plus être retiré."
+    )

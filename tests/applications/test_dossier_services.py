@@ -70,7 +70,9 @@ def test_sections_save_independently_and_keep_other_sections():
 def test_saving_a_section_records_who_changed_which_fields():
     dossier = DossierFactory()
     services.save_section(
-        dossier=dossier, section="training", data={"training_levels": "bac+2", "training_courses": ""},
+        dossier=dossier,
+        section="training",
+        data={"training_levels": "bac+2", "training_courses": ""},
         by=dossier.owner,
     )
     change = DossierChange.objects.get()

@@ -45,8 +45,10 @@ def section_url(dossier, key):
 
 def dossier_urls(dossier):
     """Every URL of this part of the app that names a dossier (GET targets)."""
-    urls = [reverse("applications:dossier", kwargs={"pk": dossier.pk}),
-            reverse("applications:team", kwargs={"pk": dossier.pk})]
+    urls = [
+        reverse("applications:dossier", kwargs={"pk": dossier.pk}),
+        reverse("applications:team", kwargs={"pk": dossier.pk}),
+    ]
     urls += [section_url(dossier, spec.key) for spec in SECTIONS]
     return urls
 
@@ -102,7 +104,8 @@ def test_request_to_join_emails_the_owner(client):
 def test_saving_a_section_keeps_the_other_sections(client):
     dossier = DossierFactory(skills_in_shortage="Soudure")
     response = logged_in(client, dossier.owner).post(
-        section_url(dossier, "territory"), {"territory_presentation": "Ville moyenne", "employment_basin": "", "save": ""}
+        section_url(dossier, "territory"),
+        {"territory_presentation": "Ville moyenne", "employment_basin": "", "save": ""},
     )
     assert response.status_code == 302
     dossier.refresh_from_db()
@@ -122,8 +125,12 @@ def test_invalid_section_keeps_everything_typed_and_saves_nothing(client):
     dossier = DossierFactory()
     response = logged_in(client, dossier.owner).post(
         section_url(dossier, "budget"),
-        {"budget_total": "1000", "cofinancing_territory": "900", "cofinancing_region": "200",
-         "budget_comments": "Mon long commentaire"},
+        {
+            "budget_total": "1000",
+            "cofinancing_territory": "900",
+            "cofinancing_region": "200",
+            "budget_comments": "Mon long commentaire",
+        },
     )
     assert response.status_code == 400
     assert "cannot be more than the total budget" in response.text
@@ -143,7 +150,8 @@ def test_invalid_section_states_a_cross_field_error_once(client):
 def test_cofinancing_error_writes_amounts_the_french_way(client):
     dossier = DossierFactory()
     response = logged_in(client, dossier.owner).post(
-        section_url(dossier, "budget"), {"budget_total": "1000", "cofinancing_territory": "1900.50"},
+        section_url(dossier, "budget"),
+        {"budget_total": "1000", "cofinancing_territory": "1900.50"},
         HTTP_ACCEPT_LANGUAGE="fr",
     )
     assert "(1\xa0900,50 €)" in response.text and "(1\xa0000 €)" in response.text
@@ -175,9 +183,16 @@ def test_negative_amount_is_refused(client):
 
 def test_partners_formset_adds_a_partner(client):
     dossier = DossierFactory()
-    data = {"partners-TOTAL_FORMS": "1", "partners-INITIAL_FORMS": "0", "partners-MIN_NUM_FORMS": "0",
-            "partners-MAX_NUM_FORMS": "50", "partners-0-name": "Lycée Diderot", "partners-0-kind": "school",
-            "partners-0-commitment": "Accueil des cours du soir", "partners-0-contact": ""}
+    data = {
+        "partners-TOTAL_FORMS": "1",
+        "partners-INITIAL_FORMS": "0",
+        "partners-MIN_NUM_FORMS": "0",
+        "partners-MAX_NUM_FORMS": "50",
+        "partners-0-name": "Lycée Diderot",
+        "partners-0-kind": "school",
+        "partners-0-commitment": "Accueil des cours du soir",
+        "partners-0-contact": "",
+    }
     logged_in(client, dossier.owner).post(section_url(dossier, "partners"), data)
     assert list(dossier.partners.values_list("name", flat=True)) == ["Lycée Diderot"]
     assert DossierChange.objects.get().section == "partners"
@@ -195,8 +210,9 @@ def test_partners_page_offers_delete_only_on_saved_partners(client):
 def test_section_page_carries_the_htmx_autosave_on_long_text(client):
     dossier = DossierFactory()
     response = logged_in(client, dossier.owner).get(section_url(dossier, "territory"))
-    autosave = reverse("applications:autosave",
-                       kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"})
+    autosave = reverse(
+        "applications:autosave", kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"}
+    )
     assert f'hx-post="{autosave}"' in response.text
     assert 'hx-trigger="keyup changed delay:2s, autosave-retry"' in response.text
     assert 'id="autosave-employment_basin"' in response.text
@@ -227,7 +243,9 @@ def test_autosaved_field_with_an_error_is_described_by_help_text_error_and_autos
     )
     page = response.text
     assert _describedby(page, "employment_basin") == [
-        "id_employment_basin_helptext", "id_employment_basin_error", "autosave-employment_basin",
+        "id_employment_basin_helptext",
+        "id_employment_basin_error",
+        "autosave-employment_basin",
     ]
     assert "Ensure this value has at most 5000 characters" in page
 
@@ -289,8 +307,9 @@ def test_draft_dossier_page_offers_no_receipt(client):
 
 def test_owner_invites_a_colleague_by_email(client):
     dossier = DossierFactory()
-    logged_in(client, dossier.owner).post(reverse("applications:team", kwargs={"pk": dossier.pk}),
-                                          {"email": "Collegue@Ville.fr"})
+    logged_in(client, dossier.owner).post(
+        reverse("applications:team", kwargs={"pk": dossier.pk}), {"email": "Collegue@Ville.fr"}
+    )
     invitation = DossierInvitation.objects.get()
     message = render_message(OutboxMessage.objects.get())
     assert (message.kind, message.recipient) == (EmailKind.INVITATION, "collegue@ville.fr")
@@ -300,8 +319,9 @@ def test_owner_invites_a_colleague_by_email(client):
 def test_invited_colleague_accepts_then_edits(client):
     dossier = DossierFactory()
     colleague = UserFactory(email="collegue@ville.fr")
-    logged_in(client, dossier.owner).post(reverse("applications:team", kwargs={"pk": dossier.pk}),
-                                          {"email": colleague.email})
+    logged_in(client, dossier.owner).post(
+        reverse("applications:team", kwargs={"pk": dossier.pk}), {"email": colleague.email}
+    )
     invitation = DossierInvitation.objects.get()
     client = logged_in(client, colleague)
     client.post(reverse("applications:invitation", kwargs={"token": invitation.token}))
@@ -315,7 +335,9 @@ def test_invited_colleague_accepts_then_edits(client):
 def test_invitation_cannot_be_accepted_by_another_address(client):
     dossier = DossierFactory()
     invitation = DossierInvitation.objects.create(dossier=dossier, email="collegue@ville.fr", token="t" * 20)
-    response = logged_in(client, UserFactory()).post(reverse("applications:invitation", kwargs={"token": invitation.token}))
+    response = logged_in(client, UserFactory()).post(
+        reverse("applications:invitation", kwargs={"token": invitation.token})
+    )
     assert response.status_code == 400
     assert not DossierMember.objects.exists()
 
@@ -349,7 +371,9 @@ def test_official_of_another_city_gets_404_on_every_dossier_url(client):
     assert [client.get(url).status_code for url in dossier_urls(dossier)] == [404] * len(dossier_urls(dossier))
     autosave = reverse("applications:autosave", kwargs={"pk": dossier.pk, "key": "summary", "field": "public_summary"})
     posts = [section_url(dossier, "summary"), autosave, reverse("applications:team", kwargs={"pk": dossier.pk})]
-    assert [client.post(url, {"title": "x", "public_summary": "x", "email": "a@b.fr"}).status_code for url in posts] == [404] * 3
+    assert [
+        client.post(url, {"title": "x", "public_summary": "x", "email": "a@b.fr"}).status_code for url in posts
+    ] == [404] * 3
     dossier.refresh_from_db()
     assert dossier.public_summary != "x" and not DossierInvitation.objects.exists()
 
@@ -363,8 +387,13 @@ def paris(*args):
 
 def test_home_shows_the_countdown_and_the_french_closing_date(client, settings):
     campaign = CampaignFactory()
-    WaveFactory(campaign=campaign, number=1, opens_at=paris(2020, 7, 20), closes_at=paris(2020, 11, 7),
-                publishes_at=paris(2020, 12, 15))
+    WaveFactory(
+        campaign=campaign,
+        number=1,
+        opens_at=paris(2020, 7, 20),
+        closes_at=paris(2020, 11, 7),
+        publishes_at=paris(2020, 12, 15),
+    )
     dossier = DossierFactory(campaign=campaign, wave=campaign.waves.get())
     with time_machine.travel(paris(2020, 11, 4, 21, 30), tick=False):
         response = logged_in(client, dossier.owner).get(reverse("applications:home"), HTTP_ACCEPT_LANGUAGE="fr")
@@ -375,10 +404,20 @@ def test_home_shows_the_countdown_and_the_french_closing_date(client, settings):
 
 def test_home_one_second_before_the_deadline_still_counts_down(client):
     campaign = CampaignFactory()
-    WaveFactory(campaign=campaign, number=1, opens_at=paris(2020, 7, 20), closes_at=paris(2020, 11, 7),
-                publishes_at=paris(2020, 12, 15))
-    WaveFactory(campaign=campaign, number=2, opens_at=paris(2020, 11, 7), closes_at=paris(2021, 2, 13),
-                publishes_at=paris(2021, 3, 31))
+    WaveFactory(
+        campaign=campaign,
+        number=1,
+        opens_at=paris(2020, 7, 20),
+        closes_at=paris(2020, 11, 7),
+        publishes_at=paris(2020, 12, 15),
+    )
+    WaveFactory(
+        campaign=campaign,
+        number=2,
+        opens_at=paris(2020, 11, 7),
+        closes_at=paris(2021, 2, 13),
+        publishes_at=paris(2021, 3, 31),
+    )
     dossier = DossierFactory(campaign=campaign, wave=campaign.waves.get(number=1))
     client = logged_in(client, dossier.owner)
     with time_machine.travel(paris(2020, 11, 6, 23, 59, 59), tick=False):
@@ -457,8 +496,9 @@ def test_start_page_of_a_historical_campaign_is_404(client):
 def test_pending_invitation_is_offered_on_the_home_page_after_log_in(client):
     dossier = DossierFactory()
     colleague = UserFactory(email="collegue@ville.fr")
-    invitation = DossierInvitation.objects.create(dossier=dossier, email="collegue@ville.fr", token="k" * 20,
-                                                  invited_by=dossier.owner)
+    invitation = DossierInvitation.objects.create(
+        dossier=dossier, email="collegue@ville.fr", token="k" * 20, invited_by=dossier.owner
+    )
     client = logged_in(client, colleague)
     accept = reverse("applications:invitation", kwargs={"token": invitation.token})
     assert accept in client.get(reverse("applications:home")).text
@@ -476,16 +516,27 @@ def test_invitation_texts_do_not_write_de_before_the_territory_name_in_french(cl
 
     dossier = DossierFactory(commune=CommuneFactory(name="Alès"))
     colleague = UserFactory(email="collegue@ville.fr")
-    invitation = DossierInvitation.objects.create(dossier=dossier, email="collegue@ville.fr", token="k" * 20,
-                                                  invited_by=dossier.owner)
-    page = logged_in(client, colleague).get(
-        reverse("applications:invitation", kwargs={"token": invitation.token}), HTTP_ACCEPT_LANGUAGE="fr"
-    ).text
-    context = {"inviter_name": "Claire", "dossier_reference": "AMI-1", "applicant_name": "Alès",
-               "campaign_name": "AMI", "requester_name": "Paul", "requester_email": "p@ville.fr"}
+    invitation = DossierInvitation.objects.create(
+        dossier=dossier, email="collegue@ville.fr", token="k" * 20, invited_by=dossier.owner
+    )
+    page = (
+        logged_in(client, colleague)
+        .get(reverse("applications:invitation", kwargs={"token": invitation.token}), HTTP_ACCEPT_LANGUAGE="fr")
+        .text
+    )
+    context = {
+        "inviter_name": "Claire",
+        "dossier_reference": "AMI-1",
+        "applicant_name": "Alès",
+        "campaign_name": "AMI",
+        "requester_name": "Paul",
+        "requester_email": "p@ville.fr",
+    }
     with translation.override("fr"):
-        mails = [render_to_string("applications/emails/invitation_body.txt", {**context, "join_request": flag})
-                 for flag in (False, True)]
+        mails = [
+            render_to_string("applications/emails/invitation_body.txt", {**context, "join_request": flag})
+            for flag in (False, True)
+        ]
     assert "vous invite" in page and "(Alès" in page
     for text in [page, *mails]:
         assert "de Alès" not in text
@@ -531,10 +582,12 @@ def test_programme_line_does_not_repeat_the_commune_name_in_brackets(client):
     from cities.models import Programme, ProgrammeMembership
 
     dossier = DossierFactory(commune=CommuneFactory(name="Nevers"))
-    ProgrammeMembership.objects.create(programme=Programme.ACV, commune=dossier.commune, source="ANCT",
-                                       territory_name="Nevers")
-    ProgrammeMembership.objects.create(programme=Programme.TI, commune=dossier.commune, source="ANCT",
-                                       territory_name="Nevers Val de Loire")
+    ProgrammeMembership.objects.create(
+        programme=Programme.ACV, commune=dossier.commune, source="ANCT", territory_name="Nevers"
+    )
+    ProgrammeMembership.objects.create(
+        programme=Programme.TI, commune=dossier.commune, source="ANCT", territory_name="Nevers Val de Loire"
+    )
     page = logged_in(client, dossier.owner).get(reverse("applications:dossier", kwargs={"pk": dossier.pk})).text
     assert "(Nevers)" not in page and "(Nevers Val de Loire)" in page
 
@@ -542,8 +595,9 @@ def test_programme_line_does_not_repeat_the_commune_name_in_brackets(client):
 def test_saving_on_the_way_out_goes_on_to_the_followed_link(client):
     dossier = DossierFactory()
     target = section_url(dossier, "budget")
-    response = logged_in(client, dossier.owner).post(section_url(dossier, "lead"),
-                                                     {"lead_name": "Claire", "save": "", "next": target})
+    response = logged_in(client, dossier.owner).post(
+        section_url(dossier, "lead"), {"lead_name": "Claire", "save": "", "next": target}
+    )
     assert response.status_code == 302 and response["Location"] == target
     dossier.refresh_from_db()
     assert dossier.lead_name == "Claire"
@@ -551,6 +605,7 @@ def test_saving_on_the_way_out_goes_on_to_the_followed_link(client):
 
 def test_saving_on_the_way_out_never_redirects_to_another_site(client):
     dossier = DossierFactory()
-    response = logged_in(client, dossier.owner).post(section_url(dossier, "lead"),
-                                                     {"lead_name": "Claire", "save": "", "next": "https://evil.example/"})
+    response = logged_in(client, dossier.owner).post(
+        section_url(dossier, "lead"), {"lead_name": "Claire", "save": "", "next": "https://evil.example/"}
+    )
     assert response["Location"] == section_url(dossier, "lead")

@@ -66,7 +66,10 @@ def test_verification_records_who_when_and_on_what_basis(unverified):
     assert (dossier.mandate_verified_by, dossier.mandate_verified_for) == (reviewer, dossier.owner)
     entry = DossierHolderLog.objects.get()
     assert (entry.action, entry.by, entry.concerning, entry.note) == (
-        HolderAction.MANDATE_VERIFIED, reviewer, dossier.owner, "Lettre signée du maire"
+        HolderAction.MANDATE_VERIFIED,
+        reviewer,
+        dossier.owner,
+        "Lettre signée du maire",
     )
 
 
@@ -104,8 +107,9 @@ def test_reviewer_with_a_conflict_of_interest_cannot_verify(unverified):
     from reviews.models import ConflictOfInterest
 
     dossier, reviewer = unverified
-    ConflictOfInterest.objects.create(dossier=dossier, reviewer=reviewer, reason="Mon frère est maire",
-                                      declared_at=timezone.now())
+    ConflictOfInterest.objects.create(
+        dossier=dossier, reviewer=reviewer, reason="Mon frère est maire", declared_at=timezone.now()
+    )
     with pytest.raises(holders.HolderChangeRefused):
         holders.verify_mandate(dossier=dossier, by=reviewer, basis="Lettre")
 
@@ -126,7 +130,8 @@ def test_revocation_needs_a_reason_then_blocks_submission_and_tells_the_holder(u
     dossier.refresh_from_db()
     assert not dossier.is_holder_mandate_verified
     assert list(DossierHolderLog.objects.values_list("action", flat=True)) == [
-        HolderAction.MANDATE_VERIFIED, HolderAction.MANDATE_REVOKED,
+        HolderAction.MANDATE_VERIFIED,
+        HolderAction.MANDATE_REVOKED,
     ]
     revoked = mails(EmailKind.HOLDER_CHANGE)
     assert [m.recipient for m in revoked] == [dossier.owner.email] and "n'est pas signée" in revoked[0].body_text
@@ -181,7 +186,11 @@ def test_transfer_changes_the_owner_resets_the_verification_and_logs_the_reason(
     assert dossier.owner == mayor and not dossier.is_holder_mandate_verified and dossier.mandate_verified_at is None
     entry = DossierHolderLog.objects.get()
     assert (entry.action, entry.concerning, entry.previous_owner, entry.by, entry.note) == (
-        HolderAction.TRANSFERRED, mayor, previous, reviewer, "Le maire nous a écrit"
+        HolderAction.TRANSFERRED,
+        mayor,
+        previous,
+        reviewer,
+        "Le maire nous a écrit",
     )
     assert not DossierMember.objects.filter(dossier=dossier, user=previous).exists()
 
@@ -202,8 +211,13 @@ def test_transfer_emails_the_previous_holder_the_new_holder_and_the_co_editors()
 def test_transfer_can_keep_the_previous_holder_as_co_editor():
     dossier = DossierFactory(complete=True)
     previous = dossier.owner
-    holders.transfer_dossier(dossier=dossier, to=official(commune=dossier.commune), by=reviewer_of(dossier.region),
-                             reason="Changement de maire", keep_previous_as_co_editor=True)
+    holders.transfer_dossier(
+        dossier=dossier,
+        to=official(commune=dossier.commune),
+        by=reviewer_of(dossier.region),
+        reason="Changement de maire",
+        keep_previous_as_co_editor=True,
+    )
     assert DossierMember.objects.filter(dossier=dossier, user=previous).exists()
 
 
@@ -340,8 +354,9 @@ def test_a_dossier_without_holder_keeps_the_request_for_staff_and_emails_nobody(
 
 
 def _invitation(dossier, email, *, sent_at):
-    invitation = DossierInvitation.objects.create(dossier=dossier, email=email, token=email * 2,
-                                                  invited_by=dossier.owner)
+    invitation = DossierInvitation.objects.create(
+        dossier=dossier, email=email, token=email * 2, invited_by=dossier.owner
+    )
     DossierInvitation.objects.filter(pk=invitation.pk).update(created_at=sent_at)
     invitation.refresh_from_db()
     return invitation
@@ -419,14 +434,24 @@ def test_a_valid_link_needs_no_renewal():
     assert holders.request_new_invitation(invitation=invitation) is False and not mails()
 
 
-@pytest.mark.parametrize("event", ["revoked", "transferred_away", "transferred_to", "transferred_team", "removed",
-                                   "removed_team"])
+@pytest.mark.parametrize(
+    "event", ["revoked", "transferred_away", "transferred_to", "transferred_team", "removed", "removed_team"]
+)
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_every_holder_change_email_renders_its_own_subject_and_text(event, language):
     from notifications.services import render_email
 
-    context = {"event": event, "reference": "AMI-1", "applicant": "Alès", "campaign": "AMI", "reason": "Motif",
-               "dossier_url": "https://ami.example/d/1", "new_holder": "Jeanne", "removed": "Paul", "was_owner": True}
+    context = {
+        "event": event,
+        "reference": "AMI-1",
+        "applicant": "Alès",
+        "campaign": "AMI",
+        "reason": "Motif",
+        "dossier_url": "https://ami.example/d/1",
+        "new_holder": "Jeanne",
+        "removed": "Paul",
+        "was_owner": True,
+    }
     subject, text, html = render_email(EmailKind.HOLDER_CHANGE, context, language)
     assert "AMI-1" in subject and "AMI-1" in text and "Motif" in text and "Motif" in html
     assert "{{" not in text and "%(" not in text and "de Alès" not in text

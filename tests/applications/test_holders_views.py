@@ -48,8 +48,9 @@ def verify(client, dossier, basis="Lettre d'engagement signée"):
 
 
 def transfer(client, dossier, to, reason="Le maire nous a écrit"):
-    return client.post(holders_url(dossier), {"holder_action": "transfer", "transfer-email": to.email,
-                                              "transfer-reason": reason})
+    return client.post(
+        holders_url(dossier), {"holder_action": "transfer", "transfer-email": to.email, "transfer-reason": reason}
+    )
 
 
 # --- the admin pages: who may act ------------------------------------------------------------------------------
@@ -113,9 +114,14 @@ def test_coordinator_transfers_in_any_region_and_the_verification_starts_again(c
 
 def test_transfer_to_an_unknown_address_is_refused_and_changes_nothing(client, draft):
     owner = draft.owner
-    response = as_user(client, reviewer_of(draft.region)).post(holders_url(draft), {
-        "holder_action": "transfer", "transfer-email": "inconnu@ville.fr", "transfer-reason": "Mandat",
-    })
+    response = as_user(client, reviewer_of(draft.region)).post(
+        holders_url(draft),
+        {
+            "holder_action": "transfer",
+            "transfer-email": "inconnu@ville.fr",
+            "transfer-reason": "Mandat",
+        },
+    )
     assert response.status_code == 400 and "Aucun compte actif" in response.content.decode()
     draft.refresh_from_db()
     assert draft.owner == owner
@@ -128,9 +134,14 @@ def test_transfer_without_reason_is_refused(client, draft):
 
 def test_staff_remove_a_co_editor_with_a_reason(client, draft):
     co_editor = add_co_editor(draft)
-    response = as_user(client, reviewer_of(draft.region)).post(holders_url(draft), {
-        "holder_action": "remove", "remove-person": co_editor.pk, "remove-reason": "Pas de mandat",
-    })
+    response = as_user(client, reviewer_of(draft.region)).post(
+        holders_url(draft),
+        {
+            "holder_action": "remove",
+            "remove-person": co_editor.pk,
+            "remove-reason": "Pas de mandat",
+        },
+    )
     assert response.status_code == 302
     assert not DossierMember.objects.filter(user=co_editor).exists()
     assert DossierHolderLog.objects.get().note == "Pas de mandat"
@@ -139,10 +150,15 @@ def test_staff_remove_a_co_editor_with_a_reason(client, draft):
 def test_staff_answer_a_request_to_join_from_the_admin(client, draft):
     requester = official(commune=draft.commune)
     request = holders.request_to_join(dossier=draft, by=requester)
-    as_user(client, reviewer_of(draft.region)).post(holders_url(draft), {
-        "holder_action": "answer", "join_request": request.pk, "refuse": "1",
-        f"answer-{request.pk}-reason": "Demande inconnue de la mairie",
-    })
+    as_user(client, reviewer_of(draft.region)).post(
+        holders_url(draft),
+        {
+            "holder_action": "answer",
+            "join_request": request.pk,
+            "refuse": "1",
+            f"answer-{request.pk}-reason": "Demande inconnue de la mairie",
+        },
+    )
     request.refresh_from_db()
     assert request.status == "refused" and request.reason == "Demande inconnue de la mairie"
     assert OutboxMessage.objects.filter(kind=EmailKind.JOIN_ANSWER, recipient=requester.email).exists()
@@ -187,8 +203,10 @@ def test_home_of_a_stranger_says_the_territory_is_held_without_naming_anyone(cli
 def test_asking_to_join_then_the_home_says_the_request_awaits_an_answer(client):
     dossier = DossierFactory(complete=True)
     stranger = as_user(client, official(commune=dossier.commune))
-    stranger.post(reverse("applications:join_request", kwargs={"slug": dossier.campaign.slug}),
-                  {"applicant": f"commune-{dossier.commune_id}"})
+    stranger.post(
+        reverse("applications:join_request", kwargs={"slug": dossier.campaign.slug}),
+        {"applicant": f"commune-{dossier.commune_id}"},
+    )
     assert DossierJoinRequest.objects.filter(dossier=dossier).count() == 1
     assert "attend une réponse" in stranger.get(reverse("applications:home")).content.decode()
 
@@ -199,8 +217,10 @@ def test_holder_accepts_a_request_from_the_co_editors_page(client):
     request = holders.request_to_join(dossier=dossier, by=requester)
     owner = as_user(client, dossier.owner)
     assert requester.email in owner.get(reverse("applications:team", kwargs={"pk": dossier.pk})).content.decode()
-    owner.post(reverse("applications:answer_join_request", kwargs={"pk": dossier.pk, "request_pk": request.pk}),
-               {"accept": "1"})
+    owner.post(
+        reverse("applications:answer_join_request", kwargs={"pk": dossier.pk, "request_pk": request.pk}),
+        {"accept": "1"},
+    )
     assert DossierMember.objects.filter(dossier=dossier, user=requester).exists()
 
 
@@ -224,8 +244,9 @@ def test_official_sees_that_the_mandate_awaits_verification_on_the_dossier(clien
 
 
 def _confirm(client, dossier):
-    return client.post(reverse("applications:submit", kwargs={"pk": dossier.pk}),
-                       {"wave": dossier.wave_id, "token": uuid.uuid4()})
+    return client.post(
+        reverse("applications:submit", kwargs={"pk": dossier.pk}), {"wave": dossier.wave_id, "token": uuid.uuid4()}
+    )
 
 
 def test_submission_page_is_blocked_then_allowed_after_verification(client, draft):
@@ -246,8 +267,9 @@ def test_submission_page_is_blocked_then_allowed_after_verification(client, draf
 
 
 def _invitation(dossier, email, *, age):
-    invitation = DossierInvitation.objects.create(dossier=dossier, email=email, token=uuid.uuid4().hex,
-                                                  invited_by=dossier.owner)
+    invitation = DossierInvitation.objects.create(
+        dossier=dossier, email=email, token=uuid.uuid4().hex, invited_by=dossier.owner
+    )
     DossierInvitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - age)
     return invitation
 

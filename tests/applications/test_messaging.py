@@ -32,8 +32,9 @@ def _mails(kind=EmailKind.DOSSIER_MESSAGE):
 def test_staff_question_is_mailed_to_the_owner_and_co_editors_once(submitted):
     dossier, staff = submitted
     colleague = add_co_editor(dossier)
-    message = messaging.post_message(dossier=dossier, by=staff, body="Merci d'envoyer la délibération.",
-                                     requests_document=True)
+    message = messaging.post_message(
+        dossier=dossier, by=staff, body="Merci d'envoyer la délibération.", requests_document=True
+    )
     assert message.from_staff and message.requests_document
     assert {m.recipient for m in _mails()} == {dossier.owner.email, colleague.email}
 
@@ -41,8 +42,9 @@ def test_staff_question_is_mailed_to_the_owner_and_co_editors_once(submitted):
 def test_officials_answer_with_a_checked_document_is_mailed_to_the_staff_of_the_thread(submitted):
     dossier, staff = submitted
     messaging.post_message(dossier=dossier, by=staff, body="Merci d'envoyer la délibération.")
-    answer = messaging.post_message(dossier=dossier, by=dossier.owner, body="La voici.",
-                                    upload=upload(pdf_bytes(), "délibération.pdf"))
+    answer = messaging.post_message(
+        dossier=dossier, by=dossier.owner, body="La voici.", upload=upload(pdf_bytes(), "délibération.pdf")
+    )
     assert not answer.from_staff and answer.file.content_type == "application/pdf"
     assert [m.recipient for m in _mails() if m.event_key == f"dossier-message:{answer.pk}"] == [staff.email]
 
@@ -87,8 +89,9 @@ def test_only_staff_request_documents(submitted):
 def test_thread_page_shows_both_sides_and_the_document_link(client, submitted):
     dossier, staff = submitted
     messaging.post_message(dossier=dossier, by=staff, body="Merci d'envoyer la délibération.", requests_document=True)
-    answer = messaging.post_message(dossier=dossier, by=dossier.owner, body="La voici.",
-                                    upload=upload(pdf_bytes(), "deliberation.pdf"))
+    answer = messaging.post_message(
+        dossier=dossier, by=dossier.owner, body="La voici.", upload=upload(pdf_bytes(), "deliberation.pdf")
+    )
     client.force_login(dossier.owner)
     page = client.get(reverse("applications:messages", kwargs={"pk": dossier.pk})).text
     assert "Merci d&#x27;envoyer la délibération." in page and "document demandé" in page and "La voici." in page
@@ -101,8 +104,10 @@ def test_thread_page_shows_both_sides_and_the_document_link(client, submitted):
 def test_a_refused_message_keeps_what_was_typed(client, submitted):
     dossier, _staff = submitted
     client.force_login(dossier.owner)
-    response = client.post(reverse("applications:messages", kwargs={"pk": dossier.pk}),
-                           {"body": "Mon texte important", "document": upload(elf_bytes(), "x.pdf")})
+    response = client.post(
+        reverse("applications:messages", kwargs={"pk": dossier.pk}),
+        {"body": "Mon texte important", "document": upload(elf_bytes(), "x.pdf")},
+    )
     assert response.status_code == 400
     assert "Mon texte important" in response.text and "programme" in response.text
 
@@ -117,8 +122,10 @@ def test_strangers_and_other_regions_get_404(client, submitted):
 def test_posting_through_the_page_sends_the_message(client, submitted):
     dossier, staff = submitted
     client.force_login(staff)
-    response = client.post(reverse("applications:messages", kwargs={"pk": dossier.pk}),
-                           {"body": "Pouvez-vous préciser le budget ?", "requests_document": "on"})
+    response = client.post(
+        reverse("applications:messages", kwargs={"pk": dossier.pk}),
+        {"body": "Pouvez-vous préciser le budget ?", "requests_document": "on"},
+    )
     assert response.status_code == 302
     message = DossierMessage.objects.get()
     assert message.from_staff and message.requests_document and message.author == staff

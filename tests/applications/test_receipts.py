@@ -58,8 +58,9 @@ def test_receipt_pdf_lists_the_attachment_checksums(submission):
 def test_receipt_page_shows_the_facts(client, submission):
     client.force_login(submission.dossier.owner)
 
-    page = client.get(reverse("applications:receipt", kwargs={"pk": submission.dossier_id,
-                                                               "submission_pk": submission.pk})).content.decode()
+    page = client.get(
+        reverse("applications:receipt", kwargs={"pk": submission.dossier_id, "submission_pk": submission.pk})
+    ).content.decode()
 
     assert submission.fingerprint in page
     assert "dimanche 28 mars 2021 à 23:59:59" in page
@@ -69,8 +70,9 @@ def test_receipt_page_shows_the_facts(client, submission):
 def test_receipt_pdf_download_is_an_attachment(client, submission):
     client.force_login(submission.dossier.owner)
 
-    response = client.get(reverse("applications:receipt_pdf", kwargs={"pk": submission.dossier_id,
-                                                                       "submission_pk": submission.pk}))
+    response = client.get(
+        reverse("applications:receipt_pdf", kwargs={"pk": submission.dossier_id, "submission_pk": submission.pk})
+    )
 
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")

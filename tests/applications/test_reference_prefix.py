@@ -39,10 +39,20 @@ def admin_client_fr(client):
 
 def _add_campaign(client, **data):
     form = {
-        "name": "Troisième AMI", "slug": "ami-3", "reference_prefix": "", "description": "",
-        **{f"{prefix}-{key}": value for prefix in ("waves", "documents", "questions")
-           for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"),
-                              ("MAX_NUM_FORMS", "1000"))},
+        "name": "Troisième AMI",
+        "slug": "ami-3",
+        "reference_prefix": "",
+        "description": "",
+        **{
+            f"{prefix}-{key}": value
+            for prefix in ("waves", "documents", "questions")
+            for key, value in (
+                ("TOTAL_FORMS", "0"),
+                ("INITIAL_FORMS", "0"),
+                ("MIN_NUM_FORMS", "0"),
+                ("MAX_NUM_FORMS", "1000"),
+            )
+        },
         **data,
     }
     return client.post(reverse("admin:applications_campaign_add"), form, HTTP_ACCEPT_LANGUAGE="fr")
@@ -64,8 +74,10 @@ def test_admin_refuses_a_prefix_used_by_another_campaign_whatever_the_case_in_fr
 def test_admin_refuses_a_prefix_with_a_hyphen(admin_client_fr):
     response = _add_campaign(admin_client_fr, reference_prefix="AMI-3")
 
-    assert "Utilisez uniquement des lettres et des chiffres" in response.context["adminform"].form.errors[
-        "reference_prefix"][0]
+    assert (
+        "Utilisez uniquement des lettres et des chiffres"
+        in response.context["adminform"].form.errors["reference_prefix"][0]
+    )
 
 
 def test_admin_derives_an_empty_prefix_from_the_slug(admin_client_fr):
@@ -82,8 +94,10 @@ def test_starting_a_dossier_in_two_campaigns_gives_two_distinct_numbers(client):
     waves = [WaveFactory(campaign=CampaignFactory()), WaveFactory(campaign=CampaignFactory())]
     client.force_login(user)
     for wave in waves:
-        response = client.post(reverse("applications:start", kwargs={"slug": wave.campaign.slug}),
-                               {"applicant": f"commune-{user.official_profile.commune_id}"})
+        response = client.post(
+            reverse("applications:start", kwargs={"slug": wave.campaign.slug}),
+            {"applicant": f"commune-{user.official_profile.commune_id}"},
+        )
         assert response.status_code == 302
     references = sorted(Dossier.objects.values_list("reference", flat=True))
     assert len(set(references)) == 2
@@ -104,7 +118,10 @@ def test_migration_keeps_the_oldest_prefix_and_derives_the_duplicates():
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before, after = [("applications", "0003_campaign_page")], [("applications", "0004_campaign_reference_prefix_unique")]
+    before, after = (
+        [("applications", "0003_campaign_page")],
+        [("applications", "0004_campaign_reference_prefix_unique")],
+    )
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps.get_model("applications", "Campaign")
@@ -116,7 +133,9 @@ def test_migration_keeps_the_oldest_prefix_and_derives_the_duplicates():
     new = executor.loader.project_state(after).apps.get_model("applications", "Campaign")
 
     assert dict(new.objects.values_list("slug", "reference_prefix")) == {
-        "ami-2019": "AMI", "ami-2020": "AMI2020", "demo": "DEMO",
+        "ami-2019": "AMI",
+        "ami-2020": "AMI2020",
+        "demo": "DEMO",
     }
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()

@@ -31,7 +31,10 @@ def _campaign(*, published_days_ago: int, slug: str):
     campaign = CampaignFactory(slug=slug)
     publishes_at = now - timedelta(days=published_days_ago)
     wave = WaveFactory(
-        campaign=campaign, number=1, opens_at=publishes_at - timedelta(days=90), closes_at=publishes_at - timedelta(days=30),
+        campaign=campaign,
+        number=1,
+        opens_at=publishes_at - timedelta(days=90),
+        closes_at=publishes_at - timedelta(days=30),
         publishes_at=publishes_at,
     )
     return campaign, wave
@@ -47,8 +50,13 @@ def _old(user):
 
 def _attachment(dossier):
     attachment = Attachment(
-        dossier=dossier, kind=AttachmentKind.COMMITMENT_LETTER, original_name="engagement.pdf",
-        content_type="application/pdf", extension=".pdf", size=9, sha256="0" * 64,
+        dossier=dossier,
+        kind=AttachmentKind.COMMITMENT_LETTER,
+        original_name="engagement.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        size=9,
+        sha256="0" * 64,
     )
     attachment.file.save("engagement.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return attachment
@@ -91,8 +99,11 @@ def test_dossier_of_a_campaign_within_retention_is_untouched(live_dossier):
 
 def test_campaign_with_a_wave_published_recently_is_not_past_retention(closed_dossier):
     WaveFactory(
-        campaign=closed_dossier.campaign, number=2, opens_at=timezone.now() - timedelta(days=60),
-        closes_at=timezone.now() - timedelta(days=30), publishes_at=timezone.now() - timedelta(days=10),
+        campaign=closed_dossier.campaign,
+        number=2,
+        opens_at=timezone.now() - timedelta(days=60),
+        closes_at=timezone.now() - timedelta(days=30),
+        publishes_at=timezone.now() - timedelta(days=10),
     )
     report = purge_personal_data(now=timezone.now())
     closed_dossier.refresh_from_db()
@@ -115,7 +126,10 @@ def test_attachments_of_closed_campaigns_are_deleted_with_their_files(
 
 def test_submission_snapshot_loses_personal_keys_and_its_submitter(closed_dossier):
     submission = Submission.objects.create(
-        dossier=closed_dossier, wave=closed_dossier.wave, submitted_at=timezone.now(), submitted_by=closed_dossier.owner,
+        dossier=closed_dossier,
+        wave=closed_dossier.wave,
+        submitted_at=timezone.now(),
+        submitted_by=closed_dossier.owner,
         snapshot={"title": "Antenne", "contact": {"contact_name": "Jeanne Martin", "contact_email": "j@ville.fr"}},
         fingerprint="0" * 64,
     )
@@ -148,7 +162,9 @@ def test_every_contact_like_field_of_the_dossier_models_is_anonymised(closed_dos
 
 def test_outbox_messages_older_than_the_period_are_deleted():
     old = OutboxMessage.objects.create(event_key="old", kind="receipt", recipient="a@b.fr", subject="s", body_text="b")
-    recent = OutboxMessage.objects.create(event_key="new", kind="receipt", recipient="a@b.fr", subject="s", body_text="b")
+    recent = OutboxMessage.objects.create(
+        event_key="new", kind="receipt", recipient="a@b.fr", subject="s", body_text="b"
+    )
     OutboxMessage.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=RETENTION + 1))
     purge_personal_data(now=timezone.now())
     assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [recent.pk]
@@ -220,7 +236,9 @@ def test_command_dry_run_prints_the_report(closed_dossier):
 
 def test_project_lead_and_contacts_of_the_dossier_are_blanked(closed_dossier):
     type(closed_dossier).objects.filter(pk=closed_dossier.pk).update(
-        lead_name="Jeanne Martin", lead_email="jeanne.martin@ville.fr", lead_phone="03 80 00 00 00",
+        lead_name="Jeanne Martin",
+        lead_email="jeanne.martin@ville.fr",
+        lead_phone="03 80 00 00 00",
         other_contacts="Paul Durand, DGS",
     )
     purge_personal_data(now=timezone.now())
@@ -233,8 +251,11 @@ def test_partner_contacts_invitations_and_edit_log_lose_their_personal_data(clos
     from applications.models import DossierChange, DossierInvitation, DossierPartner
 
     partner = DossierPartner.objects.create(
-        dossier=closed_dossier, name="Lycée Carnot", kind=DossierPartner._meta.get_field("kind").choices[0][0],
-        commitment="Accueil des cours du soir", contact="M. Proviseur, 06 11 22 33 44",
+        dossier=closed_dossier,
+        name="Lycée Carnot",
+        kind=DossierPartner._meta.get_field("kind").choices[0][0],
+        commitment="Accueil des cours du soir",
+        contact="M. Proviseur, 06 11 22 33 44",
     )
     invitation = DossierInvitation.objects.create(
         dossier=closed_dossier, email="collegue@ville.fr", token="t" * 40, invited_by=closed_dossier.owner

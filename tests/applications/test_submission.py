@@ -116,6 +116,7 @@ def test_submission_confirmed_for_the_wave_it_goes_to_is_accepted():
 
 # --- what a submission does ------------------------------------------------------------------------------
 
+
 def test_submission_makes_the_dossier_submitted_and_logs_it():
     dossier = DossierFactory(complete=True)
 
@@ -187,6 +188,7 @@ def test_receipt_email_is_queued_once_for_the_owner_and_each_co_editor():
 
 # --- snapshot ------------------------------------------------------------------------------------------
 
+
 def test_snapshot_holds_the_content_and_the_attachment_checksums():
     dossier = DossierFactory(complete=True, title="Campus connecté")
 
@@ -226,6 +228,7 @@ def test_fingerprint_changes_when_an_attachment_changes():
 
 
 # --- withdraw ------------------------------------------------------------------------------------------
+
 
 def submitted_dossier(closes_at=None):
     closes_at = closes_at or paris(2021, 3, 29)
@@ -286,6 +289,7 @@ def test_withdraw_needs_a_reason():
 
 # --- reopen --------------------------------------------------------------------------------------------
 
+
 def test_staff_reopens_with_a_message_recorded_and_emailed():
     dossier = submitted_dossier()
     co_editor = add_co_editor(dossier)
@@ -297,7 +301,11 @@ def test_staff_reopens_with_a_message_recorded_and_emailed():
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.DRAFT
     assert (log.from_status, log.to_status, log.by, log.reason) == (
-        DossierStatus.SUBMITTED, DossierStatus.DRAFT, staff, "Il manque la signature du maire.")
+        DossierStatus.SUBMITTED,
+        DossierStatus.DRAFT,
+        staff,
+        "Il manque la signature du maire.",
+    )
     recipients = OutboxMessage.objects.filter(kind=EmailKind.REOPENED).values_list("recipient", flat=True)
     assert sorted(recipients) == sorted([dossier.owner.email, co_editor.email])
     reopened = render_message(OutboxMessage.objects.filter(kind=EmailKind.REOPENED).first())

@@ -29,8 +29,9 @@ def fill_every_section(dossier):
         for name in spec.required:
             setattr(dossier, name, value_for(dossier._meta.get_field(name)))
     dossier.save()
-    DossierPartner.objects.create(dossier=dossier, name="Industries du Val", kind=PartnerKind.COMPANY,
-                                  commitment="Accueillir des alternants")
+    DossierPartner.objects.create(
+        dossier=dossier, name="Industries du Val", kind=PartnerKind.COMPANY, commitment="Accueillir des alternants"
+    )
 
 
 def test_empty_sections_are_listed_in_the_checklist_with_their_links():

@@ -120,6 +120,7 @@ def test_no_wave_left_shows_a_clear_refusal(client):
 
 # --- read-only after submission ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def submitted(owner_client, dossier, two_waves):
     with time_machine.travel(CLOSES - timedelta(days=2), tick=False):
@@ -145,8 +146,9 @@ def test_upload_refused_after_submission(owner_client, submitted):
 def test_delete_refused_after_submission(owner_client, submitted):
     attachment = submitted.attachments.first()
 
-    owner_client.post(reverse("applications:attachment_delete", kwargs={"pk": submitted.pk,
-                                                                        "attachment_pk": attachment.pk}))
+    owner_client.post(
+        reverse("applications:attachment_delete", kwargs={"pk": submitted.pk, "attachment_pk": attachment.pk})
+    )
 
     assert submitted.attachments.filter(pk=attachment.pk).exists()
 
@@ -163,8 +165,9 @@ def test_section_edit_refused_after_submission(owner_client, submitted):
 
 
 def test_co_editor_management_refused_after_submission(owner_client, submitted):
-    response = owner_client.post(reverse("applications:team", kwargs={"pk": submitted.pk}),
-                                 {"email": "nouvel.editeur@ville.fr"})
+    response = owner_client.post(
+        reverse("applications:team", kwargs={"pk": submitted.pk}), {"email": "nouvel.editeur@ville.fr"}
+    )
 
     assert response.status_code == 403
     assert not submitted.invitations.exists()
@@ -178,8 +181,10 @@ def test_submit_page_of_a_submitted_dossier_leads_to_its_receipt(owner_client, s
 
 def test_owner_withdraws_before_the_deadline_through_the_page(owner_client, submitted):
     with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
-        response = owner_client.post(reverse("applications:withdraw", kwargs={"pk": submitted.pk}),
-                                     {"reason": "Nous voulons ajouter un partenaire."})
+        response = owner_client.post(
+            reverse("applications:withdraw", kwargs={"pk": submitted.pk}),
+            {"reason": "Nous voulons ajouter un partenaire."},
+        )
 
     assert response.status_code == 302
     submitted.refresh_from_db()
@@ -190,8 +195,10 @@ def test_receipt_of_a_withdrawn_submission_says_it_is_no_longer_current(owner_cl
     receipt = reverse("applications:receipt_latest", kwargs={"pk": submitted.pk})
     assert "dépôt antérieur" not in owner_client.get(receipt, follow=True).content.decode()
     with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
-        owner_client.post(reverse("applications:withdraw", kwargs={"pk": submitted.pk}),
-                          {"reason": "Nous voulons ajouter un partenaire."})
+        owner_client.post(
+            reverse("applications:withdraw", kwargs={"pk": submitted.pk}),
+            {"reason": "Nous voulons ajouter un partenaire."},
+        )
     submitted.refresh_from_db()
     assert submitted.status == DossierStatus.DRAFT
     owner_client.force_login(submitted.owner)  # the session saved while time-travelling has expired
@@ -210,8 +217,9 @@ def test_withdraw_page_marks_the_reason_as_required_and_offers_a_way_back(owner_
 
 def test_withdraw_page_after_the_deadline_explains_the_refusal(owner_client, submitted):
     with time_machine.travel(CLOSES, tick=False):
-        response = owner_client.post(reverse("applications:withdraw", kwargs={"pk": submitted.pk}),
-                                     {"reason": "Trop tard"})
+        response = owner_client.post(
+            reverse("applications:withdraw", kwargs={"pk": submitted.pk}), {"reason": "Trop tard"}
+        )
 
     assert response.status_code == 400
     assert "date limite" in response.content.decode()
@@ -220,6 +228,7 @@ def test_withdraw_page_after_the_deadline_explains_the_refusal(owner_client, sub
 
 
 # --- least privilege -------------------------------------------------------------------------------------
+
 
 def all_urls(dossier):
     attachment = dossier.attachments.first()
@@ -262,8 +271,9 @@ def test_reviewer_of_the_region_can_read_the_receipt_and_attachments(client, sub
     client.force_login(reviewer(submitted.region))
     attachment = submitted.attachments.first()
 
-    download = client.get(reverse("applications:attachment_download",
-                                  kwargs={"pk": submitted.pk, "attachment_pk": attachment.pk}))
+    download = client.get(
+        reverse("applications:attachment_download", kwargs={"pk": submitted.pk, "attachment_pk": attachment.pk})
+    )
     receipt = client.get(reverse("applications:receipt_latest", kwargs={"pk": submitted.pk}), follow=True)
 
     assert (download.status_code, receipt.status_code) == (200, 200)
@@ -281,11 +291,13 @@ def test_anonymous_visitor_is_sent_to_log_in(client, submitted, settings):
 
 # --- attachment pages -------------------------------------------------------------------------------------
 
+
 def test_download_is_an_attachment_never_sniffed(owner_client, dossier):
     attachment = dossier.attachments.get(kind=AttachmentKind.COMMITMENT_LETTER)
 
-    response = owner_client.get(reverse("applications:attachment_download",
-                                        kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk}))
+    response = owner_client.get(
+        reverse("applications:attachment_download", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk})
+    )
 
     assert response["Content-Disposition"].startswith("attachment;")
     assert "lettre-engagement.pdf" in response["Content-Disposition"]
@@ -332,13 +344,20 @@ def test_attachment_list_query_count_does_not_grow_with_rows(owner_client, dossi
 def test_path_traversal_name_in_a_real_request_never_reaches_the_disk(owner_client, dossier):
     boundary = "AmiBoundary"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{AttachmentKind.OTHER}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../../etc/passwd.pdf\"\r\n"
-        f"Content-Type: application/pdf\r\n\r\n"
-    ).encode() + files.pdf_bytes() + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n{AttachmentKind.OTHER}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="../../../etc/passwd.pdf"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + files.pdf_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
 
-    owner_client.post(reverse("applications:attachments", kwargs={"pk": dossier.pk}), data=body,
-                      content_type=f"multipart/form-data; boundary={boundary}")
+    owner_client.post(
+        reverse("applications:attachments", kwargs={"pk": dossier.pk}),
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
     attachment = dossier.attachments.get(kind=AttachmentKind.OTHER)
     assert attachment.original_name == "passwd.pdf"

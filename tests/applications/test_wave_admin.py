@@ -20,17 +20,25 @@ def _wave_form(campaign, number, opens, closes, publishes):
     return {
         "campaign": campaign.pk,
         "number": number,
-        "opens_at_0": opens[0], "opens_at_1": opens[1],
-        "closes_at_0": closes[0], "closes_at_1": closes[1],
-        "publishes_at_0": publishes[0], "publishes_at_1": publishes[1],
+        "opens_at_0": opens[0],
+        "opens_at_1": opens[1],
+        "closes_at_0": closes[0],
+        "closes_at_1": closes[1],
+        "publishes_at_0": publishes[0],
+        "publishes_at_1": publishes[1],
     }
 
 
 @pytest.mark.django_db
 def test_admin_refuses_an_overlapping_wave_with_a_french_error(admin_client_fr):
     campaign = CampaignFactory()
-    WaveFactory(campaign=campaign, number=1, opens_at=datetime(2020, 7, 20, tzinfo=PARIS),
-                closes_at=datetime(2020, 11, 7, tzinfo=PARIS), publishes_at=datetime(2020, 12, 1, tzinfo=PARIS))
+    WaveFactory(
+        campaign=campaign,
+        number=1,
+        opens_at=datetime(2020, 7, 20, tzinfo=PARIS),
+        closes_at=datetime(2020, 11, 7, tzinfo=PARIS),
+        publishes_at=datetime(2020, 12, 1, tzinfo=PARIS),
+    )
     data = _wave_form(campaign, 2, ("01/11/2020", "00:00:00"), ("13/02/2021", "00:00:00"), ("01/03/2021", "00:00:00"))
     response = admin_client_fr.post(reverse("admin:applications_wave_add"), data)
     assert response.status_code == 200
@@ -41,8 +49,13 @@ def test_admin_refuses_an_overlapping_wave_with_a_french_error(admin_client_fr):
 @pytest.mark.django_db
 def test_admin_accepts_a_following_wave(admin_client_fr):
     campaign = CampaignFactory()
-    WaveFactory(campaign=campaign, number=1, opens_at=datetime(2020, 7, 20, tzinfo=PARIS),
-                closes_at=datetime(2020, 11, 7, tzinfo=PARIS), publishes_at=datetime(2020, 12, 1, tzinfo=PARIS))
+    WaveFactory(
+        campaign=campaign,
+        number=1,
+        opens_at=datetime(2020, 7, 20, tzinfo=PARIS),
+        closes_at=datetime(2020, 11, 7, tzinfo=PARIS),
+        publishes_at=datetime(2020, 12, 1, tzinfo=PARIS),
+    )
     data = _wave_form(campaign, 2, ("07/11/2020", "00:00:00"), ("13/02/2021", "00:00:00"), ("01/03/2021", "00:00:00"))
     response = admin_client_fr.post(reverse("admin:applications_wave_add"), data)
     assert response.status_code == 302

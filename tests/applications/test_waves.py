@@ -20,11 +20,19 @@ def test_factories_build_a_dossier_in_an_open_wave():
 @pytest.mark.django_db
 def test_overlapping_wave_is_refused_with_a_french_message():
     campaign = CampaignFactory()
-    WaveFactory(campaign=campaign, number=1, opens_at=datetime(2020, 7, 20, tzinfo=PARIS),
-                closes_at=datetime(2020, 11, 7, tzinfo=PARIS))
-    overlapping = WaveFactory.build(campaign=campaign, number=2, opens_at=datetime(2020, 11, 1, tzinfo=PARIS),
-                                    closes_at=datetime(2021, 2, 13, tzinfo=PARIS),
-                                    publishes_at=datetime(2021, 3, 1, tzinfo=PARIS))
+    WaveFactory(
+        campaign=campaign,
+        number=1,
+        opens_at=datetime(2020, 7, 20, tzinfo=PARIS),
+        closes_at=datetime(2020, 11, 7, tzinfo=PARIS),
+    )
+    overlapping = WaveFactory.build(
+        campaign=campaign,
+        number=2,
+        opens_at=datetime(2020, 11, 1, tzinfo=PARIS),
+        closes_at=datetime(2021, 2, 13, tzinfo=PARIS),
+        publishes_at=datetime(2021, 3, 1, tzinfo=PARIS),
+    )
     with pytest.raises(ValidationError) as excinfo:
         overlapping.full_clean()
     assert "chevauche" in str(excinfo.value) or "overlaps" in str(excinfo.value)
@@ -32,8 +40,13 @@ def test_overlapping_wave_is_refused_with_a_french_message():
 
 @pytest.mark.django_db
 def test_wave_closing_before_opening_is_refused():
-    wave = WaveFactory.build(campaign=CampaignFactory(), number=1, opens_at=datetime(2021, 1, 1, tzinfo=PARIS),
-                             closes_at=datetime(2020, 1, 1, tzinfo=PARIS), publishes_at=datetime(2021, 2, 1, tzinfo=PARIS))
+    wave = WaveFactory.build(
+        campaign=CampaignFactory(),
+        number=1,
+        opens_at=datetime(2021, 1, 1, tzinfo=PARIS),
+        closes_at=datetime(2020, 1, 1, tzinfo=PARIS),
+        publishes_at=datetime(2021, 2, 1, tzinfo=PARIS),
+    )
     with pytest.raises(ValidationError) as excinfo:
         wave.full_clean()
     assert "closes_at" in excinfo.value.message_dict

@@ -127,7 +127,9 @@ def role_groups(transactional_db):
             if found is not None:
                 group.permissions.add(found)
     # Verifying and changing dossier holders (issue 10) is granted by an applications migration, not by the table.
-    holder = Permission.objects.filter(content_type__app_label="applications", codename="manage_dossier_holders").first()
+    holder = Permission.objects.filter(
+        content_type__app_label="applications", codename="manage_dossier_holders"
+    ).first()
     if holder is not None:
         for group in Group.objects.filter(name__in=("Regional reviewer", "National coordinator", "Administrator")):
             group.permissions.add(holder)

@@ -48,8 +48,12 @@ SECTION_VALUES = {
         "public_summary": "Former sur place les techniciens dont l'industrie du bassin a besoin.",
     },
 }
-PARTNER = {"name": "Vallourec Montbard", "kind": PartnerKind.COMPANY, "commitment": "Accueil d'alternants.",
-           "contact": "Service RH"}
+PARTNER = {
+    "name": "Vallourec Montbard",
+    "kind": PartnerKind.COMPANY,
+    "commitment": "Accueil d'alternants.",
+    "contact": "Service RH",
+}
 
 
 def _fill(page, model, name, value):

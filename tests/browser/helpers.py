@@ -65,8 +65,9 @@ class AccessibilityAudit:
             self.found[where] = violations
 
     def assert_clean(self) -> None:
-        report = "\n".join(f"--- {where}\n{describe_violations(page_violations)}"
-                           for where, page_violations in self.found.items())
+        report = "\n".join(
+            f"--- {where}\n{describe_violations(page_violations)}" for where, page_violations in self.found.items()
+        )
         assert not self.found, "axe found serious/critical violations:\n" + report
         fixed = {key for key in KNOWN_VIOLATIONS if key[0] in self.checked} - self.seen_known
         assert not fixed, f"Known violations no longer found (remove them from KNOWN_VIOLATIONS): {sorted(fixed)}"
@@ -275,8 +276,9 @@ class BrowserProblems:
     def _console(self, page, message) -> None:
         if message.type == "error":
             where = message.location or {}
-            self.found.append(f"console error on {page.url}: {message.text} ({where.get('url', '')}:"
-                              f"{where.get('lineNumber', '')})")
+            self.found.append(
+                f"console error on {page.url}: {message.text} ({where.get('url', '')}:{where.get('lineNumber', '')})"
+            )
 
     def _csp(self, violation: dict) -> None:
         self.found.append(

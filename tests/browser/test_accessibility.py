@@ -23,14 +23,21 @@ def published_laureate():
     now = timezone.now()
     campaign = CampaignFactory(slug="ami-a11y", name="AMI accessibilité")
     wave = WaveFactory(
-        campaign=campaign, number=1, opens_at=now - timedelta(days=90), closes_at=now - timedelta(days=60),
+        campaign=campaign,
+        number=1,
+        opens_at=now - timedelta(days=90),
+        closes_at=now - timedelta(days=60),
         publishes_at=now - timedelta(days=1),
     )
     # An open wave too, so that the home page shows its call to apply.
     WaveFactory(campaign=CampaignFactory(slug="ami-ouvert-a11y"), number=1)
     return DossierFactory(
-        wave=wave, campaign=campaign, commune=CommuneFactory(name="Vierzon", insee_code="18279"),
-        status=DossierStatus.LAUREATE, decided_at=now - timedelta(days=5), title="Le Cnam à Vierzon",
+        wave=wave,
+        campaign=campaign,
+        commune=CommuneFactory(name="Vierzon", insee_code="18279"),
+        status=DossierStatus.LAUREATE,
+        decided_at=now - timedelta(days=5),
+        title="Le Cnam à Vierzon",
     )
 
 

@@ -19,9 +19,15 @@ def _wait_for(page, problems, count: int) -> None:
 
 
 def test_the_watch_records_csp_violations_console_errors_and_uncaught_exceptions(page, browser_problems, live_server):
-    page.route("**/sonde-csp/", lambda route: route.fulfill(
-        status=200, body=PROBE, content_type="text/html", headers={"Content-Security-Policy": "style-src 'self'"},
-    ))
+    page.route(
+        "**/sonde-csp/",
+        lambda route: route.fulfill(
+            status=200,
+            body=PROBE,
+            content_type="text/html",
+            headers={"Content-Security-Policy": "style-src 'self'"},
+        ),
+    )
     page.goto("/sonde-csp/")
     page.evaluate("console.error('sonde : erreur de console')")
     page.evaluate("setTimeout(() => { throw new Error('sonde : exception'); })")

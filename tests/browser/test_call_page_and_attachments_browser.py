@@ -23,8 +23,15 @@ def _tab(open_browser, live_server, user=None):
     if user is not None:
         client = Client()
         client.force_login(user)
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                              "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
     return context.new_page()
 
 
@@ -45,8 +52,11 @@ def test_visitor_checks_their_commune_on_the_call_page_as_they_type(open_browser
 
 def test_deleting_an_attachment_asks_first_and_a_near_deadline_shows(open_browser, live_server, tmp_path):
     now = timezone.now()
-    wave = WaveFactory(opens_at=now - timedelta(days=30), closes_at=now + timedelta(days=2, hours=3),
-                       publishes_at=now + timedelta(days=40))
+    wave = WaveFactory(
+        opens_at=now - timedelta(days=30),
+        closes_at=now + timedelta(days=2, hours=3),
+        publishes_at=now + timedelta(days=40),
+    )
     dossier = DossierFactory(wave=wave, campaign=wave.campaign)
     tab = _tab(open_browser, live_server, dossier.owner)
     tab.goto(reverse("applications:attachments", kwargs={"pk": dossier.pk}))

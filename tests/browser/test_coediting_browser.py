@@ -16,8 +16,15 @@ def _tab_of(open_browser, user, live_server, dossier):
     client = Client()
     client.force_login(user)
     context = open_browser()
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     tab = context.new_page()
     tab.goto(reverse("applications:section", kwargs={"pk": dossier.pk, "key": "territory"}))
     return tab
@@ -69,7 +76,10 @@ def test_editors_of_different_fields_both_keep_their_text(two_editors):
     _save(colleague_tab)
     assert colleague_tab.locator("#conflicts").count() == 0
     dossier.refresh_from_db()
-    assert (dossier.territory_presentation, dossier.employment_basin) == ("Présentation de l'élue", "Bassin du collègue")
+    assert (dossier.territory_presentation, dossier.employment_basin) == (
+        "Présentation de l'élue",
+        "Bassin du collègue",
+    )
 
 
 def test_autosave_after_a_colleagues_save_is_refused_and_says_so(two_editors, browser_problems):
@@ -79,8 +89,9 @@ def test_autosave_after_a_colleagues_save_is_refused_and_says_so(two_editors, br
     colleague_tab.locator("#id_employment_basin").press_sequentially(" — ajout")
     status = colleague_tab.locator("#autosave-employment_basin")
     status.get_by_text("Non enregistré").wait_for(timeout=10_000)
-    autosave = reverse("applications:autosave",
-                       kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"})
+    autosave = reverse(
+        "applications:autosave", kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"}
+    )
     browser_problems.expect_http_error(colleague_tab, status=409, path=autosave)
     assert "Durand" not in status.inner_text()  # it names the owner, who made the change
     dossier.refresh_from_db()

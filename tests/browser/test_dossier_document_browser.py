@@ -19,8 +19,15 @@ def test_official_prints_and_downloads_the_whole_dossier_as_pdf(open_browser, li
     client = Client()
     client.force_login(dossier.owner)
     context = open_browser()
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     tab = context.new_page()
     tab.goto(reverse("applications:dossier", kwargs={"pk": dossier.pk}))
     tab.get_by_role("link", name="Version imprimable").click()

@@ -15,8 +15,15 @@ def _log_in(context, user, live_server):
     """Reuse a server-side session (the log-in page belongs to the accounts app and is tested there)."""
     client = Client()
     client.force_login(user)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
 
 
 def _section(dossier, key):
@@ -100,7 +107,9 @@ def test_amount_typed_the_french_way_in_a_french_browser_is_saved_exactly(open_b
 
 
 def _leave_through_the_section_list(tab):
-    tab.get_by_role("navigation", name="Rubriques du dossier").get_by_role("link", name="Budget et cofinancements").click()
+    tab.get_by_role("navigation", name="Rubriques du dossier").get_by_role(
+        "link", name="Budget et cofinancements"
+    ).click()
 
 
 def test_leaving_a_section_with_unsaved_short_fields_offers_to_save_them(open_browser, live_server):
@@ -151,8 +160,9 @@ def test_leaving_after_saving_asks_nothing(open_browser, live_server):
     assert not tab.locator("#unsaved-dialog").is_visible()
 
 
-def test_failed_autosave_says_not_saved_keeps_the_text_and_retries_until_saved(open_browser, live_server,
-                                                                              browser_problems):
+def test_failed_autosave_says_not_saved_keeps_the_text_and_retries_until_saved(
+    open_browser, live_server, browser_problems
+):
     dossier = DossierFactory()
     context = open_browser()
     _log_in(context, dossier.owner, live_server)
@@ -187,12 +197,16 @@ def test_failed_autosave_says_not_saved_keeps_the_text_and_retries_until_saved(o
     dossier.refresh_from_db()
     assert dossier.employment_basin == "Bassin de Montbéliard"
     # The failures were provoked on purpose: take back the console lines Chromium wrote for them.
-    autosave = reverse("applications:autosave", kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"})
+    autosave = reverse(
+        "applications:autosave", kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"}
+    )
     browser_problems.expect_http_error(tab, status=503, path=autosave)
     assert browser_problems.take(lambda problem: "ERR_CONNECTION_FAILED" in problem)
     # htmx reports the failed requests on the console too.
     provoked_by_htmx = ("Response Status Error Code 503", "htmx:afterRequest", "htmx:sendError", "htmx:responseError")
-    assert browser_problems.take(lambda problem: "htmx.min.js" in problem and any(p in problem for p in provoked_by_htmx))
+    assert browser_problems.take(
+        lambda problem: "htmx.min.js" in problem and any(p in problem for p in provoked_by_htmx)
+    )
 
 
 def test_refused_autosave_shows_the_reason_and_is_not_retried(open_browser, live_server, browser_problems):
@@ -204,8 +218,11 @@ def test_refused_autosave_shows_the_reason_and_is_not_retried(open_browser, live
 
     def refuse(route):  # what the endpoint answers to a value it refuses (400 with the reason)
         attempts.append(route.request.url)
-        route.fulfill(status=400, content_type="text/html",
-                      body='<span class="text-danger">Non enregistré : valeur refusée.</span>')
+        route.fulfill(
+            status=400,
+            content_type="text/html",
+            body='<span class="text-danger">Non enregistré : valeur refusée.</span>',
+        )
 
     tab.route("**/autosave/**", refuse)
     tab.goto(_section(dossier, "territory"))
@@ -216,5 +233,7 @@ def test_refused_autosave_shows_the_reason_and_is_not_retried(open_browser, live
     tab.wait_for_timeout(5_000)  # a retry would come after 2 s
     assert len(attempts) == 1
     assert "nouvelle tentative" not in status.inner_text()
-    autosave = reverse("applications:autosave", kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"})
+    autosave = reverse(
+        "applications:autosave", kwargs={"pk": dossier.pk, "key": "territory", "field": "employment_basin"}
+    )
     browser_problems.expect_http_error(tab, status=400, path=autosave)

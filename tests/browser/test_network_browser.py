@@ -40,15 +40,27 @@ CITIES = [
 def published_network():
     now = timezone.now()
     campaign = CampaignFactory(slug="ami-reseau", name="1er AMI — réseau", is_historical=True)
-    wave = WaveFactory(campaign=campaign, number=1, opens_at=now - timedelta(days=400),
-                       closes_at=now - timedelta(days=300), publishes_at=now - timedelta(days=290))
+    wave = WaveFactory(
+        campaign=campaign,
+        number=1,
+        opens_at=now - timedelta(days=400),
+        closes_at=now - timedelta(days=300),
+        publishes_at=now - timedelta(days=290),
+    )
     today = timezone.localdate()
     for index, (code, name, dep, region, lat, lon) in enumerate(CITIES):
-        departement = DepartementFactory(code=dep, name=f"Département {dep}",
-                                         region=RegionFactory(code=region, name=f"Région {region}"))
+        departement = DepartementFactory(
+            code=dep, name=f"Département {dep}", region=RegionFactory(code=region, name=f"Région {region}")
+        )
         commune = CommuneFactory(insee_code=code, name=name, departement=departement, latitude=lat, longitude=lon)
-        dossier = DossierFactory(wave=wave, campaign=campaign, commune=commune, status=DossierStatus.LAUREATE,
-                                 decided_at=now - timedelta(days=295), reference=f"AMI-R-{index:03d}")
+        dossier = DossierFactory(
+            wave=wave,
+            campaign=campaign,
+            commune=commune,
+            status=DossierStatus.LAUREATE,
+            decided_at=now - timedelta(days=295),
+            reference=f"AMI-R-{index:03d}",
+        )
         milestones = {}
         if index % 3 != 2:
             milestones["convention_signed_on"] = today - timedelta(days=200)
@@ -120,13 +132,28 @@ def test_coordinator_sees_the_coverage_map_in_the_admin(open_browser, live_serve
     from ..network.conftest import in_group
 
     now = timezone.now()
-    wave = WaveFactory(opens_at=now - timedelta(days=30), closes_at=now - timedelta(days=1),
-                       publishes_at=now + timedelta(days=30))
-    DossierFactory(wave=wave, campaign=wave.campaign, status=DossierStatus.SUBMITTED, reference="AMI-C-0001",
-                   commune=CommuneFactory(insee_code="56260", name="Vannes", latitude=47.6582, longitude=-2.7608,
-                                          departement=DepartementFactory(code="56", name="Morbihan")))
-    CnamCentre.objects.create(name="Cnam Bretagne (Rennes)", latitude=48.1173, longitude=-1.6778,
-                              commune=CommuneFactory(insee_code="35238", name="Rennes"))
+    wave = WaveFactory(
+        opens_at=now - timedelta(days=30), closes_at=now - timedelta(days=1), publishes_at=now + timedelta(days=30)
+    )
+    DossierFactory(
+        wave=wave,
+        campaign=wave.campaign,
+        status=DossierStatus.SUBMITTED,
+        reference="AMI-C-0001",
+        commune=CommuneFactory(
+            insee_code="56260",
+            name="Vannes",
+            latitude=47.6582,
+            longitude=-2.7608,
+            departement=DepartementFactory(code="56", name="Morbihan"),
+        ),
+    )
+    CnamCentre.objects.create(
+        name="Cnam Bretagne (Rennes)",
+        latitude=48.1173,
+        longitude=-1.6778,
+        commune=CommuneFactory(insee_code="35238", name="Rennes"),
+    )
     coordinator = in_group(UserFactory(is_staff=True), Role.COORDINATOR)
     from django.contrib.auth.models import Permission
 

@@ -34,7 +34,10 @@ def open_wave():
     now = timezone.now()
     campaign = CampaignFactory(slug="ami-journee-officiel", name="AMI Au cœur des territoires — 3e AMI")
     return WaveFactory(
-        campaign=campaign, number=1, opens_at=now - timedelta(days=10), closes_at=now + timedelta(days=20),
+        campaign=campaign,
+        number=1,
+        opens_at=now - timedelta(days=10),
+        closes_at=now + timedelta(days=20),
         publishes_at=now + timedelta(days=60),
     )
 
@@ -118,7 +121,9 @@ def official_with_a_started_dossier(open_wave, montbard):
     return user, dossier
 
 
-def test_dossier_is_filled_and_submitted_without_javascript(open_browser, shooter, official_with_a_started_dossier, tmp_path):
+def test_dossier_is_filled_and_submitted_without_javascript(
+    open_browser, shooter, official_with_a_started_dossier, tmp_path
+):
     user, dossier = official_with_a_started_dossier
     page = open_browser(javascript=False).new_page()
     log_in(page, user.email, PASSWORD)
@@ -139,7 +144,10 @@ def test_applicant_pages_have_no_serious_accessibility_violation(
     page = open_browser().new_page()
     audit = AccessibilityAudit()
     log_in(page, user.email, PASSWORD)
-    pages = [("official home", reverse("applications:home")), ("dossier", reverse("applications:dossier", args=[dossier.pk]))]
+    pages = [
+        ("official home", reverse("applications:home")),
+        ("dossier", reverse("applications:dossier", args=[dossier.pk])),
+    ]
     pages += [
         (f"section {key}", reverse("applications:section", kwargs={"pk": dossier.pk, "key": key}))
         for key in steps.ALL_SECTIONS

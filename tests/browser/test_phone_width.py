@@ -22,14 +22,29 @@ PHONE = {"width": 375, "height": 812}
 def world():
     now = timezone.now()
     past = CampaignFactory(slug="ami-telephone", name="AMI Au cœur des territoires — édition téléphone")
-    published = WaveFactory(campaign=past, number=1, opens_at=now - timedelta(days=90),
-                            closes_at=now - timedelta(days=60), publishes_at=now - timedelta(days=1))
-    embargoed = WaveFactory(campaign=past, number=2, opens_at=now - timedelta(days=50),
-                            closes_at=now - timedelta(days=20), publishes_at=now + timedelta(days=5))
+    published = WaveFactory(
+        campaign=past,
+        number=1,
+        opens_at=now - timedelta(days=90),
+        closes_at=now - timedelta(days=60),
+        publishes_at=now - timedelta(days=1),
+    )
+    embargoed = WaveFactory(
+        campaign=past,
+        number=2,
+        opens_at=now - timedelta(days=50),
+        closes_at=now - timedelta(days=20),
+        publishes_at=now + timedelta(days=5),
+    )
     for wave, name, code in ((published, "Montbard-sur-Brenne-la-Longue", "21425"), (embargoed, "Vierzon", "18279")):
-        DossierFactory(wave=wave, campaign=past, commune=CommuneFactory(name=name, insee_code=code),
-                       status=DossierStatus.LAUREATE, decided_at=now - timedelta(days=2),
-                       title="Campus connecté des métiers de l'industrie et de la transition écologique")
+        DossierFactory(
+            wave=wave,
+            campaign=past,
+            commune=CommuneFactory(name=name, insee_code=code),
+            status=DossierStatus.LAUREATE,
+            decided_at=now - timedelta(days=2),
+            title="Campus connecté des métiers de l'industrie et de la transition écologique",
+        )
     current = CampaignFactory(slug="ami-ouvert-telephone")
     WaveFactory(campaign=current, number=1)
     draft = DossierFactory(campaign=current, wave=current.waves.get())
@@ -43,8 +58,15 @@ def _as(open_browser, live_server, user):
     if user is not None:
         client = Client()
         client.force_login(user)
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                              "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
     tab = context.new_page()
     tab.set_viewport_size(PHONE)
     return tab
@@ -58,16 +80,25 @@ def _sideways(tab, url) -> int:
 def test_no_page_scrolls_sideways_at_375_px(open_browser, live_server, world):
     draft = world["draft"]
     pages = {
-        None: [reverse("home"), reverse("results-index"), reverse("results-campaign", kwargs={"slug": "ami-telephone"}),
-               reverse("results-laureate", kwargs={"slug": "ami-telephone", "code": "21425"}), reverse("opendata"),
-               reverse("applications:campaign", kwargs={"slug": "ami-ouvert-telephone"}) + "?q=Vierzon",
-               reverse("accounts:login"), reverse("accounts:signup")],
+        None: [
+            reverse("home"),
+            reverse("results-index"),
+            reverse("results-campaign", kwargs={"slug": "ami-telephone"}),
+            reverse("results-laureate", kwargs={"slug": "ami-telephone", "code": "21425"}),
+            reverse("opendata"),
+            reverse("applications:campaign", kwargs={"slug": "ami-ouvert-telephone"}) + "?q=Vierzon",
+            reverse("accounts:login"),
+            reverse("accounts:signup"),
+        ],
         "press": [reverse("press-home"), reverse("press-wave", kwargs={"slug": "ami-telephone", "number": 2})],
-        "official": [reverse("applications:home"), reverse("applications:dossier", kwargs={"pk": draft.pk}),
-                     reverse("applications:section", kwargs={"pk": draft.pk, "key": "budget"}),
-                     reverse("applications:team", kwargs={"pk": draft.pk}),
-                     reverse("applications:attachments", kwargs={"pk": draft.pk}),
-                     reverse("applications:submit", kwargs={"pk": draft.pk})],
+        "official": [
+            reverse("applications:home"),
+            reverse("applications:dossier", kwargs={"pk": draft.pk}),
+            reverse("applications:section", kwargs={"pk": draft.pk, "key": "budget"}),
+            reverse("applications:team", kwargs={"pk": draft.pk}),
+            reverse("applications:attachments", kwargs={"pk": draft.pk}),
+            reverse("applications:submit", kwargs={"pk": draft.pk}),
+        ],
     }
     users = {None: None, "press": world["press"], "official": draft.owner}
     too_wide = {}

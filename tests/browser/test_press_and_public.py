@@ -29,13 +29,21 @@ def decided_wave():
     now = timezone.now()
     campaign = CampaignFactory(slug="ami-journee-presse", name="AMI Au cœur des territoires — vague presse")
     wave = WaveFactory(
-        campaign=campaign, number=1, opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=10),
+        campaign=campaign,
+        number=1,
+        opens_at=now - timedelta(days=60),
+        closes_at=now - timedelta(days=10),
         publishes_at=now + timedelta(days=1),
     )
     laureate = DossierFactory(
-        wave=wave, campaign=campaign, commune=CommuneFactory(name="Montbard-sur-Brenne", insee_code="21425"),
-        reference="AMI-J3-0001", status=DossierStatus.LAUREATE, submitted_at=now - timedelta(days=20),
-        decided_at=now - timedelta(days=2), title="Campus connecté des métiers de l'industrie",
+        wave=wave,
+        campaign=campaign,
+        commune=CommuneFactory(name="Montbard-sur-Brenne", insee_code="21425"),
+        reference="AMI-J3-0001",
+        status=DossierStatus.LAUREATE,
+        submitted_at=now - timedelta(days=20),
+        decided_at=now - timedelta(days=2),
+        title="Campus connecté des métiers de l'industrie",
     )
     return wave, laureate
 
@@ -59,7 +67,9 @@ def test_press_exports_under_embargo_then_the_public_sees_the_laureate(
     expect(press.get_by_role("heading", level=1)).to_be_visible()
     shooter.shoot(press, "press", "press-home")
     press.goto(f"/presse/{wave.campaign.slug}/vague-{wave.number}/")
-    expect(press.get_by_text(text_prefix("EMBARGO until %(when)s (Paris time): do not publish before.")).first).to_be_visible()
+    expect(
+        press.get_by_text(text_prefix("EMBARGO until %(when)s (Paris time): do not publish before.")).first
+    ).to_be_visible()
     expect(press.get_by_role("rowheader", name=name)).to_be_visible()
     shooter.shoot(press, "press", "embargoed-wave")
 

@@ -28,8 +28,10 @@ def test_changelist_search_is_accent_insensitive(admin_client, chalon):
 
 
 def test_autocomplete_uses_the_commune_search(admin_client, chalon):
-    response = admin_client.get(reverse("admin:autocomplete"), {
-        "app_label": "cities", "model_name": "programmemembership", "field_name": "commune", "term": "71100"})
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "cities", "model_name": "programmemembership", "field_name": "commune", "term": "71100"},
+    )
     assert [r["id"] for r in response.json()["results"]] == [str(chalon.pk)]
 
 

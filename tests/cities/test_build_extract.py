@@ -14,17 +14,44 @@ def package_dir(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     files = {
-        "regions.json": [{"code": "27", "nom": "Bourgogne-Franche-Comté"}, {"code": "84", "nom": "Auvergne-Rhône-Alpes"}],
-        "departements.json": [{"code": "71", "nom": "Saône-et-Loire", "region": "27"},
-                              {"code": "01", "nom": "Ain", "region": "84"}],
-        "epci.json": [{"code": "200000001", "nom": "CC Deux Régions", "type": "CC",
-                       "membres": [{"code": "71001"}, {"code": "71002"}, {"code": "01001"}]}],
+        "regions.json": [
+            {"code": "27", "nom": "Bourgogne-Franche-Comté"},
+            {"code": "84", "nom": "Auvergne-Rhône-Alpes"},
+        ],
+        "departements.json": [
+            {"code": "71", "nom": "Saône-et-Loire", "region": "27"},
+            {"code": "01", "nom": "Ain", "region": "84"},
+        ],
+        "epci.json": [
+            {
+                "code": "200000001",
+                "nom": "CC Deux Régions",
+                "type": "CC",
+                "membres": [{"code": "71001"}, {"code": "71002"}, {"code": "01001"}],
+            }
+        ],
         "communes.json": [
-            {"code": "71001", "nom": "Une", "type": "commune-actuelle", "departement": "71", "region": "27",
-             "codesPostaux": ["71100"], "population": 10, "siren": "1"},
+            {
+                "code": "71001",
+                "nom": "Une",
+                "type": "commune-actuelle",
+                "departement": "71",
+                "region": "27",
+                "codesPostaux": ["71100"],
+                "population": 10,
+                "siren": "1",
+            },
             {"code": "71002", "nom": "Deux", "type": "commune-actuelle", "departement": "71", "region": "27"},
-            {"code": "01001", "nom": "Trois", "type": "commune-actuelle", "departement": "01", "region": "84",
-             "codesPostaux": ["01400"], "population": 5, "siren": "3"},
+            {
+                "code": "01001",
+                "nom": "Trois",
+                "type": "commune-actuelle",
+                "departement": "01",
+                "region": "84",
+                "codesPostaux": ["01400"],
+                "population": 5,
+                "siren": "3",
+            },
             {"code": "71999", "nom": "Ancienne", "type": "commune-deleguee", "departement": "71", "region": "27"},
         ],
     }

@@ -44,7 +44,8 @@ def test_unknown_commune_gets_a_french_error_and_keeps_the_typed_text(places):
     form = PlaceForm({"commune": "Atlantide"})
     assert not form.is_valid()
     assert form.errors["commune"] == [
-        "Aucune commune ne correspond à « Atlantide ». Saisissez son code INSEE ou choisissez-la dans la liste."]
+        "Aucune commune ne correspond à « Atlantide ». Saisissez son code INSEE ou choisissez-la dans la liste."
+    ]
     assert 'value="Atlantide"' in str(form["commune"])
 
 

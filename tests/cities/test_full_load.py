@@ -20,7 +20,11 @@ ACV_COMMUNES, TI_COMMUNES = 245, 16_151
 def test_full_load_is_complete_idempotent_and_updates_changes():
     first = load_territories()
     assert (Commune.objects.count(), Departement.objects.count(), Region.objects.count(), Epci.objects.count()) == (
-        COMMUNES, DEPARTEMENTS, REGIONS, EPCI)
+        COMMUNES,
+        DEPARTEMENTS,
+        REGIONS,
+        EPCI,
+    )
     assert first["communes"].created == COMMUNES
     assert Commune.objects.filter(departement__code="976").exists()  # Mayotte
     assert Region.objects.filter(code="988", name="Nouvelle-Calédonie").exists()
@@ -30,7 +34,10 @@ def test_full_load_is_complete_idempotent_and_updates_changes():
     assert chalon.latitude == pytest.approx(46.79, abs=0.05)
     assert ProgrammeMembership.objects.filter(programme=Programme.ACV).count() == ACV_COMMUNES
     assert ProgrammeMembership.objects.filter(programme=Programme.TI).count() == TI_COMMUNES
-    assert ProgrammeMembership.objects.filter(programme=Programme.ACV, commune__insee_code__in=["71076", "80001"]).count() == 2
+    assert (
+        ProgrammeMembership.objects.filter(programme=Programme.ACV, commune__insee_code__in=["71076", "80001"]).count()
+        == 2
+    )
 
     second = load_territories()
     assert all(c.created == 0 and c.updated == 0 for c in second.values())

@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 def test_load_creates_every_record_of_the_extract(small_extract):
     report = load_territories(path=small_extract, programmes=False)
     assert (Region.objects.count(), Departement.objects.count(), Epci.objects.count(), Commune.objects.count()) == (
-        2, 3, 1, 4)
+        2,
+        3,
+        1,
+        4,
+    )
     assert report["communes"].created == 4
 
 
@@ -46,7 +50,10 @@ def test_changed_name_and_population_are_updated(tmp_path, small_extract):
     report = load_territories(path=write_extract(tmp_path / "v2.jsonl.gz", records), programmes=False)
     commune = Commune.objects.get(insee_code="97411")
     assert (commune.name, commune.search_name, commune.population) == (
-        "Saint-Denis-de-la-Réunion", "saint denis de la reunion", 160000)
+        "Saint-Denis-de-la-Réunion",
+        "saint denis de la reunion",
+        160000,
+    )
     assert (report["communes"].updated, report["communes"].unchanged) == (1, 3)
 
 

@@ -17,24 +17,36 @@ HEADER = "insee_code;programme;territory_code;territory_name;since;source\n"
 
 @pytest.fixture
 def communes():
-    return CommuneFactory(insee_code="71076", name="Chalon-sur-Saône"), CommuneFactory(insee_code="80001", name="Abbeville")
+    return CommuneFactory(insee_code="71076", name="Chalon-sur-Saône"), CommuneFactory(
+        insee_code="80001", name="Abbeville"
+    )
 
 
 def test_import_with_bom_and_semicolons_creates_memberships(communes):
-    content = ("\ufeff" + HEADER + "71076;acv;acv-050;Chalon-sur-Saône;18/10/2018;ANCT 2024\n"
-               "80001;ti;ti-3201;Vimeu;;Liste TI 2022\n").encode()
+    content = (
+        "\ufeff" + HEADER + "71076;acv;acv-050;Chalon-sur-Saône;18/10/2018;ANCT 2024\n"
+        "80001;ti;ti-3201;Vimeu;;Liste TI 2022\n"
+    ).encode()
     counts = import_memberships(content=content, filename="m.csv")
     assert counts.created == 2
     acv = ProgrammeMembership.objects.get(commune=communes[0])
     assert (acv.programme, acv.territory_code, acv.since, acv.source) == (
-        Programme.ACV, "acv-050", date(2018, 10, 18), "ANCT 2024")
+        Programme.ACV,
+        "acv-050",
+        date(2018, 10, 18),
+        "ANCT 2024",
+    )
 
 
 def test_import_with_commas_iso_dates_and_programme_labels(communes):
     content = HEADER.replace(";", ",") + '80001,Action Cœur de Ville,,,2018-09-28,"ANCT, 2024"\n'
     import_memberships(content=content, filename="m.csv")
     membership = ProgrammeMembership.objects.get()
-    assert (membership.programme, membership.since, membership.source) == (Programme.ACV, date(2018, 9, 28), "ANCT, 2024")
+    assert (membership.programme, membership.since, membership.source) == (
+        Programme.ACV,
+        date(2018, 9, 28),
+        "ANCT, 2024",
+    )
 
 
 def test_import_overwrites_the_same_commune_and_programme(communes):
@@ -45,8 +57,12 @@ def test_import_overwrites_the_same_commune_and_programme(communes):
 
 
 def test_bad_rows_are_all_named_and_nothing_is_imported(communes):
-    content = (HEADER + "71076;acv;;;;ok\n" "99999;acv;;;;unknown commune\n" "80001;cdv;;;;bad programme\n"
-               "80001;ti;;;31/02/2020;bad date\n")
+    content = (
+        HEADER + "71076;acv;;;;ok\n"
+        "99999;acv;;;;unknown commune\n"
+        "80001;cdv;;;;bad programme\n"
+        "80001;ti;;;31/02/2020;bad date\n"
+    )
     with pytest.raises(MembershipFileError) as error:
         import_memberships(content=content, filename="m.csv")
     messages = "\n".join(error.value.errors)
@@ -99,8 +115,11 @@ def _bundled(tmp_path, acv_rows, ti_rows=""):
 
 
 def test_bundled_lists_load_idempotently(communes, tmp_path):
-    files = _bundled(tmp_path, "71076,Chalon-sur-Saône,acv-050,Chalon-sur-Saône,ACV1 (2018),18/10/2018\n",
-                     "80001,Abbeville,ti-3201,Vimeu\n")
+    files = _bundled(
+        tmp_path,
+        "71076,Chalon-sur-Saône,acv-050,Chalon-sur-Saône,ACV1 (2018),18/10/2018\n",
+        "80001,Abbeville,ti-3201,Vimeu\n",
+    )
     assert load_programmes(**files).created == 2
     again = load_programmes(**files)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)

@@ -13,20 +13,31 @@ def places():
     saone = DepartementFactory(code="71", name="Saône-et-Loire")
     marne = DepartementFactory(code="51", name="Marne")
     return {
-        "chalon": CommuneFactory(insee_code="71076", name="Chalon-sur-Saône", departement=saone,
-                                 postal_codes=["71100"], population=45102),
-        "chardonnay": CommuneFactory(insee_code="71100", name="Chardonnay", departement=saone,
-                                     postal_codes=["71700"], population=207),
-        "lux": CommuneFactory(insee_code="71269", name="Lux", departement=saone, postal_codes=["71100"],
-                              population=1885),
-        "chalons": CommuneFactory(insee_code="51108", name="Châlons-en-Champagne", departement=marne,
-                                  postal_codes=["51000"], population=44000),
-        "saint_small": CommuneFactory(insee_code="71400", name="Saint-Vallerin", departement=saone,
-                                      postal_codes=["71390"], population=300),
-        "saint_big": CommuneFactory(insee_code="71450", name="Saint-Marcel", departement=saone,
-                                    postal_codes=["71380"], population=5800),
-        "has_saint_inside": CommuneFactory(insee_code="71500", name="Toutes-Saintes-les-Bois",
-                                           departement=saone, postal_codes=["71500"], population=90000),
+        "chalon": CommuneFactory(
+            insee_code="71076", name="Chalon-sur-Saône", departement=saone, postal_codes=["71100"], population=45102
+        ),
+        "chardonnay": CommuneFactory(
+            insee_code="71100", name="Chardonnay", departement=saone, postal_codes=["71700"], population=207
+        ),
+        "lux": CommuneFactory(
+            insee_code="71269", name="Lux", departement=saone, postal_codes=["71100"], population=1885
+        ),
+        "chalons": CommuneFactory(
+            insee_code="51108", name="Châlons-en-Champagne", departement=marne, postal_codes=["51000"], population=44000
+        ),
+        "saint_small": CommuneFactory(
+            insee_code="71400", name="Saint-Vallerin", departement=saone, postal_codes=["71390"], population=300
+        ),
+        "saint_big": CommuneFactory(
+            insee_code="71450", name="Saint-Marcel", departement=saone, postal_codes=["71380"], population=5800
+        ),
+        "has_saint_inside": CommuneFactory(
+            insee_code="71500",
+            name="Toutes-Saintes-les-Bois",
+            departement=saone,
+            postal_codes=["71500"],
+            population=90000,
+        ),
     }
 
 
@@ -75,8 +86,7 @@ def test_empty_or_punctuation_only_query_finds_nothing(places):
 def test_search_is_available_on_the_queryset(places):
     from cities.models import Commune
 
-    assert [c.name for c in Commune.objects.filter(population__gt=1000).search("71100")] == [
-        "Chalon-sur-Saône", "Lux"]
+    assert [c.name for c in Commune.objects.filter(population__gt=1000).search("71100")] == ["Chalon-sur-Saône", "Lux"]
 
 
 def test_epci_search_by_name_and_siren():
@@ -87,10 +97,16 @@ def test_epci_search_by_name_and_siren():
     assert [e.name for e in search_epcis("baie somme")] == ["CA de la Baie de Somme"]
 
 
-@pytest.mark.parametrize("query", [
-    "Communauté d'agglomération Bergeracoise", "communaute d agglomeration bergeracoise", "CA Bergeracoise",
-    "Communauté d’agglomération de la Bergeracoise", "bergeracoise",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Communauté d'agglomération Bergeracoise",
+        "communaute d agglomeration bergeracoise",
+        "CA Bergeracoise",
+        "Communauté d’agglomération de la Bergeracoise",
+        "bergeracoise",
+    ],
+)
 def test_epci_search_understands_long_and_short_legal_forms(query):
     EpciFactory(siren="200040392", name="CA Bergeracoise", kind="CA")
     EpciFactory(siren="242400752", name="CC Bastides Dordogne-Périgord", kind="CC")

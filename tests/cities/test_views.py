@@ -10,8 +10,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def chalon():
-    return CommuneFactory(insee_code="71076", name="Chalon-sur-Saône", postal_codes=["71100"], population=45102,
-                          departement=DepartementFactory(code="71", name="Saône-et-Loire"))
+    return CommuneFactory(
+        insee_code="71076",
+        name="Chalon-sur-Saône",
+        postal_codes=["71100"],
+        population=45102,
+        departement=DepartementFactory(code="71", name="Saône-et-Loire"),
+    )
 
 
 def test_search_returns_an_html_list_with_name_departement_postal_codes_and_population(client, chalon):

@@ -7,9 +7,9 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-CATALOGUES = sorted(
-    p for p in ROOT.glob("*/locale/fr/LC_MESSAGES/django.po") if ".venv" not in p.parts
-) + [ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"]
+CATALOGUES = sorted(p for p in ROOT.glob("*/locale/fr/LC_MESSAGES/django.po") if ".venv" not in p.parts) + [
+    ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{\{\s*(\w+)\s*\}\}")
 
 

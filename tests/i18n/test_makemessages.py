@@ -20,8 +20,26 @@ from tests.ci_environment import in_ci
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_SOURCES = shutil.ignore_patterns(
-    ".*", "__pycache__", "*.pyc", "*.mo", "tests", "bench", "scripts", "docs", "static", "staticfiles", "site_root",
-    "artifacts", "private_media", "media", "data", "*.sqlite3", "*.gz", "*.csv", "*.jsonl", "node_modules",
+    ".*",
+    "__pycache__",
+    "*.pyc",
+    "*.mo",
+    "tests",
+    "bench",
+    "scripts",
+    "docs",
+    "static",
+    "staticfiles",
+    "site_root",
+    "artifacts",
+    "private_media",
+    "media",
+    "data",
+    "*.sqlite3",
+    "*.gz",
+    "*.csv",
+    "*.jsonl",
+    "node_modules",
 )
 # A msgid planted in the copy: makemessages must report it, or the comparison below would prove nothing.
 CANARY = "Canary msgid planted by test_makemessages"
@@ -44,7 +62,11 @@ def _extract(tmp_path: Path) -> Path:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ami_portal.settings.base", "PYTHONPATH": str(copy)}
     result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "--locale", "fr", "--no-obsolete", "--no-location"],
-        cwd=copy, env=env, capture_output=True, text=True, timeout=300,
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return copy

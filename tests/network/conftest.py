@@ -23,8 +23,11 @@ def in_group(user, role):
 
 def laureate(wave, *, commune=None, **kwargs):
     return DossierFactory(
-        wave=wave, commune=commune or CommuneFactory(), status=DossierStatus.LAUREATE,
-        decided_at=wave.closes_at + timedelta(days=1), **kwargs,
+        wave=wave,
+        commune=commune or CommuneFactory(),
+        status=DossierStatus.LAUREATE,
+        decided_at=wave.closes_at + timedelta(days=1),
+        **kwargs,
     )
 
 
@@ -34,7 +37,9 @@ def antenna(dossier, **milestones) -> Antenna:
 
 @pytest.fixture
 def burgundy(db):
-    return DepartementFactory(code="71", name="Saône-et-Loire", region=RegionFactory(code="27", name="Bourgogne-Franche-Comté"))
+    return DepartementFactory(
+        code="71", name="Saône-et-Loire", region=RegionFactory(code="27", name="Bourgogne-Franche-Comté")
+    )
 
 
 @pytest.fixture
@@ -44,22 +49,33 @@ def brittany(db):
 
 @pytest.fixture
 def chalon(burgundy):
-    return CommuneFactory(insee_code="71076", name="Chalon-sur-Saône", departement=burgundy, population=45000,
-                          latitude=46.7806, longitude=4.8539)
+    return CommuneFactory(
+        insee_code="71076",
+        name="Chalon-sur-Saône",
+        departement=burgundy,
+        population=45000,
+        latitude=46.7806,
+        longitude=4.8539,
+    )
 
 
 @pytest.fixture
 def quimper(brittany):
-    return CommuneFactory(insee_code="29232", name="Quimper", departement=brittany, population=63000,
-                          latitude=47.9960, longitude=-4.1024)
+    return CommuneFactory(
+        insee_code="29232", name="Quimper", departement=brittany, population=63000, latitude=47.9960, longitude=-4.1024
+    )
 
 
 @pytest.fixture
 def wave(db):
     """Wave 1 of campaign "ami1", results published at PUBLISHES_AT."""
     return WaveFactory(
-        campaign__slug="ami1", campaign__name="Au cœur des territoires — 1er AMI", campaign__is_historical=True,
-        number=1, opens_at=PUBLISHES_AT - timedelta(days=120), closes_at=PUBLISHES_AT - timedelta(days=30),
+        campaign__slug="ami1",
+        campaign__name="Au cœur des territoires — 1er AMI",
+        campaign__is_historical=True,
+        number=1,
+        opens_at=PUBLISHES_AT - timedelta(days=120),
+        closes_at=PUBLISHES_AT - timedelta(days=30),
         publishes_at=PUBLISHES_AT,
     )
 

@@ -58,10 +58,20 @@ def test_coordinators_see_every_antenna(client, two_antennas, coordinator):
 
 
 def _form(**values):
-    data = {"address": "", "convention_signed_on": "", "opening_planned_on": "", "opened_on": "",
-            "training_paths": "", "suspended_on": "", "closed_on": "", "interruption_reason": "",
-            "reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0", "log-TOTAL_FORMS": "0",
-            "log-INITIAL_FORMS": "0"}
+    data = {
+        "address": "",
+        "convention_signed_on": "",
+        "opening_planned_on": "",
+        "opened_on": "",
+        "training_paths": "",
+        "suspended_on": "",
+        "closed_on": "",
+        "interruption_reason": "",
+        "reports-TOTAL_FORMS": "0",
+        "reports-INITIAL_FORMS": "0",
+        "log-TOTAL_FORMS": "0",
+        "log-INITIAL_FORMS": "0",
+    }
     data.update(values)
     return data
 
@@ -71,8 +81,10 @@ def test_regional_staff_update_milestones_and_the_change_is_logged(client, two_a
     client.force_login(staff)
     item = two_antennas[0]
     upload = SimpleUploadedFile("convention.pdf", pdf_bytes(), content_type="application/pdf")
-    response = client.post(reverse("admin:network_antenna_change", args=[item.pk]),
-                           _form(convention_signed_on="02/12/2019", convention_pdf=upload))
+    response = client.post(
+        reverse("admin:network_antenna_change", args=[item.pk]),
+        _form(convention_signed_on="02/12/2019", convention_pdf=upload),
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     item.refresh_from_db()
     assert item.convention_signed_on == date(2019, 12, 2) and item.convention_pdf.name.endswith(".pdf")
@@ -84,21 +96,28 @@ def test_regional_staff_update_milestones_and_the_change_is_logged(client, two_a
 def test_an_agreement_that_is_not_a_pdf_is_refused(client, two_antennas, coordinator):
     client.force_login(coordinator)
     upload = SimpleUploadedFile("convention.pdf", b"MZ not a pdf", content_type="application/pdf")
-    response = client.post(reverse("admin:network_antenna_change", args=[two_antennas[0].pk]),
-                           _form(convention_signed_on="02/12/2019", convention_pdf=upload))
+    response = client.post(
+        reverse("admin:network_antenna_change", args=[two_antennas[0].pk]),
+        _form(convention_signed_on="02/12/2019", convention_pdf=upload),
+    )
     assert response.status_code == 200
     assert "La convention signée doit être un fichier PDF." in response.content.decode()
     assert not AntennaLogEntry.objects.exists()
 
 
-def test_the_agreement_is_served_to_staff_and_officials_of_the_antenna_only(client, two_antennas, regional_staff,
-                                                                              burgundy, brittany):
+def test_the_agreement_is_served_to_staff_and_officials_of_the_antenna_only(
+    client, two_antennas, regional_staff, burgundy, brittany
+):
     item = two_antennas[0]
     item.convention_signed_on = date(2019, 12, 2)
     item.convention_pdf.save("c.pdf", io.BytesIO(pdf_bytes()), save=True)
     url = reverse("network:convention", kwargs={"pk": item.pk})
-    for user, expected in [(regional_staff(burgundy.region), 200), (item.dossier.owner, 200),
-                           (regional_staff(brittany.region), 404), (official(), 404)]:
+    for user, expected in [
+        (regional_staff(burgundy.region), 200),
+        (item.dossier.owner, 200),
+        (regional_staff(brittany.region), 404),
+        (official(), 404),
+    ]:
         client.force_login(user)
         response = client.get(url)
         assert response.status_code == expected
@@ -112,19 +131,25 @@ def test_regional_staff_validate_reports_of_their_region_only(client, two_antenn
     for item in two_antennas:
         item.convention_signed_on, item.opened_on = date(2020, 1, 1), date(2020, 2, 1)
         item.save()
-        now_reports.append(AntennaReport.objects.create(antenna=item, year=2021, enrolments=4,
-                                                        submitted_at="2022-01-10T10:00:00+01:00"))
+        now_reports.append(
+            AntennaReport.objects.create(
+                antenna=item, year=2021, enrolments=4, submitted_at="2022-01-10T10:00:00+01:00"
+            )
+        )
     client.force_login(regional_staff(burgundy.region))
-    client.post(reverse("admin:network_antennareport_changelist"),
-                {"action": "validate", "_selected_action": [r.pk for r in now_reports]})
+    client.post(
+        reverse("admin:network_antennareport_changelist"),
+        {"action": "validate", "_selected_action": [r.pk for r in now_reports]},
+    )
     validated = {r.antenna.dossier.commune.name: r.is_validated for r in AntennaReport.objects.all()}
     assert validated == {"Chalon-sur-Saône": True, "Quimper": False}
 
 
 def test_the_log_is_read_only_in_the_admin(client, two_antennas, coordinator):
     client.force_login(coordinator)
-    entry = AntennaLogEntry.objects.create(antenna=two_antennas[0], action=AntennaLogAction.CREATED,
-                                           at="2022-01-10T10:00:00+01:00")
+    entry = AntennaLogEntry.objects.create(
+        antenna=two_antennas[0], action=AntennaLogAction.CREATED, at="2022-01-10T10:00:00+01:00"
+    )
     change = client.get(reverse("admin:network_antennalogentry_change", args=[entry.pk])).content.decode()
     assert 'name="_save"' not in change
     assert client.get(reverse("admin:network_antennalogentry_delete", args=[entry.pk])).status_code == 403
@@ -142,14 +167,16 @@ def test_dossier_admin_shows_the_coverage_panel(client, wave, chalon, quimper, c
 
 
 def test_coverage_map_shows_the_network_and_the_waves_candidates_of_the_staff_regions(
-        client, wave, chalon, quimper, regional_staff, burgundy):
+    client, wave, chalon, quimper, regional_staff, burgundy
+):
     antenna(laureate(wave, commune=chalon), convention_signed_on=date(2020, 1, 1))
     from tests.factories import WaveFactory
 
     current = WaveFactory()
     DossierFactory(wave=current, commune=quimper, status=DossierStatus.SUBMITTED)
-    mine = DossierFactory(wave=current, commune__departement=burgundy, commune__name="Autun",
-                          status=DossierStatus.SUBMITTED)
+    mine = DossierFactory(
+        wave=current, commune__departement=burgundy, commune__name="Autun", status=DossierStatus.SUBMITTED
+    )
     client.force_login(regional_staff(burgundy.region))
     response = client.get(reverse("admin:network_antenna_coverage"), {"wave": current.pk})
     assert response.status_code == 200

@@ -44,8 +44,13 @@ def test_coverage_gives_nearest_open_antenna_centre_population_and_programmes(wa
 
 @pytest.mark.django_db
 def test_closed_antennas_are_not_part_of_the_coverage(wave, chalon, quimper):
-    antenna(laureate(wave, commune=quimper), convention_signed_on=date(2020, 1, 1), opened_on=date(2020, 6, 1),
-            closed_on=date(2021, 1, 1), interruption_reason="Fin du partenariat")
+    antenna(
+        laureate(wave, commune=quimper),
+        convention_signed_on=date(2020, 1, 1),
+        opened_on=date(2020, 6, 1),
+        closed_on=date(2021, 1, 1),
+        interruption_reason="Fin du partenariat",
+    )
     coverage = dossier_coverage(DossierFactory(commune=chalon, status=DossierStatus.SUBMITTED), today=date(2022, 1, 1))
     assert coverage.nearest_antenna is None
 
@@ -79,8 +84,9 @@ def test_brest_is_west_of_strasbourg_and_marseille_south_of_lille():
 
 @pytest.mark.django_db
 def test_an_overseas_commune_goes_into_its_inset():
-    commune = CommuneFactory(departement=DepartementFactory(code="974", name="La Réunion"), latitude=-20.88,
-                             longitude=55.45)
+    commune = CommuneFactory(
+        departement=DepartementFactory(code="974", name="La Réunion"), latitude=-20.88, longitude=55.45
+    )
     marker = maps.commune_marker(commune, label="Saint-Denis")
     inset = next(i for i in maps.insets() if i.code == "974")
     assert inset.x <= marker.x <= inset.x + inset.width and inset.y <= marker.y <= inset.y + inset.height

@@ -20,8 +20,12 @@ AFTER = PUBLISHES_AT + timedelta(days=400)
 
 @pytest.fixture
 def open_chalon(wave, chalon):
-    return antenna(laureate(wave, commune=chalon), convention_signed_on=date(2021, 5, 3),
-                   opening_planned_on=date(2021, 9, 1), opened_on=date(2021, 9, 6))
+    return antenna(
+        laureate(wave, commune=chalon),
+        convention_signed_on=date(2021, 5, 3),
+        opening_planned_on=date(2021, 9, 1),
+        opened_on=date(2021, 9, 6),
+    )
 
 
 def get(client, url):
@@ -37,7 +41,9 @@ def test_network_page_counts_open_and_in_progress_by_region_and_campaign(client,
     summary = response.context["summary"]
     assert (summary.open, summary.in_progress) == (1, 1)
     assert {r["name"]: (r["open"], r["in_progress"]) for r in summary.by_region} == {
-        "Bourgogne-Franche-Comté": (1, 0), "Bretagne": (0, 1)}
+        "Bourgogne-Franche-Comté": (1, 0),
+        "Bretagne": (0, 1),
+    }
     assert summary.by_campaign == [{"name": wave.campaign.name, "open": 1, "in_progress": 1, "stopped": 0, "total": 2}]
     html = response.content.decode()
     assert "Chalon-sur-Saône" in html and "Antenne ouverte" in html
@@ -59,8 +65,12 @@ def test_campaign_network_page_is_404_before_publication(client, open_chalon, wa
 
 
 def test_unpublished_wave_laureates_never_appear(client, open_chalon, quimper):
-    future = WaveFactory(campaign__slug="ami3", opens_at=AFTER - timedelta(days=90),
-                         closes_at=AFTER - timedelta(days=10), publishes_at=AFTER + timedelta(days=1))
+    future = WaveFactory(
+        campaign__slug="ami3",
+        opens_at=AFTER - timedelta(days=90),
+        closes_at=AFTER - timedelta(days=10),
+        publishes_at=AFTER + timedelta(days=1),
+    )
     antenna(laureate(future, commune=quimper), convention_signed_on=date(2022, 1, 1))
     with time_machine.travel(AFTER, tick=False):
         html = get(client, reverse("network:overview")).content.decode()
@@ -101,12 +111,22 @@ def test_open_data_carries_the_antenna_status_and_dates(client, open_chalon):
     with time_machine.travel(AFTER, tick=False):
         document = json.loads(b"".join(get(client, reverse("opendata-json")).streaming_content))
         csv_text = b"".join(get(client, reverse("opendata-csv")).streaming_content).decode()
-    assert document["fields"][-4:] == ["statut_antenne", "convention_signee_le", "ouverture_prevue_le",
-                                       "antenne_ouverte_le"]
+    assert document["fields"][-4:] == [
+        "statut_antenne",
+        "convention_signee_le",
+        "ouverture_prevue_le",
+        "antenne_ouverte_le",
+    ]
     row = document["laureates"][0]
-    assert (row["statut_antenne"], row["convention_signee_le"], row["ouverture_prevue_le"], row["antenne_ouverte_le"]) \
-        == ("open", "2021-05-03", "2021-09-01", "2021-09-06")
-    assert csv_text.splitlines()[0].endswith("statut_antenne,convention_signee_le,ouverture_prevue_le,antenne_ouverte_le")
+    assert (
+        row["statut_antenne"],
+        row["convention_signee_le"],
+        row["ouverture_prevue_le"],
+        row["antenne_ouverte_le"],
+    ) == ("open", "2021-05-03", "2021-09-01", "2021-09-06")
+    assert csv_text.splitlines()[0].endswith(
+        "statut_antenne,convention_signee_le,ouverture_prevue_le,antenne_ouverte_le"
+    )
 
 
 def test_open_data_page_documents_the_antenna_fields(client):

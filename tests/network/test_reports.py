@@ -29,7 +29,10 @@ def test_the_owner_reports_a_year_and_it_is_logged(open_antenna):
     owner = open_antenna.dossier.owner
     report = services.report_submit(antenna=open_antenna, year=2021, enrolments=37, by=owner, now=NOW)
     assert (report.enrolments, report.submitted_by, report.is_validated) == (37, owner, False)
-    assert AntennaLogEntry.objects.get(action=AntennaLogAction.REPORT_SUBMITTED).changes == {"year": 2021, "enrolments": 37}
+    assert AntennaLogEntry.objects.get(action=AntennaLogAction.REPORT_SUBMITTED).changes == {
+        "year": 2021,
+        "enrolments": 37,
+    }
 
 
 def test_a_co_editor_may_report_too(open_antenna):
@@ -68,7 +71,9 @@ def test_validated_figures_are_frozen(open_antenna, regional_staff):
 
 
 def test_staff_of_another_region_cannot_validate(open_antenna, regional_staff, brittany):
-    report = services.report_submit(antenna=open_antenna, year=2021, enrolments=5, by=open_antenna.dossier.owner, now=NOW)
+    report = services.report_submit(
+        antenna=open_antenna, year=2021, enrolments=5, by=open_antenna.dossier.owner, now=NOW
+    )
     with pytest.raises(PermissionDenied):
         services.report_validate(report=report, by=regional_staff(brittany.region), now=NOW)
 
@@ -96,6 +101,7 @@ def test_official_home_links_to_their_antenna(client, open_antenna):
 
 
 # --- reminders -------------------------------------------------------------------------------------------------------
+
 
 def test_no_reminder_before_the_first_of_february():
     assert services.report_due_year(today=date(2022, 1, 31)) is None

@@ -21,20 +21,29 @@ def test_a_laureate_without_antenna_is_laureate():
     assert antenna_status(None, date(2022, 1, 1)) == AntennaStatus.LAUREATE
 
 
-@pytest.mark.parametrize("day, expected", [
-    (date(2020, 1, 9), AntennaStatus.LAUREATE),
-    (date(2020, 1, 10), AntennaStatus.CONVENTION_SIGNED),
-    (date(2020, 8, 31), AntennaStatus.CONVENTION_SIGNED),
-    (date(2020, 9, 1), AntennaStatus.OPEN),
-])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        (date(2020, 1, 9), AntennaStatus.LAUREATE),
+        (date(2020, 1, 10), AntennaStatus.CONVENTION_SIGNED),
+        (date(2020, 8, 31), AntennaStatus.CONVENTION_SIGNED),
+        (date(2020, 9, 1), AntennaStatus.OPEN),
+    ],
+)
 def test_status_follows_the_milestones_from_their_day_on(wave, day, expected):
     item = antenna(laureate(wave), convention_signed_on=SIGNED, opened_on=OPENED)
     assert item.status_on(day) == expected
 
 
 def test_a_suspended_then_closed_antenna_reads_suspended_then_closed(wave):
-    item = antenna(laureate(wave), convention_signed_on=SIGNED, opened_on=OPENED, suspended_on=date(2021, 3, 1),
-                   closed_on=date(2021, 6, 1), interruption_reason="Locaux indisponibles")
+    item = antenna(
+        laureate(wave),
+        convention_signed_on=SIGNED,
+        opened_on=OPENED,
+        suspended_on=date(2021, 3, 1),
+        closed_on=date(2021, 6, 1),
+        interruption_reason="Locaux indisponibles",
+    )
     assert item.status_on(date(2021, 2, 28)) == AntennaStatus.OPEN
     assert item.status_on(date(2021, 3, 1)) == AntennaStatus.SUSPENDED
     assert item.status_on(date(2021, 6, 1)) == AntennaStatus.CLOSED

@@ -71,8 +71,11 @@ class SmtpSink:
         ]
 
     def wait_for(self, count: int, *, timeout: float = 30) -> list:
-        return wait_until(lambda: len(self.messages()) >= count and self.messages(), timeout=timeout,
-                          message=f"{count} message(s) at the SMTP server")
+        return wait_until(
+            lambda: len(self.messages()) >= count and self.messages(),
+            timeout=timeout,
+            message=f"{count} message(s) at the SMTP server",
+        )
 
     def clear(self):
         for path in [*self.spool.glob("*.eml"), *self.spool.glob("answer-*"), *self.spool.glob("answered-*")]:
@@ -111,8 +114,21 @@ class RedisServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "no", "--dir", str(self.workdir)],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
             stdout=subprocess.DEVNULL,
         )
         wait_until(self.ping, timeout=15, message="redis-server")
@@ -157,12 +173,30 @@ class CeleryWorker:
     def start(self):
         offset = self.log.stat().st_size if self.log.exists() else 0
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "celery"), "-A", "ami_portal", "worker", "--pool=solo", "-l", "info",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"notify-test-{os.getpid()}@%h"],
-            cwd=ROOT, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "ami_portal",
+                "worker",
+                "--pool=solo",
+                "-l",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"notify-test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
         )
-        wait_until(lambda: b"ready." in self.log.read_bytes()[offset:] or self.process.poll() is not None, timeout=60,
-                   message="the Celery worker")
+        wait_until(
+            lambda: b"ready." in self.log.read_bytes()[offset:] or self.process.poll() is not None,
+            timeout=60,
+            message="the Celery worker",
+        )
         assert self.process.poll() is None, self.log.read_text()[-3000:]
 
     def kill(self):
@@ -203,9 +237,13 @@ def celery_worker(django_db_setup, django_db_blocker, own_redis, smtp_sink, tmp_
             "(set DATABASE_URL=postgres://..., SQLite in memory cannot be shared)"
         )
     db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
     worker = CeleryWorker(
-        database_url=database_url, broker_url=own_redis.url, smtp_port=smtp_sink.port,
+        database_url=database_url,
+        broker_url=own_redis.url,
+        smtp_port=smtp_sink.port,
         log=tmp_path_factory.mktemp("worker") / "worker.log",
     )
     worker.start()

@@ -27,10 +27,20 @@ def paris(*args) -> datetime:
 def two_waves(closes=None):
     closes = closes or paris(2026, 3, 31, 0, 0)
     campaign = CampaignFactory()
-    first = WaveFactory(campaign=campaign, number=1, opens_at=closes - timedelta(days=60), closes_at=closes,
-                        publishes_at=closes + timedelta(days=30))
-    second = WaveFactory(campaign=campaign, number=2, opens_at=closes + timedelta(days=10),
-                         closes_at=closes + timedelta(days=70), publishes_at=closes + timedelta(days=100))
+    first = WaveFactory(
+        campaign=campaign,
+        number=1,
+        opens_at=closes - timedelta(days=60),
+        closes_at=closes,
+        publishes_at=closes + timedelta(days=30),
+    )
+    second = WaveFactory(
+        campaign=campaign,
+        number=2,
+        opens_at=closes + timedelta(days=10),
+        closes_at=closes + timedelta(days=70),
+        publishes_at=closes + timedelta(days=100),
+    )
     return first, second
 
 
@@ -89,7 +99,10 @@ def test_draft_of_the_last_wave_stays_without_wave_and_is_told_none_is_planned()
     lifecycle.close_wave(wave_id=second.pk, now=second.closes_at)
     draft.refresh_from_db()
     assert draft.wave is None
-    assert "Aucune vague ultérieure" in render_message(OutboxMessage.objects.get(kind=EmailKind.WAVE_CLOSED_DRAFT)).body_text
+    assert (
+        "Aucune vague ultérieure"
+        in render_message(OutboxMessage.objects.get(kind=EmailKind.WAVE_CLOSED_DRAFT)).body_text
+    )
 
 
 def test_closing_logs_each_draft_moved_to_the_next_wave():

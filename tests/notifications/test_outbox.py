@@ -80,7 +80,9 @@ def test_row_being_sent_by_a_live_worker_is_not_sent_again():
 def test_row_abandoned_in_sending_past_the_timeout_is_sent_by_the_sweep(settings):
     message = queue(UserFactory())
     started = timezone.now() - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT + 1)
-    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.SENDING, sending_started_at=started, attempts=1)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxStatus.SENDING, sending_started_at=started, attempts=1
+    )
     assert sweep_outbox() == [message.pk]
     message.refresh_from_db()
     assert (message.status, message.attempts, len(mail.outbox)) == (OutboxStatus.SENT, 2, 1)
@@ -222,8 +224,9 @@ def test_the_database_refuses_a_second_row_for_one_event_and_address():
 
     queue("maire@ville.fr", key="receipt:7")
     with pytest.raises(IntegrityError), transaction.atomic():
-        OutboxMessage.objects.create(event_key="receipt:7", kind=EmailKind.RECEIPT, recipient="Maire@ville.fr",
-                                     subject="s", body_text="b")
+        OutboxMessage.objects.create(
+            event_key="receipt:7", kind=EmailKind.RECEIPT, recipient="Maire@ville.fr", subject="s", body_text="b"
+        )
 
 
 def test_message_id_is_unchanged_by_the_event_key_column():

@@ -33,10 +33,13 @@ def redis_down(settings, own_redis):
     """The cache and the broker point at our redis-server, which is then stopped; restarted afterwards."""
     from ami_portal.celery import app
 
-    settings.CACHES = {"default": {
-        "BACKEND": "ami_portal.cache.DegradingRedisCache", "LOCATION": own_redis.url,
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ami_portal.cache.DegradingRedisCache",
+            "LOCATION": own_redis.url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = own_redis.url
     settings.CELERY_RESULT_BACKEND = own_redis.url  # as in production: results would go to Redis too

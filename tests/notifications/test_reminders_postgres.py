@@ -43,8 +43,9 @@ def test_two_simultaneous_reminder_runs_queue_each_reminder_once_and_remind_each
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent runs need PostgreSQL (SQLite serialises writers on its own).")
     now = timezone.now()
-    wave = WaveFactory(opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=2),
-                       publishes_at=now + timedelta(days=30))
+    wave = WaveFactory(
+        opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=2), publishes_at=now + timedelta(days=30)
+    )
     drafts = [DossierFactory(wave=wave) for _ in range(DRAFTS)]
     for draft in drafts[:3]:
         DossierMember.objects.create(dossier=draft, user=UserFactory(), added_by=draft.owner)
@@ -62,8 +63,9 @@ def test_a_later_run_reminds_nobody_again_but_reminds_a_new_draft():
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent runs need PostgreSQL (SQLite serialises writers on its own).")
     now = timezone.now()
-    wave = WaveFactory(opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=2),
-                       publishes_at=now + timedelta(days=30))
+    wave = WaveFactory(
+        opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=2), publishes_at=now + timedelta(days=30)
+    )
     DossierFactory(wave=wave)
     assert lifecycle.send_reminders(now=now) == 1
     late = DossierFactory(wave=wave)

@@ -87,8 +87,17 @@ def test_stored_context_keeps_dates_decimals_and_accounts():
     user = UserFactory()
     moment = datetime(2026, 3, 29, 12, 0, tzinfo=PARIS)
     with translation.override("en"):
-        stored = freeze({"at": moment, "day": date(2026, 3, 29), "amount": Decimal("12.50"), "user": user,
-                         "label": gettext_lazy("French"), "rows": [{"n": 1}], "pair": (1, 2)})
+        stored = freeze(
+            {
+                "at": moment,
+                "day": date(2026, 3, 29),
+                "amount": Decimal("12.50"),
+                "user": user,
+                "label": gettext_lazy("French"),
+                "rows": [{"n": 1}],
+                "pair": (1, 2),
+            }
+        )
 
     back = thaw(stored)
 

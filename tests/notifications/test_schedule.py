@@ -9,7 +9,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_migration_creates_the_periodic_tasks_with_their_intervals():
-    rows = {t.task: (t.interval.every, t.interval.period, t.enabled) for t in PeriodicTask.objects.select_related("interval")}
+    rows = {
+        t.task: (t.interval.every, t.interval.period, t.enabled)
+        for t in PeriodicTask.objects.select_related("interval")
+    }
     assert rows["applications.sweep_wave_events"] == (1, "minutes", True)
     assert rows["notifications.sweep_outbox"] == (1, "minutes", True)
     assert rows["applications.send_reminders"] == (15, "minutes", True)

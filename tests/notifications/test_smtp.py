@@ -52,6 +52,7 @@ def test_receipt_reaches_the_smtp_server_with_subject_french_text_link_and_pdf(
 
 # --- temporary and final SMTP answers -----------------------------------------------------------------------------
 
+
 def status_of(message):
     message.refresh_from_db()
     return message.status
@@ -64,8 +65,12 @@ def queue_verification(address="maire@ville.fr"):
     from notifications.services import queue_email
 
     with transaction.atomic():
-        return queue_email(kind=EmailKind.VERIFY_EMAIL, key="verify:smtp", recipient=address,
-                           context={"verify_url": "https://ami.example/verify/abc"})
+        return queue_email(
+            kind=EmailKind.VERIFY_EMAIL,
+            key="verify:smtp",
+            recipient=address,
+            context={"verify_url": "https://ami.example/verify/abc"},
+        )
 
 
 def test_451_at_mail_from_then_at_rcpt_to_is_retried_and_the_message_arrives_once(smtp_backend):

@@ -52,8 +52,9 @@ def test_committed_message_is_delivered_by_the_worker_with_its_message_id(broker
 
 def test_reminder_task_run_twice_sends_one_reminder_and_none_for_a_submitted_dossier(broker, smtp_sink):
     now = timezone.now()
-    wave = WaveFactory(opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=2),
-                       publishes_at=now + timedelta(days=30))
+    wave = WaveFactory(
+        opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=2), publishes_at=now + timedelta(days=30)
+    )
     draft = DossierFactory(wave=wave)
     DossierFactory(wave=wave, status=DossierStatus.SUBMITTED)
     task_send_reminders.delay()
@@ -68,8 +69,13 @@ def test_reminder_task_run_twice_sends_one_reminder_and_none_for_a_submitted_dos
 def test_wave_closing_task_run_twice_sends_each_summary_once(broker, smtp_sink):
     now = timezone.now()
     campaign = CampaignFactory()
-    wave = WaveFactory(campaign=campaign, number=1, opens_at=now - timedelta(days=30),
-                       closes_at=now - timedelta(minutes=1), publishes_at=now + timedelta(days=30))
+    wave = WaveFactory(
+        campaign=campaign,
+        number=1,
+        opens_at=now - timedelta(days=30),
+        closes_at=now - timedelta(minutes=1),
+        publishes_at=now + timedelta(days=30),
+    )
     DossierFactory(wave=wave, status=DossierStatus.SUBMITTED)
     coordinators = [UserFactory(is_staff=True), UserFactory(is_staff=True)]
     group, _ = Group.objects.get_or_create(name=Role.COORDINATOR)
@@ -94,8 +100,11 @@ def test_worker_killed_mid_send_neither_loses_nor_doubles_the_message(broker, sm
     smtp_sink.release()
     celery_worker.start()
     # The row stays SENDING until it is older than the (test) timeout of 5 s; then the sweep hands it out again.
-    wait_until(lambda: timezone.now() - OutboxMessage.objects.get(pk=message.pk).sending_started_at
-               > timedelta(seconds=5.5), timeout=15, message="the row to be abandoned")
+    wait_until(
+        lambda: timezone.now() - OutboxMessage.objects.get(pk=message.pk).sending_started_at > timedelta(seconds=5.5),
+        timeout=15,
+        message="the row to be abandoned",
+    )
     task_sweep_outbox.delay()
     [received] = smtp_sink.wait_for(1)
     no_more_mail_for(7)  # past the broker's visibility timeout: a redelivered task must not send it again

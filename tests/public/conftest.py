@@ -65,8 +65,11 @@ def laureate(wave, *, commune=None, decided_at=None, **kwargs):
     if "epci" not in kwargs:
         commune = commune or CommuneFactory()
     return DossierFactory(
-        wave=wave, commune=commune, status=DossierStatus.LAUREATE,
-        decided_at=decided_at or wave.closes_at + timedelta(days=1), **kwargs,
+        wave=wave,
+        commune=commune,
+        status=DossierStatus.LAUREATE,
+        decided_at=decided_at or wave.closes_at + timedelta(days=1),
+        **kwargs,
     )
 
 
@@ -85,8 +88,12 @@ def idf():
 @pytest.fixture
 def chalon(burgundy):
     commune = CommuneFactory(
-        insee_code="71076", name="Chalon-sur-Saône", departement=burgundy, population=45000,
-        latitude=46.78, longitude=4.85,
+        insee_code="71076",
+        name="Chalon-sur-Saône",
+        departement=burgundy,
+        population=45000,
+        latitude=46.78,
+        longitude=4.85,
     )
     ProgrammeMembership.objects.create(programme="acv", commune=commune, source="test")
     return commune
@@ -95,8 +102,12 @@ def chalon(burgundy):
 @pytest.fixture
 def evry(idf):
     commune = CommuneFactory(
-        insee_code="91228", name="Évry-Courcouronnes", departement=idf, population=67000,
-        latitude=48.63, longitude=2.44,
+        insee_code="91228",
+        name="Évry-Courcouronnes",
+        departement=idf,
+        population=67000,
+        latitude=48.63,
+        longitude=2.44,
     )
     ProgrammeMembership.objects.create(programme="ti", commune=commune, source="test")
     return commune
@@ -106,8 +117,11 @@ def evry(idf):
 def wave(db):
     """Wave 1 of campaign "ami2", closed, results published at PUBLISHES_AT."""
     return WaveFactory(
-        campaign__slug="ami2", campaign__name="Au cœur des territoires — 2e AMI", number=1,
-        opens_at=PUBLISHES_AT - timedelta(days=120), closes_at=PUBLISHES_AT - timedelta(days=30),
+        campaign__slug="ami2",
+        campaign__name="Au cœur des territoires — 2e AMI",
+        number=1,
+        opens_at=PUBLISHES_AT - timedelta(days=120),
+        closes_at=PUBLISHES_AT - timedelta(days=30),
         publishes_at=PUBLISHES_AT,
     )
 
@@ -115,7 +129,12 @@ def wave(db):
 @pytest.fixture
 def laureates(wave, chalon, evry):
     return [
-        laureate(wave, commune=chalon, title="Campus connecté de Chalon", public_summary="Former à l'industrie à Chalon-sur-Saône."),
+        laureate(
+            wave,
+            commune=chalon,
+            title="Campus connecté de Chalon",
+            public_summary="Former à l'industrie à Chalon-sur-Saône.",
+        ),
         laureate(wave, commune=evry, title="Antenne d'Évry", public_summary="Métiers du numérique en Île-de-France."),
     ]
 

@@ -12,8 +12,14 @@ AT = PUBLISHES_AT
 
 PUBLIC_PAGES_OF_THE_WAVE = ["/resultats/ami2/", "/resultats/ami2/vague-1/", "/resultats/ami2/71076/"]
 PUBLIC_LISTINGS = [
-    "/", "/resultats/", "/donnees/", "/donnees/laureats.csv", "/donnees/laureats.json",
-    "/donnees/ami2/laureats.csv", "/donnees/ami2/laureats.json", "/sitemap.xml",
+    "/",
+    "/resultats/",
+    "/donnees/",
+    "/donnees/laureats.csv",
+    "/donnees/laureats.json",
+    "/donnees/ami2/laureats.csv",
+    "/donnees/ami2/laureats.json",
+    "/sitemap.xml",
 ]
 PRESS_PAGES = ["/presse/", "/presse/ami2/vague-1/", "/presse/exports/"]
 
@@ -57,7 +63,9 @@ def test_public_listings_do_not_mention_unpublished_laureates(client_for, role, 
     assert "/resultats/ami2/" not in text
 
 
-@pytest.mark.parametrize("url", ["/donnees/laureats.csv", "/donnees/laureats.json", "/donnees/ami2/laureats.csv", "/sitemap.xml"])
+@pytest.mark.parametrize(
+    "url", ["/donnees/laureats.csv", "/donnees/laureats.json", "/donnees/ami2/laureats.csv", "/sitemap.xml"]
+)
 def test_open_data_and_sitemap_list_the_laureate_at_publication_time(client_for, url):
     client = client_for("anonymous")
     with time_machine.travel(AT, tick=False):

@@ -114,8 +114,12 @@ def test_admin_dossier_csv_export_cells_are_quoted_text(client_for, wave):
 
     dossier = DossierFactory(wave=wave, commune=CommuneFactory(name="=cmd|'/C calc'!A0"), status="submitted")
     client = client_for("coordinator")
-    response = client.post(reverse("admin:applications_dossier_changelist"), {
-        "action": "export_csv", "_selected_action": [dossier.pk],
-    })
+    response = client.post(
+        reverse("admin:applications_dossier_changelist"),
+        {
+            "action": "export_csv",
+            "_selected_action": [dossier.pk],
+        },
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][1] == "'=cmd|'/C calc'!A0"

@@ -26,14 +26,28 @@ ROWS = 5000
 def many_laureates(wave):
     departement = DepartementFactory(code="71", name="Saône-et-Loire", region__code="27", region__name="Bourgogne")
     Commune.objects.bulk_create(
-        Commune(insee_code=f"{10000 + i:05d}", name=f"Saint-Rémy-{i}", search_name=f"saint remy {i}",
-                departement=departement, region=departement.region, population=1000 + i)
+        Commune(
+            insee_code=f"{10000 + i:05d}",
+            name=f"Saint-Rémy-{i}",
+            search_name=f"saint remy {i}",
+            departement=departement,
+            region=departement.region,
+            population=1000 + i,
+        )
         for i in range(ROWS)
     )
     communes = Commune.objects.filter(insee_code__startswith="1").order_by("insee_code")
     Dossier.objects.bulk_create(
-        Dossier(campaign=wave.campaign, wave=wave, reference=f"BULK-{c.insee_code}", commune=c, region=c.region,
-                status=DossierStatus.LAUREATE, decided_at=wave.closes_at + timedelta(days=1), title="Projet")
+        Dossier(
+            campaign=wave.campaign,
+            wave=wave,
+            reference=f"BULK-{c.insee_code}",
+            commune=c,
+            region=c.region,
+            status=DossierStatus.LAUREATE,
+            decided_at=wave.closes_at + timedelta(days=1),
+            title="Projet",
+        )
         for c in communes
     )
     return wave
@@ -63,7 +77,9 @@ def test_large_xlsx_export_becomes_a_job_that_waits_then_completes(
     with CaptureQueriesContext(connection) as queries:
         for callback in callbacks:
             callback()
-    progress_updates = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and '"progress"' in q["sql"]]
+    progress_updates = [
+        q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and '"progress"' in q["sql"]
+    ]
     assert len(progress_updates) >= ROWS // 500 - 1
 
     job.refresh_from_db()

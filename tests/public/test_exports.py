@@ -125,8 +125,9 @@ def test_export_of_all_campaigns_includes_other_campaigns(client_for, wave):
 
     from .conftest import laureate
 
-    other = WaveFactory(campaign__slug="ami1", opens_at=wave.opens_at, closes_at=wave.closes_at,
-                        publishes_at=wave.publishes_at)
+    other = WaveFactory(
+        campaign__slug="ami1", opens_at=wave.opens_at, closes_at=wave.closes_at, publishes_at=wave.publishes_at
+    )
     laureate(other, commune=CommuneFactory(name="Bourg-en-Bresse"))
     client = client_for("press")
     with time_machine.travel(AFTER, tick=False):

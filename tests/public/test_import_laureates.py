@@ -15,8 +15,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def historical_wave(db):
     return WaveFactory(
-        campaign__slug="ami-2019", campaign__is_historical=True, number=1,
-        opens_at=PUBLISHES_AT.replace(year=2019, month=4), closes_at=PUBLISHES_AT.replace(year=2019, month=7),
+        campaign__slug="ami-2019",
+        campaign__is_historical=True,
+        number=1,
+        opens_at=PUBLISHES_AT.replace(year=2019, month=4),
+        closes_at=PUBLISHES_AT.replace(year=2019, month=7),
         publishes_at=PUBLISHES_AT.replace(year=2019, month=9, day=26),
     )
 
@@ -32,7 +35,11 @@ def run(path, campaign="ami-2019", wave=1):
 
 
 def test_import_creates_laureate_dossiers_decided_at_the_announcement(historical_wave, chalon, evry, tmp_path):
-    run(write(tmp_path, "\ufeffcode_insee;titre;resume\n71076;Antenne de Chalon;Formations à Chalon-sur-Saône\n91228;;\n"))
+    run(
+        write(
+            tmp_path, "\ufeffcode_insee;titre;resume\n71076;Antenne de Chalon;Formations à Chalon-sur-Saône\n91228;;\n"
+        )
+    )
     dossiers = Dossier.objects.filter(campaign=historical_wave.campaign)
     assert {d.commune.name for d in dossiers} == {"Chalon-sur-Saône", "Évry-Courcouronnes"}
     assert {d.status for d in dossiers} == {DossierStatus.LAUREATE}
@@ -95,6 +102,7 @@ def test_help_documents_the_csv_format(capsys):
 
 # --- broken files are refused whole, naming the line ----------------------------------------------------------------
 
+
 def refused(tmp_path, content: bytes) -> str:
     path = tmp_path / "laureats.csv"
     path.write_bytes(content)
@@ -108,7 +116,7 @@ def test_quotation_mark_left_open_is_refused_naming_its_line(historical_wave, ch
     # Read loosely, the open quote swallowed line 3: Chalon was imported and Évry silently lost.
     message = refused(tmp_path, 'code_insee;titre\n71076;"Antenne de Chalon\n91228;Évry\n'.encode())
     assert message.startswith("Rien n’a été importé.")
-    assert "Ligne 2 : un guillemet (\") est resté ouvert ou est mal placé" in message
+    assert 'Ligne 2 : un guillemet (") est resté ouvert ou est mal placé' in message
 
 
 def test_quoted_field_spanning_two_lines_is_refused_naming_the_line_where_it_opens(

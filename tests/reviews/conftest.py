@@ -46,7 +46,10 @@ def world(db):
         "official": UserFactory(email="elu@example.fr"),
     }
     objects = {
-        "bfc": bfc, "hdf": hdf, "wave": wave, "campaign": wave.campaign,
+        "bfc": bfc,
+        "hdf": hdf,
+        "wave": wave,
+        "campaign": wave.campaign,
         "dossier_bfc": dossier_in(bfc, wave=wave, reference="AMI-BFC-0001"),
         "dossier_hdf": dossier_in(hdf, wave=wave, reference="AMI-HDF-0001"),
         "draft_bfc": dossier_in(bfc, wave=wave, status=DossierStatus.DRAFT, reference="AMI-BFC-0002"),

@@ -30,7 +30,10 @@ def grid(campaign, criteria=((1, 5), (2, 10))) -> ScoringGrid:
     scoring = ScoringGrid.objects.create(campaign=campaign)
     for position, (weight, max_points) in enumerate(criteria):
         Criterion.objects.create(
-            grid=scoring, label=f"Critère {position + 1}", weight=Decimal(weight), max_points=max_points,
+            grid=scoring,
+            label=f"Critère {position + 1}",
+            weight=Decimal(weight),
+            max_points=max_points,
             position=position,
         )
     return scoring
@@ -40,15 +43,21 @@ def dossier_in(region, *, wave, status=DossierStatus.UNDER_REVIEW, **kwargs):
     departement = DepartementFactory(region=region)
     commune = CommuneFactory(departement=departement, region=region)
     return DossierFactory(
-        wave=wave, campaign=wave.campaign, commune=commune, status=status,
-        submitted_at=timezone.now() if status != DossierStatus.DRAFT else None, **kwargs,
+        wave=wave,
+        campaign=wave.campaign,
+        commune=commune,
+        status=status,
+        submitted_at=timezone.now() if status != DossierStatus.DRAFT else None,
+        **kwargs,
     )
 
 
 def review(dossier, reviewer, points, *, completed=True) -> Review:
     """A review scoring the grid's criteria with ``points`` (in the grid's order; None leaves one unscored)."""
     made = Review.objects.create(
-        dossier=dossier, reviewer=reviewer, status=ReviewStatus.COMPLETED if completed else ReviewStatus.DRAFT,
+        dossier=dossier,
+        reviewer=reviewer,
+        status=ReviewStatus.COMPLETED if completed else ReviewStatus.DRAFT,
         completed_at=timezone.now() if completed else None,
     )
     for criterion, value in zip(dossier.campaign.scoring_grid.criteria.all(), points, strict=True):

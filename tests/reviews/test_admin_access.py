@@ -49,38 +49,54 @@ def _urls(world):
 
 # Expected outcome of GET on each URL of a BFC dossier, per role.
 EXPECTED = {
-    "changelist": dict(reviewer_bfc=200, reviewer_hdf=200, coordinator=200, committee=200, press=403,
-                       administrator=403, official=LOGIN),
-    "change": dict(reviewer_bfc=200, reviewer_hdf=404, coordinator=200, committee=200, press=403, administrator=403,
-                   official=LOGIN),
-    "history": dict(reviewer_bfc=200, reviewer_hdf=404, coordinator=200, committee=200, press=403, administrator=403,
-                    official=LOGIN),
-    "add": dict(reviewer_bfc=403, reviewer_hdf=403, coordinator=403, committee=403, press=403, administrator=403,
-                official=LOGIN),
-    "delete": dict(reviewer_bfc=403, reviewer_hdf=403, coordinator=403, committee=403, press=403, administrator=403,
-                   official=LOGIN),
-    "dashboard": dict(reviewer_bfc=200, reviewer_hdf=200, coordinator=200, committee=200, press=403,
-                      administrator=403, official=LOGIN),
-    "rankings": dict(reviewer_bfc=403, reviewer_hdf=403, coordinator=200, committee=200, press=403, administrator=403,
-                     official=LOGIN),
-    "ranking": dict(reviewer_bfc=403, reviewer_hdf=403, coordinator=200, committee=200, press=403, administrator=403,
-                    official=LOGIN),
-    "conflict": dict(reviewer_bfc=200, reviewer_hdf=404, coordinator=403, committee=403, press=403, administrator=403,
-                     official=LOGIN),
-    "decide": dict(reviewer_bfc=403, reviewer_hdf=404, coordinator=200, committee=403, press=403, administrator=403,
-                   official=LOGIN),
-    "reviews": dict(reviewer_bfc=200, reviewer_hdf=200, coordinator=200, committee=200, press=403, administrator=403,
-                    official=LOGIN),
-    "assignments": dict(reviewer_bfc=200, reviewer_hdf=200, coordinator=200, committee=403, press=403,
-                        administrator=403, official=LOGIN),
-    "conflicts": dict(reviewer_bfc=200, reviewer_hdf=200, coordinator=200, committee=403, press=403,
-                      administrator=403, official=LOGIN),
-    "decisions": dict(reviewer_bfc=403, reviewer_hdf=403, coordinator=200, committee=200, press=403,
-                      administrator=403, official=LOGIN),
-    "grids": dict(reviewer_bfc=403, reviewer_hdf=403, coordinator=200, committee=200, press=403, administrator=200,
-                  official=LOGIN),
-    "grid": dict(reviewer_bfc=403, reviewer_hdf=403, coordinator=200, committee=200, press=403, administrator=200,
-                 official=LOGIN),
+    "changelist": dict(
+        reviewer_bfc=200, reviewer_hdf=200, coordinator=200, committee=200, press=403, administrator=403, official=LOGIN
+    ),
+    "change": dict(
+        reviewer_bfc=200, reviewer_hdf=404, coordinator=200, committee=200, press=403, administrator=403, official=LOGIN
+    ),
+    "history": dict(
+        reviewer_bfc=200, reviewer_hdf=404, coordinator=200, committee=200, press=403, administrator=403, official=LOGIN
+    ),
+    "add": dict(
+        reviewer_bfc=403, reviewer_hdf=403, coordinator=403, committee=403, press=403, administrator=403, official=LOGIN
+    ),
+    "delete": dict(
+        reviewer_bfc=403, reviewer_hdf=403, coordinator=403, committee=403, press=403, administrator=403, official=LOGIN
+    ),
+    "dashboard": dict(
+        reviewer_bfc=200, reviewer_hdf=200, coordinator=200, committee=200, press=403, administrator=403, official=LOGIN
+    ),
+    "rankings": dict(
+        reviewer_bfc=403, reviewer_hdf=403, coordinator=200, committee=200, press=403, administrator=403, official=LOGIN
+    ),
+    "ranking": dict(
+        reviewer_bfc=403, reviewer_hdf=403, coordinator=200, committee=200, press=403, administrator=403, official=LOGIN
+    ),
+    "conflict": dict(
+        reviewer_bfc=200, reviewer_hdf=404, coordinator=403, committee=403, press=403, administrator=403, official=LOGIN
+    ),
+    "decide": dict(
+        reviewer_bfc=403, reviewer_hdf=404, coordinator=200, committee=403, press=403, administrator=403, official=LOGIN
+    ),
+    "reviews": dict(
+        reviewer_bfc=200, reviewer_hdf=200, coordinator=200, committee=200, press=403, administrator=403, official=LOGIN
+    ),
+    "assignments": dict(
+        reviewer_bfc=200, reviewer_hdf=200, coordinator=200, committee=403, press=403, administrator=403, official=LOGIN
+    ),
+    "conflicts": dict(
+        reviewer_bfc=200, reviewer_hdf=200, coordinator=200, committee=403, press=403, administrator=403, official=LOGIN
+    ),
+    "decisions": dict(
+        reviewer_bfc=403, reviewer_hdf=403, coordinator=200, committee=200, press=403, administrator=403, official=LOGIN
+    ),
+    "grids": dict(
+        reviewer_bfc=403, reviewer_hdf=403, coordinator=200, committee=200, press=403, administrator=200, official=LOGIN
+    ),
+    "grid": dict(
+        reviewer_bfc=403, reviewer_hdf=403, coordinator=200, committee=200, press=403, administrator=200, official=LOGIN
+    ),
 }
 
 
@@ -135,9 +151,13 @@ def test_facet_counts_are_never_shown(world, login):
 
 def test_export_of_selected_dossiers_leaves_out_another_regions_dossier(world, login):
     client = login(world.users["reviewer_bfc"])
-    response = client.post(reverse("admin:applications_dossier_changelist"), {
-        "action": "export_csv", "_selected_action": [world.dossier_bfc.pk, world.dossier_hdf.pk],
-    })
+    response = client.post(
+        reverse("admin:applications_dossier_changelist"),
+        {
+            "action": "export_csv",
+            "_selected_action": [world.dossier_bfc.pk, world.dossier_hdf.pk],
+        },
+    )
     content = response.content.decode("utf-8-sig")
     assert "AMI-BFC-0001" in content and "AMI-HDF-0001" not in content
 
@@ -148,11 +168,18 @@ def test_reviewer_cannot_download_another_regions_attachment(world, login):
     from applications.models import Attachment
 
     attachment = Attachment(
-        dossier=world.dossier_hdf, kind="other", original_name="plan.pdf", content_type="application/pdf",
-        extension=".pdf", size=4, sha256="0" * 64,
+        dossier=world.dossier_hdf,
+        kind="other",
+        original_name="plan.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        size=4,
+        sha256="0" * 64,
     )
     attachment.file.save("plan.pdf", ContentFile(b"%PDF"), save=True)
-    url = reverse("applications:attachment_download", kwargs={"pk": world.dossier_hdf.pk, "attachment_pk": attachment.pk})
+    url = reverse(
+        "applications:attachment_download", kwargs={"pk": world.dossier_hdf.pk, "attachment_pk": attachment.pk}
+    )
     assert login(world.users["reviewer_bfc"]).get(url).status_code == 404
     response = login(world.users["reviewer_hdf"]).get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF"
@@ -164,14 +191,21 @@ def test_dossier_page_links_attachments_to_the_permission_checked_download(world
     from applications.models import Attachment
 
     attachment = Attachment(
-        dossier=world.dossier_bfc, kind="other", original_name="plan.pdf", content_type="application/pdf",
-        extension=".pdf", size=4, sha256="0" * 64,
+        dossier=world.dossier_bfc,
+        kind="other",
+        original_name="plan.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        size=4,
+        sha256="0" * 64,
     )
     attachment.file.save("plan.pdf", ContentFile(b"%PDF"), save=True)
     response = login(world.users["reviewer_bfc"]).get(
         reverse("admin:applications_dossier_change", args=[world.dossier_bfc.pk])
     )
-    download = reverse("applications:attachment_download", kwargs={"pk": world.dossier_bfc.pk, "attachment_pk": attachment.pk})
+    download = reverse(
+        "applications:attachment_download", kwargs={"pk": world.dossier_bfc.pk, "attachment_pk": attachment.pk}
+    )
     assert download in response.content.decode()
 
 
@@ -223,9 +257,11 @@ def test_dossier_page_does_not_link_a_reviewer_to_admin_pages_they_cannot_open(w
         reverse("admin:applications_dossier_change", args=[world.dossier_bfc.pk])
     )
     body = response.content.decode()
-    for url in (reverse("admin:cities_region_change", args=[world.bfc.pk]),
-                reverse("admin:applications_campaign_change", args=[world.campaign.pk]),
-                reverse("admin:applications_wave_change", args=[world.wave.pk])):
+    for url in (
+        reverse("admin:cities_region_change", args=[world.bfc.pk]),
+        reverse("admin:applications_campaign_change", args=[world.campaign.pk]),
+        reverse("admin:applications_wave_change", args=[world.wave.pk]),
+    ):
         assert url not in body
     assert "Bourgogne-Franche-Comté" in body  # the région is still shown, as text
 

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _reviewers_of(dossier):
-    return set(Assignment.objects.filter(dossier=dossier, released_at__isnull=True).values_list("reviewer__email", flat=True))
+    return set(
+        Assignment.objects.filter(dossier=dossier, released_at__isnull=True).values_list("reviewer__email", flat=True)
+    )
 
 
 def test_each_dossier_gets_two_reviewers_of_its_region(world):
@@ -80,24 +82,33 @@ def test_closing_a_wave_assigns_its_dossiers_to_reviewers(db):
     region = RegionFactory(code="84", name="Auvergne-Rhône-Alpes")
     first, second = reviewer_of(region), reviewer_of(region)
     now = timezone.now()
-    wave = WaveFactory(opens_at=now - timedelta(days=10), closes_at=now - timedelta(seconds=1),
-                       publishes_at=now + timedelta(days=10))
+    wave = WaveFactory(
+        opens_at=now - timedelta(days=10), closes_at=now - timedelta(seconds=1), publishes_at=now + timedelta(days=10)
+    )
     dossier = dossier_in(region, wave=wave, status=DossierStatus.SUBMITTED)
     assert close_wave(wave_id=wave.pk, now=now)
     assert _reviewers_of(dossier) == {first.email, second.email}
 
 
 def test_coordinator_assigns_reviewers_on_demand_from_the_admin(world, login):
-    response = login(world.users["coordinator"]).post(reverse("admin:applications_dossier_changelist"), {
-        "action": "assign_reviewers", "_selected_action": [world.dossier_bfc.pk],
-    })
+    response = login(world.users["coordinator"]).post(
+        reverse("admin:applications_dossier_changelist"),
+        {
+            "action": "assign_reviewers",
+            "_selected_action": [world.dossier_bfc.pk],
+        },
+    )
     assert response.status_code == 302
     assert len(_reviewers_of(world.dossier_bfc)) == 2
 
 
 def test_reviewer_cannot_run_the_assignment_action(world, login):
-    response = login(world.users["reviewer_bfc"]).post(reverse("admin:applications_dossier_changelist"), {
-        "action": "assign_reviewers", "_selected_action": [world.dossier_bfc.pk],
-    })
+    response = login(world.users["reviewer_bfc"]).post(
+        reverse("admin:applications_dossier_changelist"),
+        {
+            "action": "assign_reviewers",
+            "_selected_action": [world.dossier_bfc.pk],
+        },
+    )
     assert response.status_code == 302  # the admin answers "no action selected" and does nothing
     assert not Assignment.objects.exists()

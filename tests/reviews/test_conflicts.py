@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def _declare(world, user=None):
     return services.declare_conflict(
-        dossier=world.dossier_bfc, reviewer=user or world.users["reviewer_bfc"], reason="Mon conjoint est adjoint au maire."
+        dossier=world.dossier_bfc,
+        reviewer=user or world.users["reviewer_bfc"],
+        reason="Mon conjoint est adjoint au maire.",
     )
 
 
@@ -23,7 +25,11 @@ def test_declaring_a_conflict_reassigns_the_dossier_to_another_reviewer(world):
     third = reviewer_of(world.bfc, email="relecteur3.bfc@example.fr")
     services.assign_reviewers(dossiers=[world.dossier_bfc])
     _declare(world)
-    active = set(Assignment.objects.filter(dossier=world.dossier_bfc, released_at__isnull=True).values_list("reviewer", flat=True))
+    active = set(
+        Assignment.objects.filter(dossier=world.dossier_bfc, released_at__isnull=True).values_list(
+            "reviewer", flat=True
+        )
+    )
     assert active == {world.users["reviewer_bfc2"].pk, third.pk}
 
 
@@ -57,7 +63,11 @@ def test_withdrawing_the_conflicted_reviewers_review_is_logged_with_the_reason(w
     review(world.dossier_bfc, world.users["reviewer_bfc"], [5, 10])
     _declare(world)
     log = world.dossier_bfc.reviews.get(reviewer=world.users["reviewer_bfc"]).transitions.get()
-    assert (log.from_status, log.to_status, log.by) == (ReviewStatus.COMPLETED, ReviewStatus.WITHDRAWN, world.users["reviewer_bfc"])
+    assert (log.from_status, log.to_status, log.by) == (
+        ReviewStatus.COMPLETED,
+        ReviewStatus.WITHDRAWN,
+        world.users["reviewer_bfc"],
+    )
     assert log.reason == "Mon conjoint est adjoint au maire."
 
 

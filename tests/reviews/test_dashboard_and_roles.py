@@ -70,5 +70,7 @@ def test_dashboard_shows_each_reviewers_progress_to_coordinators(world, login):
 
 
 def test_ranking_keeps_each_dossier_reference_on_one_line(world, login):
-    response = login(world.users["coordinator"]).get(reverse("admin:applications_dossier_ranking", args=[world.wave.pk]))
+    response = login(world.users["coordinator"]).get(
+        reverse("admin:applications_dossier_ranking", args=[world.wave.pk])
+    )
     assert '<td class="reviews-nowrap"><a' in response.content.decode()

@@ -22,7 +22,9 @@ CHANGELIST = "admin:applications_dossier_changelist"
 
 def _decide(world, dossier=None, outcome=DossierStatus.LAUREATE, by="coordinator"):
     return services.record_decision(
-        dossier=dossier or world.dossier_bfc, outcome=outcome, justification="Projet solide, partenaires engagés.",
+        dossier=dossier or world.dossier_bfc,
+        outcome=outcome,
+        justification="Projet solide, partenaires engagés.",
         by=world.users[by],
     )
 
@@ -38,7 +40,9 @@ def test_a_decision_moves_the_dossier_through_the_state_machine_and_logs_it(worl
 
 def test_a_decision_needs_a_justification(world):
     with pytest.raises(services.ReviewRefused):
-        services.record_decision(dossier=world.dossier_bfc, outcome="laureate", justification=" ", by=world.users["coordinator"])
+        services.record_decision(
+            dossier=world.dossier_bfc, outcome="laureate", justification=" ", by=world.users["coordinator"]
+        )
     assert not Decision.objects.exists()
 
 
@@ -74,7 +78,9 @@ def test_the_decision_is_mailed_only_once_the_wave_is_published(world):
 
 def test_single_decision_from_the_dossier_admin_page(world, login):
     url = reverse("admin:applications_dossier_decide", args=[world.dossier_bfc.pk])
-    response = login(world.users["coordinator"]).post(url, {"outcome": "not_retained", "justification": "Locaux absents."})
+    response = login(world.users["coordinator"]).post(
+        url, {"outcome": "not_retained", "justification": "Locaux absents."}
+    )
     assert response.status_code == 302
     world.dossier_bfc.refresh_from_db()
     assert world.dossier_bfc.status == DossierStatus.NOT_RETAINED
@@ -88,27 +94,43 @@ def test_decision_form_without_justification_is_shown_again_with_the_choice_kept
 
 
 def test_bulk_decision_first_asks_for_the_decision_and_justification(world, login):
-    response = login(world.users["coordinator"]).post(reverse(CHANGELIST), {
-        "action": "record_decision", "_selected_action": [world.dossier_bfc.pk, world.dossier_hdf.pk],
-    })
+    response = login(world.users["coordinator"]).post(
+        reverse(CHANGELIST),
+        {
+            "action": "record_decision",
+            "_selected_action": [world.dossier_bfc.pk, world.dossier_hdf.pk],
+        },
+    )
     assert response.status_code == 200 and "justification" in response.context["form"].fields
     assert not Decision.objects.exists()
 
 
 def test_bulk_decision_records_the_decision_for_every_selected_dossier(world, login):
-    response = login(world.users["coordinator"]).post(reverse(CHANGELIST), {
-        "action": "record_decision", "_selected_action": [world.dossier_bfc.pk, world.dossier_hdf.pk],
-        "apply": "yes", "outcome": "laureate", "justification": "Classés en tête par le comité.",
-    })
+    response = login(world.users["coordinator"]).post(
+        reverse(CHANGELIST),
+        {
+            "action": "record_decision",
+            "_selected_action": [world.dossier_bfc.pk, world.dossier_hdf.pk],
+            "apply": "yes",
+            "outcome": "laureate",
+            "justification": "Classés en tête par le comité.",
+        },
+    )
     assert response.status_code == 302
     assert Decision.objects.filter(outcome="laureate").count() == 2
 
 
 def test_bulk_decision_is_all_or_nothing(world, login):
-    response = login(world.users["coordinator"]).post(reverse(CHANGELIST), {
-        "action": "record_decision", "_selected_action": [world.dossier_bfc.pk, world.draft_bfc.pk],
-        "apply": "yes", "outcome": "laureate", "justification": "Classés en tête par le comité.",
-    })
+    response = login(world.users["coordinator"]).post(
+        reverse(CHANGELIST),
+        {
+            "action": "record_decision",
+            "_selected_action": [world.dossier_bfc.pk, world.draft_bfc.pk],
+            "apply": "yes",
+            "outcome": "laureate",
+            "justification": "Classés en tête par le comité.",
+        },
+    )
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert not Decision.objects.exists()
     world.dossier_bfc.refresh_from_db()
@@ -122,10 +144,16 @@ def test_reviewers_are_not_offered_the_decision_action(world, login):
 
 
 def test_reviewers_cannot_force_the_decision_action(world, login):
-    login(world.users["reviewer_bfc"]).post(reverse(CHANGELIST), {
-        "action": "record_decision", "_selected_action": [world.dossier_bfc.pk],
-        "apply": "yes", "outcome": "laureate", "justification": "Forcé.",
-    })
+    login(world.users["reviewer_bfc"]).post(
+        reverse(CHANGELIST),
+        {
+            "action": "record_decision",
+            "_selected_action": [world.dossier_bfc.pk],
+            "apply": "yes",
+            "outcome": "laureate",
+            "justification": "Forcé.",
+        },
+    )
     assert not Decision.objects.exists()
 
 
@@ -136,7 +164,11 @@ def test_ranking_lists_the_best_score_first_with_unscored_dossiers_last(world, l
     review(weaker, world.users["reviewer_bfc"], [1, 1])
     review(world.dossier_bfc, world.users["reviewer_bfc"], [5, 10])
     response = login(world.users["committee"]).get(reverse("admin:applications_dossier_ranking", args=[world.wave.pk]))
-    assert [row.dossier.reference for row in response.context["rows"]] == ["AMI-BFC-0001", "AMI-BFC-0009", "AMI-HDF-0001"]
+    assert [row.dossier.reference for row in response.context["rows"]] == [
+        "AMI-BFC-0001",
+        "AMI-BFC-0009",
+        "AMI-HDF-0001",
+    ]
 
 
 def test_regional_ranking_keeps_only_the_region(world, login):
@@ -151,8 +183,12 @@ def test_decision_forms_load_the_admin_form_styles(world, login, page):
     if page == "decide":
         response = client.get(reverse("admin:applications_dossier_decide", args=[world.dossier_bfc.pk]))
     else:
-        response = client.post(reverse("admin:applications_dossier_changelist"), {
-            "action": "record_decision", "_selected_action": [world.dossier_bfc.pk],
-        })
+        response = client.post(
+            reverse("admin:applications_dossier_changelist"),
+            {
+                "action": "record_decision",
+                "_selected_action": [world.dossier_bfc.pk],
+            },
+        )
     body = response.content.decode()
     assert response.status_code == 200 and "admin/css/forms" in body and 'class="flex-container"' in body

@@ -26,9 +26,7 @@ def _count(client, url) -> int:
 
 
 @pytest.mark.parametrize("role", ["reviewer_bfc", "coordinator"])
-@pytest.mark.parametrize(
-    "url_name", ["admin:applications_dossier_changelist", "admin:reviews_review_changelist"]
-)
+@pytest.mark.parametrize("url_name", ["admin:applications_dossier_changelist", "admin:reviews_review_changelist"])
 def test_list_query_count_does_not_grow_with_rows(world, login, django_assert_num_queries, role, url_name):
     client = login(world.users[role])
     url = reverse(url_name)

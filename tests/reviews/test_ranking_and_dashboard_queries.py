@@ -28,15 +28,17 @@ def scored(world, reference, points, reviewer="reviewer_bfc"):
 
 
 def test_ranking_orders_by_the_mean_of_completed_reviews_as_the_page_shows_it(world):
-    scored(world, "AMI-T-A", [5, 10])          # 20
-    scored(world, "AMI-T-B", [1, 1])           # 2.67
+    scored(world, "AMI-T-A", [5, 10])  # 20
+    scored(world, "AMI-T-B", [1, 1])  # 2.67
     middle = scored(world, "AMI-T-C", [3, 6])  # 12
     review(middle, world.users["reviewer_bfc2"], [5, 10])  # mean (12 + 20) / 2 = 16
 
     rows = selectors.ranking(user=world.users["committee"], wave=world.wave)
 
     assert [(r.rank, r.dossier.reference, str(r.score.mean)) for r in rows[:3]] == [
-        (1, "AMI-T-A", "20.00"), (2, "AMI-T-C", "16.00"), (3, "AMI-T-B", "2.67"),
+        (1, "AMI-T-A", "20.00"),
+        (2, "AMI-T-C", "16.00"),
+        (3, "AMI-T-B", "2.67"),
     ]
     # Unscored dossiers come last, by reference.
     assert [r.dossier.reference for r in rows[3:]] == ["AMI-BFC-0001", "AMI-HDF-0001"]
@@ -59,7 +61,11 @@ def test_ranking_pages_carry_on_the_ranks(world):
     first = selectors.ranking_page(user=world.users["committee"], wave=world.wave, page=1, per_page=3)
     second = selectors.ranking_page(user=world.users["committee"], wave=world.wave, page=2, per_page=3)
 
-    assert [(r.rank, r.dossier.reference) for r in first.object_list] == [(1, "AMI-T-0"), (2, "AMI-T-1"), (3, "AMI-T-2")]
+    assert [(r.rank, r.dossier.reference) for r in first.object_list] == [
+        (1, "AMI-T-0"),
+        (2, "AMI-T-1"),
+        (3, "AMI-T-2"),
+    ]
     assert [r.rank for r in second.object_list] == [4, 5, 6]
     assert first.paginator.count == 7
 
@@ -105,14 +111,23 @@ def test_dashboard_counts_programmes_of_communes_and_of_intercommunalities(world
     member = CommuneFactory(epci=epci)
     ProgrammeMembership.objects.create(programme=Programme.TI, commune=member, source="test")
     ProgrammeMembership.objects.create(programme=Programme.ACV, commune=CommuneFactory(epci=epci), source="test")
-    both = DossierFactory(wave=world.wave, campaign=world.campaign, commune=None, epci=epci, region=world.bfc,
-                          status=DossierStatus.UNDER_REVIEW, reference="AMI-T-EPCI")
+    both = DossierFactory(
+        wave=world.wave,
+        campaign=world.campaign,
+        commune=None,
+        epci=epci,
+        region=world.bfc,
+        status=DossierStatus.UNDER_REVIEW,
+        reference="AMI-T-EPCI",
+    )
 
     figures = selectors.dashboard(user=world.users["coordinator"])
 
     assert both.epci_id == epci.pk
     assert dict(figures["by_programme"]) == {
-        "Action Cœur de Ville": 2, "Territoires d'industrie": 1, "Aucun programme": 3,
+        "Action Cœur de Ville": 2,
+        "Territoires d'industrie": 1,
+        "Aucun programme": 3,
     }
     assert figures["total"] == 5
 
@@ -192,8 +207,9 @@ def test_dossier_list_wave_filter_reads_every_wave_in_one_query(world, login, dj
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     for _ in range(4):
-        wave = WaveFactory(opens_at=world.wave.opens_at, closes_at=world.wave.closes_at,
-                           publishes_at=world.wave.publishes_at)
+        wave = WaveFactory(
+            opens_at=world.wave.opens_at, closes_at=world.wave.closes_at, publishes_at=world.wave.publishes_at
+        )
         dossier_in(world.bfc, wave=wave)
 
     with django_assert_num_queries(len(queries)):
@@ -209,5 +225,7 @@ def test_database_mean_used_for_ordering_equals_the_score_shown(world, points):
 
     ranked = selectors.ranked_dossiers(user=world.users["committee"], wave=world.wave).get(pk=dossier.pk)
 
-    assert ranked.score_mean == selectors.score_of(selectors.dossiers_for_staff(world.users["committee"])
-                                                   .get(pk=dossier.pk)).mean
+    assert (
+        ranked.score_mean
+        == selectors.score_of(selectors.dossiers_for_staff(world.users["committee"]).get(pk=dossier.pk)).mean
+    )

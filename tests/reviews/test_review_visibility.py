@@ -93,9 +93,13 @@ def test_list_score_columns_show_the_score_to_the_coordinator(world, login, own_
 
 
 def test_csv_export_hides_a_colleagues_score_from_a_reviewer_with_a_draft(world, login, own_draft):
-    response = login(world.users["reviewer_bfc"]).post(reverse("admin:applications_dossier_changelist"), {
-        "action": "export_csv", "_selected_action": [world.dossier_bfc.pk],
-    })
+    response = login(world.users["reviewer_bfc"]).post(
+        reverse("admin:applications_dossier_changelist"),
+        {
+            "action": "export_csv",
+            "_selected_action": [world.dossier_bfc.pk],
+        },
+    )
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][6:9] == ["", "", "0"]
@@ -123,6 +127,8 @@ def test_review_admin_shows_a_colleagues_review_after_completing_ones_own(world,
 def test_rule_is_per_dossier_a_completed_review_elsewhere_does_not_open_this_one(world, colleague_review):
     other = review(world.draft_bfc, world.users["reviewer_bfc"], [3, 4])  # completed, on another dossier
 
-    visible = reviews_visible_to(user=world.users["reviewer_bfc"], reviews=Review.objects.filter(dossier=world.dossier_bfc))
+    visible = reviews_visible_to(
+        user=world.users["reviewer_bfc"], reviews=Review.objects.filter(dossier=world.dossier_bfc)
+    )
 
     assert other.dossier_id != world.dossier_bfc.pk and visible == []

@@ -21,8 +21,10 @@ def _form_data(review_obj, points, *, comment="Solide", complete=False):
     scores = list(review_obj.scores.order_by("criterion__position"))
     data = {
         "comment": comment,
-        "scores-TOTAL_FORMS": str(len(scores)), "scores-INITIAL_FORMS": str(len(scores)),
-        "scores-MIN_NUM_FORMS": "0", "scores-MAX_NUM_FORMS": "1000",
+        "scores-TOTAL_FORMS": str(len(scores)),
+        "scores-INITIAL_FORMS": str(len(scores)),
+        "scores-MIN_NUM_FORMS": "0",
+        "scores-MAX_NUM_FORMS": "1000",
     }
     for index, (score, value) in enumerate(zip(scores, points, strict=True)):
         data[f"scores-{index}-id"] = str(score.pk)
@@ -74,7 +76,10 @@ def test_completing_a_review_is_logged_with_who_and_when(world, login):
     log = made.transitions.get()
     made.refresh_from_db()
     assert (log.from_status, log.to_status, log.by, log.at) == (
-        ReviewStatus.DRAFT, ReviewStatus.COMPLETED, world.users["reviewer_bfc"], made.completed_at,
+        ReviewStatus.DRAFT,
+        ReviewStatus.COMPLETED,
+        world.users["reviewer_bfc"],
+        made.completed_at,
     )
 
 
@@ -118,17 +123,25 @@ def test_grid_admin_refuses_changes_once_reviews_exist(world, login):
     grid = world.campaign.scoring_grid
     criteria = list(grid.criteria.all())
     data = {
-        "campaign": str(world.campaign.pk), "instructions": "",
-        "criteria-TOTAL_FORMS": str(len(criteria)), "criteria-INITIAL_FORMS": str(len(criteria)),
-        "criteria-MIN_NUM_FORMS": "0", "criteria-MAX_NUM_FORMS": "1000",
+        "campaign": str(world.campaign.pk),
+        "instructions": "",
+        "criteria-TOTAL_FORMS": str(len(criteria)),
+        "criteria-INITIAL_FORMS": str(len(criteria)),
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
     }
     for index, criterion in enumerate(criteria):
-        data.update({
-            f"criteria-{index}-id": str(criterion.pk), f"criteria-{index}-grid": str(grid.pk),
-            f"criteria-{index}-position": str(criterion.position), f"criteria-{index}-label": criterion.label,
-            f"criteria-{index}-description": "", f"criteria-{index}-weight": "9",
-            f"criteria-{index}-max_points": str(criterion.max_points),
-        })
+        data.update(
+            {
+                f"criteria-{index}-id": str(criterion.pk),
+                f"criteria-{index}-grid": str(grid.pk),
+                f"criteria-{index}-position": str(criterion.position),
+                f"criteria-{index}-label": criterion.label,
+                f"criteria-{index}-description": "",
+                f"criteria-{index}-weight": "9",
+                f"criteria-{index}-max_points": str(criterion.max_points),
+            }
+        )
     client = login(world.users["coordinator"])
     response = client.post(reverse("admin:reviews_scoringgrid_change", args=[grid.pk]), data)
     assert response.status_code == 200  # shown again with the error

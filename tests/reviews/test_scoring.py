@@ -36,7 +36,10 @@ def test_dossier_score_is_the_mean_of_completed_reviews_with_their_spread(world)
     review(world.dossier_bfc, world.users["reviewer_bfc2"], [4, 5])  # 12
     score = _score(world)
     assert (score.mean, score.spread, score.std_dev, score.completed) == (
-        Decimal("16.00"), Decimal("8.00"), Decimal("4.00"), 2,
+        Decimal("16.00"),
+        Decimal("8.00"),
+        Decimal("4.00"),
+        2,
     )
 
 

@@ -122,13 +122,19 @@ SITE: dict[str, Rule] = {
     "network:campaign": rule(200, kwargs=lambda world: {"slug": world.past_campaign.slug}),
     "network:reports": rule(404, kwargs=lambda world: {"pk": world.antenna.pk}, anonymous=LOGIN, official_a=200),
     "network:convention": rule(
-        404, kwargs=lambda world: {"pk": world.antenna.pk}, anonymous=LOGIN, official_a=200, reviewer_x=200,
+        404,
+        kwargs=lambda world: {"pk": world.antenna.pk},
+        anonymous=LOGIN,
+        official_a=200,
+        reviewer_x=200,
         coordinator=200,
     ),
     # --- press area: the press and coordinators; anonymous visitors log in; everyone else is refused
     "press-home": rule(403, anonymous=LOGIN, **PRESS_AREA),
     "press-export": rule(403, anonymous=LOGIN, **PRESS_AREA),
-    "press-wave": rule(403, kwargs=lambda world: {"slug": world.past_campaign.slug, "number": 1}, anonymous=LOGIN, **PRESS_AREA),
+    "press-wave": rule(
+        403, kwargs=lambda world: {"slug": world.past_campaign.slug, "number": 1}, anonymous=LOGIN, **PRESS_AREA
+    ),
     # An export job belongs to whoever asked for it (the press user here) and to coordinators.
     "press-job": rule(403, kwargs=lambda world: {"pk": world.export_job.pk}, anonymous=LOGIN, **PRESS_AREA),
     "press-job-download": rule(403, kwargs=lambda world: {"pk": world.export_job.pk}, anonymous=LOGIN, **PRESS_AREA),
@@ -148,7 +154,8 @@ SITE: dict[str, Rule] = {
         404, kwargs=lambda world: {"pk": world.dossier_a.pk, "key": "territory"}, anonymous=LOGIN, official_a=REDIRECT
     ),
     "applications:autosave": rule(
-        405, kwargs=lambda world: {"pk": world.dossier_a.pk, "key": "territory", "field": "territory_presentation"},
+        405,
+        kwargs=lambda world: {"pk": world.dossier_a.pk, "key": "territory", "field": "territory_presentation"},
         anonymous=LOGIN,
     ),
     "applications:team": rule(404, kwargs=_dossier_a, anonymous=LOGIN, official_a=200),
@@ -168,8 +175,9 @@ SITE: dict[str, Rule] = {
     # The whole dossier as a document: its readers; the ZIP with attachments for its staff readers only.
     # The message thread: the dossier's editors and its instructing staff.
     "applications:messages": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
-    "applications:message_file": rule(404, kwargs=lambda world: {"pk": world.dossier_a.pk, "file_pk": 999999},
-                                      anonymous=LOGIN),
+    "applications:message_file": rule(
+        404, kwargs=lambda world: {"pk": world.dossier_a.pk, "file_pk": 999999}, anonymous=LOGIN
+    ),
     "applications:dossier_print": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
     "applications:dossier_pdf": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **READERS_OF_A),
     "applications:dossier_zip": rule(404, kwargs=_dossier_a, anonymous=LOGIN, **{**READERS_OF_A, "official_a": 403}),
@@ -221,7 +229,9 @@ ADMIN_SITE: dict[str, Rule] = {
     "admin:applications_dossier_review": rule(
         403, kwargs=_dossier_a, reviewer_x=REDIRECT, reviewer_y=404, **NON_STAFF_ADMIN
     ),
-    "admin:applications_dossier_conflict": rule(403, kwargs=_dossier_a, reviewer_x=200, reviewer_y=404, **NON_STAFF_ADMIN),
+    "admin:applications_dossier_conflict": rule(
+        403, kwargs=_dossier_a, reviewer_x=200, reviewer_y=404, **NON_STAFF_ADMIN
+    ),
     "admin:applications_dossier_note": rule(405, kwargs=_dossier_a, **NON_STAFF_ADMIN),
     "admin:applications_dossier_decide": rule(
         403, kwargs=_dossier_a, coordinator=200, reviewer_y=404, **NON_STAFF_ADMIN
@@ -229,14 +239,12 @@ ADMIN_SITE: dict[str, Rule] = {
     # --- holders and mandate verification (applications/admin_holders.py): regional staff of the dossier's
     # région and coordinators; a reviewer of another région finds nothing (404).
     "admin:applications_dossier_mandates": rule(200, **NON_STAFF_ADMIN),
-    "admin:applications_dossier_holders": rule(
-        200, kwargs=_dossier_a, reviewer_y=404, **NON_STAFF_ADMIN
-    ),
-    "admin:applications_dossier_mandate_document": rule(
-        200, kwargs=_attachment_a, reviewer_y=404, **NON_STAFF_ADMIN
-    ),
+    "admin:applications_dossier_holders": rule(200, kwargs=_dossier_a, reviewer_y=404, **NON_STAFF_ADMIN),
+    "admin:applications_dossier_mandate_document": rule(200, kwargs=_attachment_a, reviewer_y=404, **NON_STAFF_ADMIN),
     # Users are managed by administrators only (no role of the matrix holds the user permissions).
-    "admin:auth_user_password_change": rule(403, kwargs=lambda world: {"id": world.users["official_a"].pk}, **NON_STAFF_ADMIN),
+    "admin:auth_user_password_change": rule(
+        403, kwargs=lambda world: {"id": world.users["official_a"].pk}, **NON_STAFF_ADMIN
+    ),
     # The coverage map: staff who may view antennas (regional staff see their régions' candidates).
     "admin:network_antenna_coverage": rule(200, **NON_STAFF_ADMIN),
     "admin:app_list": rule(200, kwargs=lambda world: {"app_label": "applications"}, **NON_STAFF_ADMIN),
@@ -301,7 +309,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # Antennas: regional staff see and update their régions' (antenna of région X), coordinators all; nobody
     # deletes one. Yearly reports are added by officials on the site, validated here. The log is read-only.
     "network_antenna": AdminModel(
-        view=STAFF, add=COORDINATOR, change=STAFF, hidden_from=("reviewer_y",), scoped_404=True,
+        view=STAFF,
+        add=COORDINATOR,
+        change=STAFF,
+        hidden_from=("reviewer_y",),
+        scoped_404=True,
         obj=lambda world: world.antenna,
     ),
     "network_antennareport": AdminModel(view=STAFF, change=STAFF, hidden_from=("reviewer_y",), scoped_404=True),
@@ -363,7 +375,7 @@ def kwargs_for(world, name: str) -> dict:
     elif name in ADMIN_SITE:
         maker = ADMIN_SITE[name].kwargs
     else:
-        label = name[len("admin:"):].rpartition("_")[0]
+        label = name[len("admin:") :].rpartition("_")[0]
         if name.endswith("_changelist") or name.endswith("_add"):
             return {}
         obj = _admin_object(world, label)
@@ -415,7 +427,9 @@ DECISION_SURFACES: dict[str, DecisionSurface] = {
     "applications:dossier": DecisionSurface(
         lambda world: reverse("applications:dossier", kwargs=_dossier_a(world)), ("official_a", *ADMIN_READERS)
     ),
-    "applications:receipt": DecisionSurface(lambda world: reverse("applications:receipt", kwargs=_submission_a(world)), ()),
+    "applications:receipt": DecisionSurface(
+        lambda world: reverse("applications:receipt", kwargs=_submission_a(world)), ()
+    ),
     "admin:applications_dossier_changelist": DecisionSurface(
         lambda world: reverse("admin:applications_dossier_changelist"), ADMIN_READERS, _status_cells
     ),
@@ -431,12 +445,14 @@ DECISION_SURFACES: dict[str, DecisionSurface] = {
     ),
     "admin:applications_dossier_conflict": DecisionSurface(
         # Superusers hold every permission, so they may open the reviewer's conflict form too.
-        lambda world: reverse("admin:applications_dossier_conflict", kwargs=_dossier_a(world)), ("reviewer_x", "superuser"),
+        lambda world: reverse("admin:applications_dossier_conflict", kwargs=_dossier_a(world)),
+        ("reviewer_x", "superuser"),
         _form_page_header,
     ),
     "admin:applications_dossier_decide": DecisionSurface(
         lambda world: reverse("admin:applications_dossier_decide", kwargs=_dossier_a(world)),
-        ("coordinator", "superuser"), _form_page_header,
+        ("coordinator", "superuser"),
+        _form_page_header,
     ),
 }
 

@@ -70,8 +70,12 @@ def build_world() -> World:
     now = timezone.now()
     region_x = RegionFactory(code="X1", name="Région X")
     region_y = RegionFactory(code="Y1", name="Région Y")
-    commune_a = CommuneFactory(insee_code="91001", name="Ville A", departement=DepartementFactory(code="9A", region=region_x))
-    commune_b = CommuneFactory(insee_code="92001", name="Ville B", departement=DepartementFactory(code="9B", region=region_y))
+    commune_a = CommuneFactory(
+        insee_code="91001", name="Ville A", departement=DepartementFactory(code="9A", region=region_x)
+    )
+    commune_b = CommuneFactory(
+        insee_code="92001", name="Ville B", departement=DepartementFactory(code="9B", region=region_y)
+    )
     commune_c = CommuneFactory(insee_code="91002", name="Ville C", departement=commune_a.departement)
 
     campaign = CampaignFactory(slug="ami-ouvert", name="AMI ouvert")
@@ -79,13 +83,26 @@ def build_world() -> World:
     official_a = official(commune=commune_a, user__email="official.a@example.fr")
     official_b = official(commune=commune_b, user__email="official.b@example.fr")
     dossier_a = DossierFactory(
-        wave=wave, campaign=campaign, commune=commune_a, owner=official_a, reference="AMI-A-0001",
-        status=DossierStatus.SUBMITTED, submitted_at=now,
+        wave=wave,
+        campaign=campaign,
+        commune=commune_a,
+        owner=official_a,
+        reference="AMI-A-0001",
+        status=DossierStatus.SUBMITTED,
+        submitted_at=now,
     )
-    dossier_b = DossierFactory(wave=wave, campaign=campaign, commune=commune_b, owner=official_b, reference="AMI-B-0001")
+    dossier_b = DossierFactory(
+        wave=wave, campaign=campaign, commune=commune_b, owner=official_b, reference="AMI-B-0001"
+    )
     attachment = Attachment(
-        dossier=dossier_a, kind=AttachmentKind.COMMITMENT_LETTER, original_name="engagement.pdf",
-        content_type="application/pdf", extension=".pdf", size=1, sha256="0" * 64, uploaded_by=official_a,
+        dossier=dossier_a,
+        kind=AttachmentKind.COMMITMENT_LETTER,
+        original_name="engagement.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=official_a,
     )
     content = _pdf()
     attachment.size = len(content)
@@ -96,12 +113,21 @@ def build_world() -> World:
 
     past = CampaignFactory(slug="ami-publie", name="AMI publié", is_historical=True)
     past_wave = WaveFactory(
-        campaign=past, number=1, opens_at=now - timedelta(days=200), closes_at=now - timedelta(days=100),
+        campaign=past,
+        number=1,
+        opens_at=now - timedelta(days=200),
+        closes_at=now - timedelta(days=100),
         publishes_at=now - timedelta(days=50),
     )
     laureate = DossierFactory(
-        wave=past_wave, campaign=past, commune=commune_c, owner=None, reference="AMI-C-0001",
-        status=DossierStatus.LAUREATE, submitted_at=now - timedelta(days=150), decided_at=now - timedelta(days=60),
+        wave=past_wave,
+        campaign=past,
+        commune=commune_c,
+        owner=None,
+        reference="AMI-C-0001",
+        status=DossierStatus.LAUREATE,
+        submitted_at=now - timedelta(days=150),
+        decided_at=now - timedelta(days=60),
     )
 
     users = {
@@ -122,16 +148,31 @@ def build_world() -> World:
     )
 
     antenna, centre = _network(laureate, official_a, commune_c)
-    export_job = ExportJob.objects.create(requested_by=users["press"], format="csv", status="done", filename="laureats.csv")
+    export_job = ExportJob.objects.create(
+        requested_by=users["press"], format="csv", status="done", filename="laureats.csv"
+    )
     export_job.file.save("laureats.csv", ContentFile(b"commune\nVille C\n"), save=True)
     return World(
         users=users,
         objects={
-            "region_x": region_x, "region_y": region_y, "commune_a": commune_a, "commune_b": commune_b,
-            "campaign": campaign, "wave": wave, "dossier_a": dossier_a, "dossier_b": dossier_b,
-            "attachment": attachment, "submission": submission, "past_campaign": past, "past_wave": past_wave,
-            "laureate": laureate, "export_job": export_job, "co_editor": co_editor, "invitation": invitation,
-            "antenna": antenna, "cnam_centre": centre,
+            "region_x": region_x,
+            "region_y": region_y,
+            "commune_a": commune_a,
+            "commune_b": commune_b,
+            "campaign": campaign,
+            "wave": wave,
+            "dossier_a": dossier_a,
+            "dossier_b": dossier_b,
+            "attachment": attachment,
+            "submission": submission,
+            "past_campaign": past,
+            "past_wave": past_wave,
+            "laureate": laureate,
+            "export_job": export_job,
+            "co_editor": co_editor,
+            "invitation": invitation,
+            "antenna": antenna,
+            "cnam_centre": centre,
         },
     )
 
@@ -145,10 +186,13 @@ def _network(laureate, official_a, commune_c):
     from network.models import Antenna, AntennaLogAction, AntennaLogEntry, AntennaReport, CnamCentre
 
     DossierMember.objects.create(dossier=laureate, user=official_a)
-    antenna = Antenna.objects.create(dossier=laureate, convention_signed_on=date(2020, 1, 6), opened_on=date(2020, 9, 1))
+    antenna = Antenna.objects.create(
+        dossier=laureate, convention_signed_on=date(2020, 1, 6), opened_on=date(2020, 9, 1)
+    )
     antenna.convention_pdf.save("convention.pdf", ContentFile(_pdf()), save=True)
-    AntennaReport.objects.create(antenna=antenna, year=2021, enrolments=12, submitted_by=official_a,
-                                 submitted_at=timezone.now())
+    AntennaReport.objects.create(
+        antenna=antenna, year=2021, enrolments=12, submitted_by=official_a, submitted_at=timezone.now()
+    )
     AntennaLogEntry.objects.create(antenna=antenna, action=AntennaLogAction.CREATED, at=timezone.now())
     return antenna, CnamCentre.objects.create(name="Cnam X", commune=commune_c)
 
@@ -172,7 +216,11 @@ def decide_dossier_a(world: World) -> World:
     world.users["committee"] = _staff(Role.COMMITTEE, Region.objects.all(), email="committee@example.fr")
     world.users["superuser"] = UserFactory(email="root@example.fr", is_staff=True, is_superuser=True)
     transition_dossier(world.dossier_a, to=DossierStatus.UNDER_REVIEW)
-    record_decision(dossier=world.dossier_a, outcome=DossierStatus.NOT_RETAINED, justification=DECISION_JUSTIFICATION,
-                    by=world.users["coordinator"])
+    record_decision(
+        dossier=world.dossier_a,
+        outcome=DossierStatus.NOT_RETAINED,
+        justification=DECISION_JUSTIFICATION,
+        by=world.users["coordinator"],
+    )
     world.dossier_a.refresh_from_db()
     return world

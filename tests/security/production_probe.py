@@ -28,7 +28,10 @@ def _cookies(response) -> dict:
 
 def main() -> None:
     # The hashed-manifest storage needs collectstatic; the headers under test do not depend on it.
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     call_command("migrate", verbosity=0, interactive=False)
     from django.contrib.auth import get_user_model
 
@@ -41,17 +44,21 @@ def main() -> None:
         {"username": "probe@example.fr", "password": "probe-password-42-xyz"},
         secure=True,
     )
-    print(json.dumps({
-        "plain_status": plain.status_code,
-        "plain_location": plain.headers.get("Location", ""),
-        "home_status": home.status_code,
-        "home_headers": dict(home.headers),
-        "home_cookies": _cookies(home),
-        "login_status": login.status_code,
-        "login_cookies": _cookies(login),
-        "session_cookie_name": settings.SESSION_COOKIE_NAME,
-        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
-    }))
+    print(
+        json.dumps(
+            {
+                "plain_status": plain.status_code,
+                "plain_location": plain.headers.get("Location", ""),
+                "home_status": home.status_code,
+                "home_headers": dict(home.headers),
+                "home_cookies": _cookies(home),
+                "login_status": login.status_code,
+                "login_cookies": _cookies(login),
+                "session_cookie_name": settings.SESSION_COOKIE_NAME,
+                "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+            }
+        )
+    )
 
 
 main()

@@ -47,7 +47,7 @@ def admin_model_of(name: str) -> tuple[str, str] | None:
     """``admin:applications_dossier_change`` → ("applications_dossier", "change")."""
     if not name.startswith("admin:"):
         return None
-    base, _, action = name[len("admin:"):].rpartition("_")
+    base, _, action = name[len("admin:") :].rpartition("_")
     if base in ADMIN_MODELS and action in {"changelist", "add", "change", "delete", "history"}:
         return base, action
     return None
@@ -132,8 +132,10 @@ def test_each_role_reads_the_decision_only_where_and_when_expected(world, role, 
             reads = DECISION_TEXT in surface.part(text, world)
             expected = decision_expected(role, name, after_publication=after_publication)
             if reads != expected:
-                wrong.append(f"{name}: expected {'to read' if expected else 'not to read'} the decision "
-                             f"(HTTP {response.status_code})")
+                wrong.append(
+                    f"{name}: expected {'to read' if expected else 'not to read'} the decision "
+                    f"(HTTP {response.status_code})"
+                )
             if DECISION_JUSTIFICATION in text and not (role in KNOW_DECISIONS_EARLY or after_publication):
                 wrong.append(f"{name}: shows the committee's justification before publication")
     assert not wrong, f"Decision visibility mismatches for {role}:\n  " + "\n  ".join(wrong)

@@ -36,18 +36,21 @@ def owner_client(client):
 
 # --- invitations ----------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("address", TOO_LONG_ADDRESSES)
 def test_inviting_an_over_long_address_is_a_form_error(owner_client, address):
-    response = owner_client.post(reverse("applications:team", kwargs={"pk": owner_client.dossier.pk}),
-                                 {"email": address})
+    response = owner_client.post(
+        reverse("applications:team", kwargs={"pk": owner_client.dossier.pk}), {"email": address}
+    )
     assert response.status_code == 400
     assert "Assurez-vous que cette valeur comporte au plus 254 caractères" in page(response)
     assert not DossierInvitation.objects.exists() and not OutboxMessage.objects.exists()
 
 
 def test_inviting_an_address_with_a_nul_byte_is_a_form_error(owner_client):
-    response = owner_client.post(reverse("applications:team", kwargs={"pk": owner_client.dossier.pk}),
-                                 {"email": NUL_ADDRESS})
+    response = owner_client.post(
+        reverse("applications:team", kwargs={"pk": owner_client.dossier.pk}), {"email": NUL_ADDRESS}
+    )
     assert response.status_code == 400
     assert "Saisissez une adresse de courriel valide." in page(response)
     assert not DossierInvitation.objects.exists()
@@ -68,8 +71,9 @@ def test_invitation_link_with_a_nul_byte_is_not_found_for_an_anonymous_visitor_t
 
 
 def test_a_real_invitation_link_still_works(owner_client):
-    owner_client.post(reverse("applications:team", kwargs={"pk": owner_client.dossier.pk}),
-                      {"email": "collegue@ville.fr"})
+    owner_client.post(
+        reverse("applications:team", kwargs={"pk": owner_client.dossier.pk}), {"email": "collegue@ville.fr"}
+    )
     invitation = DossierInvitation.objects.get()
     owner_client.logout()
     response = owner_client.get(reverse("applications:invitation", kwargs={"token": invitation.token}))
@@ -89,8 +93,17 @@ ACCOUNT_FORMS = [
 @pytest.mark.parametrize(("name", "field"), ACCOUNT_FORMS)
 @pytest.mark.parametrize("address", [*TOO_LONG_ADDRESSES, NUL_ADDRESS])
 def test_account_forms_answer_bad_addresses_with_a_french_form_error(client, name, field, address):
-    response = client.post(reverse(name), {field: address, "password": "x", "password1": "Un-mot-de-passe-1",
-                                           "password2": "Un-mot-de-passe-1", "first_name": "A", "last_name": "B"})
+    response = client.post(
+        reverse(name),
+        {
+            field: address,
+            "password": "x",
+            "password1": "Un-mot-de-passe-1",
+            "password2": "Un-mot-de-passe-1",
+            "first_name": "A",
+            "last_name": "B",
+        },
+    )
     assert response.status_code == 200
     assert 'class="invalid-feedback' in page(response) or "alert-danger" in page(response)
     assert not OutboxMessage.objects.exists()

@@ -8,8 +8,12 @@ pytestmark = pytest.mark.django_db
 
 # One page per app and per kind of response (HTML page, admin, results, press, error).
 PAGES = [
-    "home", "admin:login", "results-index", "opendata",
-    "accounts:login", "accounts:signup",
+    "home",
+    "admin:login",
+    "results-index",
+    "opendata",
+    "accounts:login",
+    "accounts:signup",
 ]
 
 

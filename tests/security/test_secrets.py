@@ -44,7 +44,9 @@ def test_tracked_files_hold_no_private_key_cloud_key_or_secret_key_literal():
 def test_scanner_recognises_a_private_key_and_a_hard_coded_secret_key(tmp_path):
     planted = tmp_path / "leak.py"
     planted.write_text(
-        "-----BEGIN RSA PRIVATE KEY-----\nabc\n" 'SECRET_KEY = "django-insecure-planted-1234567890"\n' "AKIAABCDEFGHIJKLMNOP\n"
+        "-----BEGIN RSA PRIVATE KEY-----\nabc\n"
+        'SECRET_KEY = "django-insecure-planted-1234567890"\n'
+        "AKIAABCDEFGHIJKLMNOP\n"
     )
     labels = {finding.split(": ", 1)[1] for finding in _findings(planted, root=tmp_path)}
     assert labels == {"private key", "SECRET_KEY literal", "AWS access key id"}

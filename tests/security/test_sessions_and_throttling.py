@@ -11,7 +11,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "motdepasse-solide-42"
 
 
-
 def test_sessions_expire_after_inactivity_and_with_the_browser():
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
     assert settings.SESSION_SAVE_EVERY_REQUEST  # the age counts from the last request: inactivity

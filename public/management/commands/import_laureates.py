@@ -39,7 +39,9 @@ class Command(BaseCommand):
             raise CommandError(_("Unknown campaign “%(slug)s”.") % {"slug": campaign})
         wave_obj = camp.waves.filter(number=wave).first()
         if wave_obj is None:
-            raise CommandError(_("The campaign “%(slug)s” has no wave %(number)s.") % {"slug": campaign, "number": wave})
+            raise CommandError(
+                _("The campaign “%(slug)s” has no wave %(number)s.") % {"slug": campaign, "number": wave}
+            )
         when = parse_datetime(decided_at) if decided_at else None
         if decided_at and when is None:
             raise CommandError(_("Invalid date: “%(value)s”.") % {"value": decided_at})
