@@ -199,6 +199,11 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
             ),
             path("<int:pk>/note/", self.admin_site.admin_view(admin_views.add_note), name="applications_dossier_note"),
             path(
+                "<int:pk>/discussion/",
+                self.admin_site.admin_view(admin_views.post_discussion),
+                name="applications_dossier_discussion",
+            ),
+            path(
                 "<int:pk>/decide/", self.admin_site.admin_view(admin_views.decide), name="applications_dossier_decide"
             ),
             # Holders and mandate verification (applications/admin_holders.py): drafts included, région-scoped.

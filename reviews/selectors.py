@@ -376,6 +376,17 @@ def dashboard(*, user, now: datetime | None = None) -> dict:
     }
 
 
+DISAGREEMENTS_SHOWN = 20
+
+
+def disagreements(*, user, limit: int = DISAGREEMENTS_SHOWN) -> dict:
+    """The visible dossiers flagged by ``with_disagreement`` for ``user`` (the visibility rule applies), largest
+    spread first: their number and the first ``limit`` of them (two queries, whatever their number)."""
+    flagged = with_disagreement(Dossier.objects.visible_to(user), user=user).filter(disagreement=True)
+    rows = flagged.select_related("commune", "epci", "wave__campaign").order_by(F("score_spread").desc(), "reference")
+    return {"count": flagged.count(), "rows": list(rows[:limit])}
+
+
 def _no_programme_label() -> str:
     from django.utils.translation import gettext
 
