@@ -76,7 +76,8 @@ def _plain_text(name):
 
     @admin.display(description=Dossier._meta.get_field(name).verbose_name)
     def show(self, obj):
-        return getattr(obj, name)
+        value = getattr(obj, name)  # a dossier has a commune or an EPCI: the other is None, shown as the admin's "-"
+        return self.get_empty_value_display() if value is None else value
 
     return show
 
