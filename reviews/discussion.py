@@ -82,7 +82,6 @@ def _notify(message: DiscussionMessage) -> None:
         "reference": dossier.reference,
         "applicant": dossier.applicant_name,
         "author": str(message.author),
-        "written_at": message.created_at,
         "discussion_url": settings.SITE_URL
         + reverse("admin:applications_dossier_change", args=[dossier.pk])
         + "#discussion",
