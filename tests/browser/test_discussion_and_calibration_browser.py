@@ -53,7 +53,9 @@ def reviewed_wave():
     severe = _staff(Role.REGIONAL_REVIEWER, [region], email="severe@cnam.example", first_name="Sévère")
     lenient = _staff(Role.REGIONAL_REVIEWER, [region], email="indulgent@cnam.example", first_name="Indulgent")
     dossiers = []
-    for index, (low, high) in enumerate([([0, 3], [3, 6]), ([3, 3], [5, 10]), ([3, 6], [5, 7])]):
+    # The severe reviewer scores 4, 8, 12 and 12 (mean 9), the lenient one 12, 20, 16 (mean 16): the fourth dossier,
+    # reviewed by the severe one only, gains in the calibrated ranking.
+    for index, (low, high) in enumerate([([0, 3], [3, 6]), ([3, 3], [5, 10]), ([3, 6], [5, 7]), ([3, 6], None)]):
         commune = CommuneFactory(departement=DepartementFactory(region=region), region=region)
         dossier = DossierFactory(
             wave=wave,
@@ -64,7 +66,8 @@ def reviewed_wave():
             reference=f"AMI-BFC-000{index + 1}",
         )
         _review(dossier, severe, low)
-        _review(dossier, lenient, high)
+        if high:
+            _review(dossier, lenient, high)
         dossiers.append(dossier)
     return wave, dossiers, severe
 
@@ -114,6 +117,9 @@ def test_coordinator_reads_the_discussion_and_the_calibrated_ranking(open_browse
     page.get_by_role("link", name="Par note calibrée").click()
     expect(page.locator("#content-main caption")).to_have_text("Classement par note calibrée, puis par moyenne brute.")
     expect(page.locator("#ranking-help")).to_contain_text("La note calibrée corrige la sévérité")
+    # Campaign mean (4 + 8 + 12 + 12 + 12 + 20 + 16) / 7 = 12; severe offset 12 − 9 = +3: 12 becomes 15.
+    expect(page.locator("#content-main tbody tr").first).to_contain_text("AMI-BFC-0004")
+    expect(page.locator("#content-main tbody tr").first).to_contain_text("15,00")
     shooter.shoot(page, "discussion", "calibrated-ranking")
     assert_accessible(page, "ranking by calibrated score", options=WITHOUT_CSSOM)
     _assert_clean_text(page, "ranking")
