@@ -294,3 +294,26 @@ def test_dossier_page_states_a_disagreement_only_to_those_who_see_every_score(wo
     reviewer_page = login(world.users["reviewer_bfc"]).get(url).content.decode()
     assert statement not in reviewer_page
     assert "qu’une fois sa propre évaluation de ce dossier terminée" in reviewer_page
+
+
+def test_dashboard_query_count_is_the_same_at_one_and_at_thirty_disagreements(world, login, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    def disagreeing(reference):
+        dossier = dossier_in(world.bfc, wave=world.wave, reference=reference)
+        review(dossier, world.users["reviewer_bfc"], POINTS[4])
+        review(dossier, world.users["reviewer_bfc2"], POINTS[20])
+
+    client = login(world.users["coordinator"])
+    url = reverse("admin:applications_dossier_dashboard")
+    disagreeing("AMI-D-000")
+    with CaptureQueriesContext(connection) as at_one:
+        client.get(url)
+    for index in range(1, 30):
+        disagreeing(f"AMI-D-{index:03d}")
+
+    with django_assert_num_queries(len(at_one)):
+        body = client.get(url).content.decode()
+    assert "20 dossiers affichés sur 30, du plus grand écart au plus petit." in body
