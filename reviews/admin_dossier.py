@@ -76,7 +76,8 @@ def _plain_text(name):
 
     @admin.display(description=Dossier._meta.get_field(name).verbose_name)
     def show(self, obj):
-        return getattr(obj, name)
+        value = getattr(obj, name)  # a dossier has a commune or an EPCI: the other is None, shown as the admin's "-"
+        return self.get_empty_value_display() if value is None else value
 
     return show
 
@@ -198,6 +199,11 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
                 name="applications_dossier_conflict",
             ),
             path("<int:pk>/note/", self.admin_site.admin_view(admin_views.add_note), name="applications_dossier_note"),
+            path(
+                "<int:pk>/discussion/",
+                self.admin_site.admin_view(admin_views.post_discussion),
+                name="applications_dossier_discussion",
+            ),
             path(
                 "<int:pk>/decide/", self.admin_site.admin_view(admin_views.decide), name="applications_dossier_decide"
             ),

@@ -10,14 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ami_portal import charts
 from applications.models import Dossier, Wave
 
-from . import dossier_display, selectors, services
-from .forms import ConflictForm, DecisionForm, NoteForm
+from . import calibration, discussion, dossier_display, selectors, services
+from .forms import ConflictForm, DecisionForm, DiscussionForm, NoteForm
 from .models import InternalNote, Review, ReviewStatus
 from .scoring import dossier_score
 
@@ -52,12 +53,16 @@ def dossier_panels(request, dossier: Dossier) -> dict:
         .prefetch_related("scores__criterion")
     )
     reviews = selectors.reviews_visible_to(user=user, reviews=all_reviews)
+    score = dossier_score(reviews)
     return {
         "related_sections": dossier_display.related_sections(dossier),
         "attachments": dossier_display.attachment_rows(dossier),
         "reviews": reviews,
         "others_reviews_hidden": len(reviews) < len(all_reviews),
-        "score": dossier_score(reviews),
+        "score": score,
+        # From the reviews the user may read only: a reviewer learns of no disagreement before scoring.
+        "disagreement": calibration.is_disagreement(score.spread),
+        "disagreement_spread": calibration.disagreement_spread(),
         "own_review": next((r for r in reviews if r.reviewer_id == user.pk), None),
         "transitions": transitions,
         "wave_moves": dossier.wave_moves.select_related("from_wave__campaign", "to_wave__campaign"),
@@ -69,6 +74,9 @@ def dossier_panels(request, dossier: Dossier) -> dict:
         "can_declare_conflict": user.has_perm("reviews.declare_conflict", dossier),
         "can_decide": user.has_perm("reviews.record_decision", dossier),
         "can_write_note": user.has_perm("reviews.write_note", dossier),
+        "can_discuss": discussion.may_discuss(user=user, dossier=dossier),
+        "discussion": discussion.thread(user=user, dossier=dossier),
+        "discussion_form": DiscussionForm(),
     }
 
 
@@ -119,6 +127,27 @@ def add_note(request, pk):
 
 
 @staff_member_required
+@require_POST
+def post_discussion(request, pk):
+    """Post to the dossier's staff discussion: 404 outside the user's dossiers (another région, a declared
+    conflict), 403 for those who see the dossier but may not take part."""
+    dossier = _visible_dossier(request, pk)
+    if not discussion.may_discuss(user=request.user, dossier=dossier):
+        raise PermissionDenied
+    form = DiscussionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The message is empty or too long (5,000 characters at most)."))
+        return redirect(_change_url(dossier) + "#discussion")
+    try:
+        discussion.post_message(dossier=dossier, author=request.user, text=form.cleaned_data["text"])
+    except discussion.DiscussionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your message has been posted; the other participants are told by e-mail."))
+    return redirect(_change_url(dossier) + "#discussion")
+
+
+@staff_member_required
 def decide(request, pk):
     dossier = _visible_dossier(request, pk)
     if not request.user.has_perm("reviews.record_decision", dossier):
@@ -160,7 +189,8 @@ def ranking(request, wave_id):
     wave = get_object_or_404(Wave.objects.select_related("campaign"), pk=wave_id)
     regions = selectors.regions_visible_to(request.user).filter(dossiers__wave=wave).distinct()
     region = regions.filter(pk=request.GET.get("region")).first() if request.GET.get("region", "").isdigit() else None
-    page = selectors.ranking_page(user=request.user, wave=wave, region=region, page=request.GET.get("page"))
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.RANKING_SORTS else "mean"
+    page = selectors.ranking_page(user=request.user, wave=wave, region=region, page=request.GET.get("page"), sort=sort)
     title = _("Ranking — %(wave)s") % {"wave": wave}
     context = _context(
         request,
@@ -170,6 +200,11 @@ def ranking(request, wave_id):
         page=page,
         regions=regions,
         region=region,
+        sort=sort,
+        keep=urlencode({k: v for k, v in (("region", region and region.pk), ("sort", sort)) if v and v != "mean"}),
+        calibration=page.calibration,
+        min_reviews=calibration.minimum_reviews(),
+        disagreement_spread=calibration.disagreement_spread(),
         can_decide=request.user.has_perm("applications.decide_dossier"),
     )
     return TemplateResponse(request, "reviews/admin/ranking.html", context)
@@ -185,6 +220,8 @@ def dashboard(request):
         _("Review dashboard"),
         figures=figures,
         progress=progress,
+        disagreements=selectors.disagreements(user=request.user),
+        disagreement_spread=calibration.disagreement_spread(),
         status_chart=charts.bar_chart(
             title=_("Dossiers by status"),
             description=_("Number of dossiers in each status."),

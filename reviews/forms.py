@@ -36,3 +36,11 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Sent to the applicants by e-mail and kept in the dossier's history."),
     )
+
+
+class DiscussionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your message to the other reviewers and the committee"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

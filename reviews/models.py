@@ -295,3 +295,33 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.dossier.reference}: {self.get_outcome_display()}"
+
+
+class DiscussionMessage(models.Model):
+    """One message of a dossier's staff discussion (its région's reviewers, coordinators, committee): append-only,
+    never shown to the applicants (reviews/discussion.py)."""
+
+    dossier = models.ForeignKey(
+        "applications.Dossier",
+        verbose_name=_("dossier"),
+        on_delete=models.CASCADE,
+        related_name="discussion_messages",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("discussion message")
+        verbose_name_plural = _("discussion messages")
+
+    def __str__(self):
+        return f"{self.dossier_id} — {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("A discussion message cannot be changed once written."))
+        super().save(*args, **kwargs)

@@ -89,3 +89,12 @@ rules.add_perm("reviews.read_review", can_view_review)
 rules.add_perm("reviews.write_note", can_write_note)
 rules.add_perm("reviews.record_decision", can_decide_dossier)
 rules.add_perm("reviews.see_rankings", can_see_rankings)
+
+
+# --- the staff discussion of a dossier (reviews/discussion.py) ---
+# Its région's reviewers (unless they declared a conflict), coordinators and the committee; never the applicants,
+# the press or the administrators.
+can_discuss_dossier = (
+    is_staff & sees_dossier & ~has_conflict_on & (sees_all_dossiers | (is_regional_reviewer & reviews_region_of))
+)
+rules.add_perm("reviews.discuss_dossier", can_discuss_dossier)

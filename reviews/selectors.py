@@ -7,11 +7,30 @@ another région's dossiers. Scores are computed from prefetched rows: a fixed nu
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, Round
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -19,6 +38,7 @@ from applications.models import Dossier
 from applications.rules import can_see_decision, knows_decisions_early, sees_all_dossiers
 from applications.states import DECISION_STATUSES, DossierStatus
 
+from . import calibration as calibrating
 from .models import Assignment, Decision, Review, ReviewStatus
 from .scoring import DossierScore, dossier_score
 
@@ -103,6 +123,12 @@ class RankingRow:
     score: DossierScore
     programmes: list
     rank: int = 0
+    calibrated: Decimal | None = None  # calibration.Calibration.dossier_mean
+
+    @property
+    def disagreement(self) -> bool:
+        """The reviewers disagree (spread above REVIEW_DISAGREEMENT_SPREAD); rankings show every review."""
+        return calibrating.is_disagreement(self.score.spread)
 
 
 RANKING_PAGE_SIZE = 50
@@ -155,11 +181,81 @@ def _mean_score_in_db():
     )
 
 
-def ranked_dossiers(*, user, wave, region=None):
-    """Dossiers of ``wave`` under examination or decided, best mean score first, unscored last, then by reference.
+def _completed_review_values(**per_review):
+    """The completed reviews of the outer dossier, each with its score ``value`` computed by the database (and
+    the ``per_review`` annotations), grouped by dossier for an aggregate."""
+    return (
+        Review.objects.filter(dossier=OuterRef("pk"), status=ReviewStatus.COMPLETED)
+        .order_by()
+        .annotate(value=_review_score_in_db())
+        .annotate(**per_review)
+        .values("dossier")
+    )
 
-    Ordered and counted by the database (``score_mean`` annotation), so a page costs the same whatever the wave's
-    size; ranking_page loads only the rows of the page, with their reviews.
+
+def _spread_in_db():
+    """A dossier's spread: max − min of its completed reviews' scores (None without a scored review)."""
+    decimal = DecimalField(max_digits=12, decimal_places=6)
+    return Subquery(
+        _completed_review_values().annotate(spread=Max("value") - Min("value")).values("spread"),
+        output_field=decimal,
+    )
+
+
+def _calibrated_mean_in_db(calibration: calibrating.Calibration):
+    """A dossier's calibrated score, as Calibration.dossier_mean computes it: the mean of its completed reviews'
+    ``score + reviewer's offset`` kept between 0 and 20, rounded to the hundredth. The offsets (one per reviewer
+    of the campaign at most) come from one earlier aggregate query and enter the SQL as constants."""
+    decimal = DecimalField(max_digits=12, decimal_places=6)
+    offset = Case(
+        *[
+            When(reviewer_id=reviewer_id, then=Value(value, output_field=decimal))
+            for reviewer_id, value in sorted(calibration.offsets.items())
+        ],
+        default=Value(Decimal(0), output_field=decimal),
+        output_field=decimal,
+    )
+    calibrated = Greatest(
+        Value(Decimal(0), output_field=decimal),
+        Least(Value(Decimal(20), output_field=decimal), F("value") + offset, output_field=decimal),
+        output_field=decimal,
+    )
+    return Subquery(
+        _completed_review_values(calibrated=calibrated)
+        .annotate(mean=Round(Avg("calibrated", output_field=decimal), 2, output_field=decimal))
+        .values("mean"),
+        output_field=decimal,
+    )
+
+
+def with_disagreement(dossiers, *, user):
+    """Annotate ``score_spread`` and ``disagreement`` (spread above REVIEW_DISAGREEMENT_SPREAD) on ``dossiers``.
+
+    Under the visibility rule (reviews_visible_to): for a reviewer, ``disagreement`` is true only on the dossiers
+    whose own review they have completed (they then see every score), so the flag never tells them that colleagues
+    disagree before they have scored; the spread itself is for those who see every review.
+    """
+    flagged = Q(score_spread__gt=calibrating.disagreement_spread())
+    if not sees_all_dossiers(user):
+        own_completed = Review.objects.filter(
+            dossier=OuterRef("pk"), reviewer_id=user.pk, status=ReviewStatus.COMPLETED
+        )
+        flagged &= Q(Exists(own_completed))
+    return dossiers.annotate(score_spread=_spread_in_db()).annotate(
+        disagreement=Case(When(flagged, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
+RANKING_SORTS = ("mean", "calibrated")
+
+
+def ranked_dossiers(*, user, wave, region=None, sort: str = "mean", calibration=None):
+    """Dossiers of ``wave`` under examination or decided, best score first, unscored last, then by reference.
+
+    ``sort="mean"`` ranks by the raw mean of the completed reviews (``score_mean``); ``sort="calibrated"`` by the
+    calibrated score (``score_calibrated``, reviews/calibration.py; ``calibration`` is the campaign's, computed
+    here when not given), then the raw mean. Ordered and counted by the database, so a page costs the same
+    whatever the wave's size; ranking_page loads only the rows of the page, with their reviews.
     """
     if not (user.is_authenticated and user.is_staff):
         return Dossier.objects.none()
@@ -170,28 +266,45 @@ def ranked_dossiers(*, user, wave, region=None):
     )
     if region is not None:
         dossiers = dossiers.filter(region=region)
-    return dossiers.annotate(score_mean=_mean_score_in_db()).order_by(
-        F("score_mean").desc(nulls_last=True), "reference"
+    dossiers = dossiers.annotate(score_mean=_mean_score_in_db())
+    if sort != "calibrated":
+        return dossiers.order_by(F("score_mean").desc(nulls_last=True), "reference")
+    if calibration is None:
+        calibration = calibrating.campaign_calibration(campaign_id=wave.campaign_id)
+    return dossiers.annotate(score_calibrated=_calibrated_mean_in_db(calibration)).order_by(
+        F("score_calibrated").desc(nulls_last=True), F("score_mean").desc(nulls_last=True), "reference"
     )
 
 
-def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAGE_SIZE) -> Page:
-    """One page of the ranking: ``object_list`` holds RankingRows ranked 1, 2, 3… across pages."""
+def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAGE_SIZE, sort: str = "mean") -> Page:
+    """One page of the ranking: ``object_list`` holds RankingRows ranked 1, 2, 3… across pages, each with its raw
+    and calibrated scores (the campaign's calibration: one aggregate query, whatever the sort)."""
+    calibration = calibrating.campaign_calibration(campaign_id=wave.campaign_id)
     # Rank narrow rows (id and score), then load the page's dossiers with everything the table shows.
-    ranked_ids = ranked_dossiers(user=user, wave=wave, region=region).values_list("pk", flat=True)
-    found = Paginator(ranked_ids, per_page).get_page(page)
+    ranked = ranked_dossiers(user=user, wave=wave, region=region, sort=sort, calibration=calibration)
+    found = Paginator(ranked.values_list("pk", flat=True), per_page).get_page(page)
     ids = list(found.object_list)
     loaded = dossiers_for_staff(user).with_programmes().filter(pk__in=ids).in_bulk()
     dossiers = [loaded[pk] for pk in ids]
     found.object_list = [
-        RankingRow(d, score_of(d), d.programme_labels, rank=found.start_index() + i) for i, d in enumerate(dossiers)
+        RankingRow(
+            d,
+            score_of(d),
+            d.programme_labels,
+            rank=found.start_index() + i,
+            calibrated=calibration.dossier_mean(d.reviews.all()),
+        )
+        for i, d in enumerate(dossiers)
     ]
+    found.calibration = calibration
     return found
 
 
-def ranking(*, user, wave, region=None, page=1, per_page: int = RANKING_PAGE_SIZE) -> list[RankingRow]:
+def ranking(
+    *, user, wave, region=None, page=1, per_page: int = RANKING_PAGE_SIZE, sort: str = "mean"
+) -> list[RankingRow]:
     """The rows of one page of the ranking (see ranking_page)."""
-    return ranking_page(user=user, wave=wave, region=region, page=page, per_page=per_page).object_list
+    return ranking_page(user=user, wave=wave, region=region, page=page, per_page=per_page, sort=sort).object_list
 
 
 def _count_of(queryset, field: str):
@@ -261,6 +374,17 @@ def dashboard(*, user, now: datetime | None = None) -> dict:
         "by_programme": [(str(label), counts[code]) for code, label in Programme.choices]
         + [(_no_programme_label(), counts["none"])],
     }
+
+
+DISAGREEMENTS_SHOWN = 20
+
+
+def disagreements(*, user, limit: int = DISAGREEMENTS_SHOWN) -> dict:
+    """The visible dossiers flagged by ``with_disagreement`` for ``user`` (the visibility rule applies), largest
+    spread first: their number and the first ``limit`` of them (two queries, whatever their number)."""
+    flagged = with_disagreement(Dossier.objects.visible_to(user), user=user).filter(disagreement=True)
+    rows = flagged.select_related("commune", "epci", "wave__campaign").order_by(F("score_spread").desc(), "reference")
+    return {"count": flagged.count(), "rows": list(rows[:limit])}
 
 
 def _no_programme_label() -> str:

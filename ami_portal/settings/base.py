@@ -317,3 +317,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# --- Review disagreement and calibration (issue 14; reviews/README.md, "Disagreement" and "Calibration") ---
+# A dossier whose completed reviews' scores differ by more than this many points out of 20 is flagged.
+REVIEW_DISAGREEMENT_SPREAD = env.float("REVIEW_DISAGREEMENT_SPREAD", default=4.0)
+# A reviewer's offset corrects the calibrated score once they have completed this many reviews in the campaign.
+REVIEW_CALIBRATION_MIN_REVIEWS = env.int("REVIEW_CALIBRATION_MIN_REVIEWS", default=3)
+# --- end review disagreement and calibration ---

@@ -138,6 +138,12 @@ CONTEXTS = {
         "campaign": "AMI 1",
         "report_url": "https://ami.example/reseau/1",
     },
+    EmailKind.REVIEW_DISCUSSION: {
+        "reference": "AMI-1",
+        "applicant": "L'Isle-sur-Sorgue",
+        "author": "Claire Martin",
+        "discussion_url": "https://ami.example/admin/applications/dossier/1/change/#discussion",
+    },
 }
 
 
@@ -168,6 +174,7 @@ def test_subject_is_plain_text_without_html_escaping():
         (EmailKind.WAVE_SUMMARY, "Bretagne", "Per région"),
         (EmailKind.REVIEWER_ASSIGNMENT, "vous ont été confiés", "assigned to you"),
         (EmailKind.ANTENNA_REPORT_REMINDER, "entrées en formation", "has not reported its figures"),
+        (EmailKind.REVIEW_DISCUSSION, "a écrit dans la discussion interne", "wrote in the staff discussion"),
     ],
 )
 def test_french_by_default_and_english_for_who_prefers_it(kind, french, english):
@@ -188,6 +195,7 @@ def test_french_by_default_and_english_for_who_prefers_it(kind, french, english)
         (EmailKind.WAVE_CLOSED_DRAFT, "dossier_url"),
         (EmailKind.WAVE_SUMMARY, "admin_url"),
         (EmailKind.EXPORT_READY, "download_url"),
+        (EmailKind.REVIEW_DISCUSSION, "discussion_url"),
     ],
 )
 def test_the_link_of_each_kind_is_in_both_bodies(kind, url_key):

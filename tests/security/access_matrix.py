@@ -233,6 +233,8 @@ ADMIN_SITE: dict[str, Rule] = {
         403, kwargs=_dossier_a, reviewer_x=200, reviewer_y=404, **NON_STAFF_ADMIN
     ),
     "admin:applications_dossier_note": rule(405, kwargs=_dossier_a, **NON_STAFF_ADMIN),
+    # The staff discussion is POST only (read on the dossier's page; tests/reviews/test_discussion.py).
+    "admin:applications_dossier_discussion": rule(405, kwargs=_dossier_a, **NON_STAFF_ADMIN),
     "admin:applications_dossier_decide": rule(
         403, kwargs=_dossier_a, coordinator=200, reviewer_y=404, **NON_STAFF_ADMIN
     ),
