@@ -107,4 +107,69 @@ def ensure_demo_campaign(*, now: datetime | None = None) -> Campaign:
                 number=number,
                 defaults={"opens_at": opens_at, "closes_at": closes_at, "publishes_at": publishes_at},
             )
+    _ensure_demo_call_page(campaign)
     return campaign
+
+
+DEMO_QUESTIONS = [
+    (
+        "Une intercommunalité peut-elle candidater ?",
+        "Oui : une intercommunalité dont une commune appartient à Territoires d'industrie peut porter le dossier. "
+        "Une commune d'Action Cœur de Ville candidate en son nom.",
+    ),
+    (
+        "La délibération du conseil est-elle obligatoire dès le dépôt ?",
+        "Oui, elle fait partie des trois pièces demandées. Prévoyez-la à la prochaine séance du conseil : vous "
+        "pouvez remplir le reste du dossier en attendant.",
+    ),
+    (
+        "Peut-on modifier le dossier après l'avoir déposé ?",
+        "Tant que la vague n'est pas close, le titulaire peut retirer son dépôt, corriger le dossier et le déposer "
+        "de nouveau. Après la clôture, le dossier est examiné tel qu'il a été déposé.",
+    ),
+]
+
+
+def _ensure_demo_call_page(campaign: Campaign) -> None:
+    """The demo call's public page: a contact, a FAQ and its rules as a generated PDF. Idempotent."""
+    from django.core.files.base import ContentFile
+
+    from .models import CampaignDocument, CampaignQuestion
+
+    if not campaign.contact_email:
+        campaign.contact_email = "ami-demo@cnam.demo.example"
+        campaign.contact_details = "Équipe AMI du Cnam — du lundi au vendredi, 9 h – 17 h."
+        campaign.save(update_fields=["contact_email", "contact_details"])
+    for position, (question, answer) in enumerate(DEMO_QUESTIONS, start=1):
+        CampaignQuestion.objects.get_or_create(
+            campaign=campaign, question=question, defaults={"answer": answer, "position": position}
+        )
+    if not campaign.documents.exists():
+        document = CampaignDocument(campaign=campaign, title="Règlement de l'appel (démonstration)", position=1)
+        content = _demo_rules_pdf(campaign)
+        document.file.save("reglement.pdf", ContentFile(content), save=False)
+        document.size = len(content)
+        document.save()
+
+
+def _demo_rules_pdf(campaign: Campaign) -> bytes:
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, title="Règlement de l'appel", invariant=True).build(
+        [
+            Paragraph(f"Règlement de l'appel — {campaign.name}", styles["Title"]),
+            Paragraph(
+                "Document de démonstration. L'appel à manifestation d'intérêt « Au cœur des territoires » invite les "
+                "villes d'Action Cœur de Ville et les territoires d'industrie à accueillir une antenne de formation du "
+                "Cnam. Les dossiers sont déposés en ligne avant la date limite d'une vague.",
+                styles["BodyText"],
+            ),
+        ]
+    )
+    return buffer.getvalue()

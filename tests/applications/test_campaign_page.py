@@ -151,3 +151,18 @@ def test_logged_in_staff_sees_their_dossiers_link_not_the_start(client, campaign
     client.force_login(UserFactory(is_staff=True))
     page = _page(client, campaign).text
     assert "Candidater : créer un compte" not in page
+
+
+def test_demo_call_page_has_a_contact_a_faq_and_its_rules_once(client):
+    from applications.campaigns import ensure_demo_campaign
+
+    campaign = ensure_demo_campaign()
+    ensure_demo_campaign()
+    assert campaign.questions.count() == 3 and campaign.documents.count() == 1
+    page = _page(client, campaign).text
+    assert "Une intercommunalité peut-elle candidater ?" in page and "Règlement de l&#x27;appel" in page
+    document = campaign.documents.get()
+    assert (
+        client.get(reverse("applications:campaign_document", kwargs={"slug": "demo", "pk": document.pk})).status_code
+        == 200
+    )
