@@ -8,7 +8,7 @@ communes'. A place without coordinates (e.g. a commune missing from the coordina
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Sum
+from django.db.models import Avg, Sum
 
 from cities.models import Commune
 
@@ -107,3 +107,46 @@ def dossier_coverage(dossier, *, today: date, reference: Reference | None = None
         nearest_antenna=nearest_antenna,
         nearest_centre=nearest_centre,
     )
+
+
+def points_of(dossiers) -> dict[int, tuple[float, float] | None]:
+    """The (latitude, longitude) of many dossiers' applicants (``dossier_point`` for each), in one query at most:
+    the dossiers' communes must be loaded (select_related); intercommunalities get their communes' mean."""
+    epci_ids = {d.epci_id for d in dossiers if not d.commune_id and d.epci_id}
+    centres = {}
+    if epci_ids:
+        rows = (
+            Commune.objects.filter(epci_id__in=epci_ids, latitude__isnull=False)
+            .values("epci_id")
+            .annotate(latitude=Avg("latitude"), longitude=Avg("longitude"))
+            .order_by()
+        )
+        centres = {row["epci_id"]: (row["latitude"], row["longitude"]) for row in rows}
+    points = {}
+    for dossier in dossiers:
+        if dossier.commune_id:
+            commune = dossier.commune
+            points[dossier.pk] = (commune.latitude, commune.longitude) if commune.latitude is not None else None
+        else:
+            points[dossier.pk] = centres.get(dossier.epci_id)
+    return points
+
+
+def nearest_antennas(dossiers, *, today: date, reference: Reference | None = None) -> dict[int, Nearest | None]:
+    """Each dossier's nearest antenna open or being opened (its own excluded), None without coordinates or network:
+    for the ranking's column and its "farthest from the network first" order."""
+    reference = reference or reference_points(today=today)
+    points = points_of(dossiers)
+    return {
+        dossier.pk: _nearest(
+            points[dossier.pk],
+            (
+                (name, where, status)
+                for dossier_id, name, where, status in reference.antennas
+                if dossier_id != dossier.pk
+            ),
+        )
+        if points[dossier.pk]
+        else None
+        for dossier in dossiers
+    }

@@ -124,6 +124,7 @@ class RankingRow:
     programmes: list
     rank: int = 0
     calibrated: Decimal | None = None  # calibration.Calibration.dossier_mean
+    nearest_antenna: object = None  # network.coverage.Nearest: the closest antenna open or being opened
 
     @property
     def disagreement(self) -> bool:
@@ -246,7 +247,7 @@ def with_disagreement(dossiers, *, user):
     )
 
 
-RANKING_SORTS = ("mean", "calibrated")
+RANKING_SORTS = ("mean", "calibrated", "distance")
 
 
 def ranked_dossiers(*, user, wave, region=None, sort: str = "mean", calibration=None):
@@ -276,16 +277,35 @@ def ranked_dossiers(*, user, wave, region=None, sort: str = "mean", calibration=
     )
 
 
+def _farthest_from_the_network_first(ranked, network) -> list[int]:
+    """The ranked dossiers' ids, farthest from the nearest antenna first (where the network is thinnest), those
+    without coordinates last, ties in score order. Distances need every candidate's place: one query for all."""
+    from network.coverage import nearest_antennas
+
+    candidates = list(ranked.select_related("commune").only("pk", "epci_id", "commune__latitude", "commune__longitude"))
+    nearest = nearest_antennas(candidates, today=timezone.localdate(), reference=network)
+    order = {d.pk: position for position, d in enumerate(candidates)}
+    return sorted(order, key=lambda pk: (nearest[pk] is None, -(nearest[pk].km if nearest[pk] else 0), order[pk]))
+
+
 def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAGE_SIZE, sort: str = "mean") -> Page:
     """One page of the ranking: ``object_list`` holds RankingRows ranked 1, 2, 3… across pages, each with its raw
     and calibrated scores (the campaign's calibration: one aggregate query, whatever the sort)."""
     calibration = calibrating.campaign_calibration(campaign_id=wave.campaign_id)
     # Rank narrow rows (id and score), then load the page's dossiers with everything the table shows.
+    from network.coverage import nearest_antennas, reference_points
+
+    network = reference_points(today=timezone.localdate())
     ranked = ranked_dossiers(user=user, wave=wave, region=region, sort=sort, calibration=calibration)
-    found = Paginator(ranked.values_list("pk", flat=True), per_page).get_page(page)
+    if sort == "distance":
+        ranked = _farthest_from_the_network_first(ranked, network)
+    else:
+        ranked = ranked.values_list("pk", flat=True)
+    found = Paginator(ranked, per_page).get_page(page)
     ids = list(found.object_list)
-    loaded = dossiers_for_staff(user).with_programmes().filter(pk__in=ids).in_bulk()
+    loaded = dossiers_for_staff(user).with_programmes().select_related("commune").filter(pk__in=ids).in_bulk()
     dossiers = [loaded[pk] for pk in ids]
+    nearest = nearest_antennas(dossiers, today=timezone.localdate(), reference=network)
     found.object_list = [
         RankingRow(
             d,
@@ -293,6 +313,7 @@ def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAG
             d.programme_labels,
             rank=found.start_index() + i,
             calibrated=calibration.dossier_mean(d.reviews.all()),
+            nearest_antenna=nearest[d.pk],
         )
         for i, d in enumerate(dossiers)
     ]
