@@ -137,18 +137,46 @@ def france_map(markers: list[Marker], *, title: str, description: str = "") -> d
 
 def laureates_map(dossiers, *, title: str, kind_of=lambda dossier: "laureate") -> tuple[dict, list]:
     """The map of laureate dossiers (each marker links to its public city page), and the dossiers that could not be
-    placed (intercommunalities: an EPCI has no single point)."""
+    placed. A commune is placed at its coordinates; an intercommunality (EPCI) at the mean of its communes'
+    (one query for all of them)."""
     from django.urls import reverse
 
+    epci_places = _epci_places({d.epci_id for d in dossiers if not d.commune_id and d.epci_id})
     markers, elsewhere = [], []
     for dossier in dossiers:
-        commune = dossier.commune if dossier.commune_id else None
         marker = None
-        if commune is not None:
+        if dossier.commune_id:
+            commune = dossier.commune
             url = reverse("results-laureate", kwargs={"slug": dossier.campaign.slug, "code": commune.insee_code})
             marker = commune_marker(commune, label=dossier.applicant_name, url=url, kind=kind_of(dossier))
+        elif dossier.epci_id in epci_places:
+            url = reverse("results-laureate", kwargs={"slug": dossier.campaign.slug, "code": dossier.epci.siren})
+            marker = Marker(*epci_places[dossier.epci_id], label=dossier.applicant_name, url=url, kind=kind_of(dossier))
         if marker is None:
             elsewhere.append(dossier)
         else:
             markers.append(marker)
     return france_map(markers, title=title), elsewhere
+
+
+def _epci_places(epci_ids: set) -> dict[int, tuple[float, float]]:
+    """Where each intercommunality goes: the mean of its communes' coordinates, in the département of its first
+    commune (for the overseas insets)."""
+    from django.db.models import Avg, Min
+
+    from cities.models import Commune
+
+    if not epci_ids:
+        return {}
+    rows = (
+        Commune.objects.filter(epci_id__in=epci_ids)
+        .values("epci_id")
+        .annotate(lat=Avg("latitude"), lon=Avg("longitude"), departement=Min("departement__code"))
+        .order_by()
+    )
+    places = {}
+    for row in rows:
+        where = place(departement_code=row["departement"], lat=row["lat"], lon=row["lon"])
+        if where:
+            places[row["epci_id"]] = where
+    return places

@@ -53,3 +53,13 @@ def test_open_data_json_row_of_the_epci_laureate_has_its_programme(client):
     document = json.loads(b"".join(client.get("/donnees/ami2/laureats.json").streaming_content))
     by_code = {row["code_insee"]: row for row in document["laureates"]}
     assert by_code["200057859"]["programmes"] == TI
+
+
+def test_results_map_places_the_epci_laureate_at_its_communes_with_a_link_to_its_page(client, epci_laureate):
+    from cities.models import Commune
+
+    Commune.objects.filter(epci=epci_laureate.epci).update(latitude=48.6113, longitude=2.4741)
+    context = client.get("/resultats/ami2/vague-1/").context
+    markers = {marker.label: marker for marker in context["france_map"]["markers"]}
+    assert markers["Grand Paris Sud"].url == "/resultats/ami2/200057859/"
+    assert "Grand Paris Sud" not in {d.applicant_name for d in context["elsewhere"]}
