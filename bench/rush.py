@@ -1,0 +1,223 @@
+#!/usr/bin/env python
+"""Benchmark: the last-minute rush at a deadline, on the real stack (gunicorn, PostgreSQL).
+
+Usage: make bench   (or .venv/bin/python bench/rush.py [--submits 500] [--window 10] [--workers 2])
+
+N officials with complete dossiers submit during the last ``--window`` seconds before a wave closes, plus 50 who
+straddle the deadline (25 one second before, 25 one second after). The server runs gunicorn with ``--workers`` sync
+workers behind a simulated front proxy: each request carries ``X-Request-Start`` (what nginx's
+``proxy_set_header X-Request-Start "t=${msec}"`` adds) and the server trusts it (TRUST_PROXY_REQUEST_START), so a
+submission is judged at its arrival even while it waits in the queue (ami_portal/arrival.py).
+
+Prints accepted / refused before and after the deadline, lost submissions (accepted answers without a row, or rows
+without an answer) and latency percentiles; exits 1 if a submission sent before the deadline was refused, one sent
+after it accepted, or anything was lost. Needs PostgreSQL: DATABASE_URL, or a throw-away database on
+127.0.0.1:5432 (trust auth) that it creates and drops.
+"""
+
+import argparse
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from http.client import HTTPConnection
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+STRADDLE = 25
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
+
+
+def throwaway_database() -> tuple[str, str | None]:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"], None
+    import psycopg2
+
+    name = f"ami_bench_rush_{os.getpid()}"
+    connection = psycopg2.connect(DEFAULT_SERVER + "postgres")
+    connection.autocommit = True
+    connection.cursor().execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    return DEFAULT_SERVER + name, name
+
+
+def drop_database(name: str | None) -> None:
+    if name:
+        import psycopg2
+
+        connection = psycopg2.connect(DEFAULT_SERVER + "postgres")
+        connection.autocommit = True
+        connection.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.close()
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ami_portal.settings.test")
+    os.environ.setdefault("AXES_ENABLED", "False")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def build_officials(count: int):
+    """A campaign with one wave (closing far away for now) and ``count`` complete, verified drafts; returns the wave
+    and, per dossier, its id and the cookies of a logged-in session of its owner."""
+    from django.test import Client
+
+    from tests.factories import DossierFactory, WaveFactory
+
+    wave = WaveFactory(campaign__slug=f"rush-{uuid.uuid4().hex[:6]}", number=1)
+    officials = []
+    for _ in range(count):
+        dossier = DossierFactory(complete=True, wave=wave, campaign=wave.campaign)
+        client = Client()
+        client.force_login(dossier.owner)
+        officials.append((dossier.pk, client.cookies["sessionid"].value))
+    return wave, officials
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(database_url: str, workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "ami_portal.settings.test",
+        "TRUST_PROXY_REQUEST_START": "True",
+        "AXES_ENABLED": "False",
+    }
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "ami_portal.wsgi", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--backlog", "2048", "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server, port
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def submit(port: int, dossier_id: int, session: str, wave_id: int, send_at: float, results: list) -> None:
+    """Wait until ``send_at`` (epoch seconds), then post the confirmation of the submission, like the browser."""
+    time.sleep(max(0.0, send_at - time.time()))
+    csrf = secrets.token_hex(16)  # an unmasked 32-character secret, sent as cookie and form field
+    body = urlencode({"csrfmiddlewaretoken": csrf, "wave": wave_id, "token": str(uuid.uuid4())})
+    sent = time.time()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"sessionid={session}; csrftoken={csrf}",
+        "Referer": f"http://127.0.0.1:{port}/",
+        "X-Request-Start": f"t={sent:.6f}",
+        "Connection": "close",
+    }
+    try:
+        connection = HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("POST", f"/dossiers/{dossier_id}/submit/", body=body, headers=headers)
+        response = connection.getresponse()
+        status, location = response.status, response.getheader("Location") or ""
+        response.read()
+        connection.close()
+    except OSError as error:
+        status, location = f"error: {error}", ""
+    results.append({"dossier": dossier_id, "sent": sent, "elapsed": time.time() - sent, "status": status,
+                    "accepted": status == 302 and "/receipt/" in location})
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--submits", type=int, default=500, help="officials submitting in the last seconds")
+    parser.add_argument("--window", type=float, default=10.0, help="seconds before the deadline they submit in")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    args = parser.parse_args()
+
+    database_url, throwaway = throwaway_database()
+    try:
+        setup_django(database_url)
+        print(f"Building {args.submits + 2 * STRADDLE} complete dossiers…", flush=True)
+        wave, officials = build_officials(args.submits + 2 * STRADDLE)
+        server, port = start_server(database_url, args.workers)
+        try:
+            return rush(wave, officials, port, args)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(throwaway)
+
+
+def rush(wave, officials, port: int, args) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from applications.models import Submission
+
+    deadline = time.time() + args.window + 5  # time to start the threads
+    closes_at = datetime.fromtimestamp(deadline, tz=UTC)
+    wave.opens_at, wave.closes_at, wave.publishes_at = (
+        closes_at - timedelta(days=30), closes_at, closes_at + timedelta(days=30))
+    wave.save()
+    rushers, straddlers = officials[: args.submits], officials[args.submits:]
+    plan = [(pk, session, deadline - args.window + args.window * i / len(rushers))
+            for i, (pk, session) in enumerate(rushers)]
+    plan += [(pk, session, deadline - 1.0) for pk, session in straddlers[:STRADDLE]]
+    plan += [(pk, session, deadline + 1.0) for pk, session in straddlers[STRADDLE:]]
+    results: list[dict] = []
+    threads = [threading.Thread(target=submit, args=(port, pk, session, wave.pk, at, results)) for pk, session, at in plan]
+    print(f"{len(plan)} submissions from {args.window:.0f} s before the deadline to 1 s after, "
+          f"gunicorn {args.workers} sync workers…", flush=True)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    before = [r for r in results if r["sent"] < deadline]
+    after = [r for r in results if r["sent"] >= deadline]
+    refused_before = [r for r in before if not r["accepted"]]
+    accepted_after = [r for r in after if r["accepted"]]
+    stored = set(Submission.objects.filter(wave=wave).values_list("dossier_id", flat=True))
+    answered = {r["dossier"] for r in results if r["accepted"]}
+    lost = (stored - answered) | (answered - stored)
+    latencies = [r["elapsed"] for r in results]
+    print(f"sent before the deadline: {len(before)}, accepted {len(before) - len(refused_before)}, "
+          f"refused {len(refused_before)}")
+    print(f"sent after the deadline:  {len(after)}, refused {len(after) - len(accepted_after)}, "
+          f"accepted {len(accepted_after)}")
+    print(f"lost (answer and stored submission disagree): {len(lost)}")
+    print(f"latency: p50 {statistics.median(latencies):.2f} s, p95 {percentile(latencies, 0.95):.2f} s, "
+          f"max {max(latencies):.2f} s")
+    if refused_before:
+        print("refused although sent in time (status):", sorted({str(r["status"]) for r in refused_before}))
+    return 1 if refused_before or accepted_after or lost else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
