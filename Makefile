@@ -52,8 +52,10 @@ beat: install
 lint: install
 	$(VENV)/bin/ruff check .
 
+## bench: query counts per page as rows grow (bench/run.py), then the deadline rush on gunicorn + PostgreSQL
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/rush.py
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts .pytest_cache
