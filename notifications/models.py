@@ -30,6 +30,7 @@ class EmailKind(models.TextChoices):
     INVITATION_RENEWAL = "invitation_renewal", _("Request for a new invitation link")
     DOSSIER_MESSAGE = "dossier_message", _("Message about a dossier")
     ANTENNA_REPORT_REMINDER = "antenna_report_reminder", _("Antenna's yearly report reminder")
+    REVIEW_REMINDER = "review_reminder", _("Reminder of reviews due")
 
 
 class OutboxStatus(models.TextChoices):

@@ -181,6 +181,11 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
             path(
                 "dashboard/", self.admin_site.admin_view(admin_views.dashboard), name="applications_dossier_dashboard"
             ),
+            path(
+                "my-reviews/",
+                self.admin_site.admin_view(admin_views.my_reviews),
+                name="applications_dossier_my_reviews",
+            ),
             path("rankings/", self.admin_site.admin_view(admin_views.rankings), name="applications_dossier_rankings"),
             path(
                 "rankings/<int:wave_id>/",

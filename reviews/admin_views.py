@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ami_portal import charts
 from applications.models import Dossier, Wave
 
-from . import dossier_display, selectors, services
+from . import dossier_display, queue, selectors, services
 from .forms import ConflictForm, DecisionForm, NoteForm
 from .models import InternalNote, Review, ReviewStatus
 from .scoring import dossier_score
@@ -70,6 +70,44 @@ def dossier_panels(request, dossier: Dossier) -> dict:
         "can_decide": user.has_perm("reviews.record_decision", dossier),
         "can_write_note": user.has_perm("reviews.write_note", dossier),
     }
+
+
+def _review_url(review) -> str:
+    return reverse("admin:reviews_review_change", args=[review.pk])
+
+
+def review_workspace(request, review: Review) -> dict:
+    """What the review page shows beside the scoring grid: the dossier (content, sections, programmes,
+    attachments with a preview of the PDFs) and the next dossier of the reviewer's queue."""
+    dossier = Dossier.objects.with_programmes().select_related("commune", "epci", "region", "wave__campaign")
+    dossier = dossier.get(pk=review.dossier_id)
+    rows = queue.queue_rows(user=request.user)
+    return {
+        "dossier": dossier,
+        "dossier_fields": dossier_display.content_rows(dossier),
+        "related_sections": dossier_display.related_sections(dossier),
+        "attachments": dossier_display.attachment_rows(dossier),
+        "next_in_queue": queue.next_row(rows, after_dossier_id=dossier.pk),
+        "queue_position": next((i for i, r in enumerate(rows, 1) if r.dossier.pk == dossier.pk), None),
+        "queue_size": len(rows),
+    }
+
+
+@staff_member_required
+def my_reviews(request):
+    """The reviewer's queue: to do / in progress / done per wave, with the review due date and the next dossier."""
+    _require_dossier_access(request)
+    waves = queue.queue_by_wave(user=request.user)
+    rows = [row for wave in waves for row in wave.rows]
+    context = _context(
+        request,
+        _("My reviews"),
+        waves=waves,
+        next_row=queue.next_row(rows),
+        counts={state: sum(1 for r in rows if r.state == state) for state in queue.QueueState.LABELS},
+        states=queue.QueueState,
+    )
+    return TemplateResponse(request, "reviews/admin/my_reviews.html", context)
 
 
 @staff_member_required

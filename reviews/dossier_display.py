@@ -53,6 +53,12 @@ def _value(obj, field) -> str:
     return display_for_field(value, field, "—")
 
 
+def content_rows(dossier) -> list[tuple[str, str]]:
+    """(label, value) of the dossier's content fields, in declaration order (the review page's dossier column)."""
+    fields = [dossier._meta.get_field(name) for name in content_fields(type(dossier))]
+    return [(str(f.verbose_name), _value(dossier, f)) for f in fields]
+
+
 def related_sections(dossier) -> list[dict]:
     """One block per other app-``applications`` model pointing at the dossier (partners…), its rows and fields."""
     blocks = []
@@ -75,13 +81,11 @@ def related_sections(dossier) -> list[dict]:
 
 
 def attachment_rows(dossier) -> list[dict]:
-    """The dossier's attachments, each linked to the permission-checking download view."""
-    return [
-        {
-            "attachment": attachment,
-            "url": reverse(
-                "applications:attachment_download", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk}
-            ),
-        }
-        for attachment in dossier.attachments.all()
-    ]
+    """The dossier's attachments, each linked to the permission-checking download view; a PDF also gets the
+    address of its inline preview (the same view, ``?inline=1``)."""
+    rows = []
+    for attachment in dossier.attachments.all():
+        url = reverse("applications:attachment_download", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk})
+        is_pdf = attachment.content_type == "application/pdf"
+        rows.append({"attachment": attachment, "url": url, "preview_url": f"{url}?inline=1" if is_pdf else ""})
+    return rows
