@@ -4,7 +4,7 @@ Once per (wave, reviewer, threshold): the run that inserts the ``ReviewReminder`
 in the same transaction; the outbox's event key is a second guard.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,10 +27,11 @@ def reminder_due(deadline: ReviewDeadline, now: datetime) -> str | None:
     """The label ("1d", "3d") of the most urgent reminder whose time has come, or None (none yet, or past due).
 
     Real elapsed time: aware datetimes compared in UTC, so "1 day before" is 24 hours even across a DST change."""
-    if now >= deadline.due_at:
+    due, now = deadline.due_at.astimezone(UTC), now.astimezone(UTC)
+    if now >= due:
         return None
     for label, delta in REMINDERS:
-        if now >= deadline.due_at - delta:
+        if now >= due - delta:
             return label
     return None
 
