@@ -192,6 +192,16 @@ class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A draft has no completion date: one line less between the dossier and the grid.
+        return [f for f in fields if f != "completed_at"] if obj is not None and not obj.is_completed else fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "comment":  # a short box: the grid and its buttons stay in view beside the dossier
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 40})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description=_("score /20"))
     def score_out_of_20(self, obj):
         return obj.score_out_of_20 if obj.score_out_of_20 is not None else "—"

@@ -235,3 +235,42 @@ def test_dossier_page_offers_continue_on_a_draft(world, login):
     review(world.dossier_bfc, me, [3, None], completed=False)
     page = login(me).get(reverse("admin:applications_dossier_change", args=[world.dossier_bfc.pk])).content.decode()
     assert "Poursuivre mon évaluation" in page
+
+
+def _pdf(dossier):
+    from django.core.files.base import ContentFile
+
+    from applications.models import Attachment
+
+    attachment = Attachment(
+        dossier=dossier,
+        kind="other",
+        original_name="plan.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        size=4,
+        sha256="0" * 64,
+    )
+    attachment.file.save("plan.pdf", ContentFile(b"%PDF"), save=True)
+    return reverse("applications:attachment_download", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk})
+
+
+def test_review_page_previews_pdfs_through_the_permission_checked_download(world, login):
+    me = world.users["reviewer_bfc"]
+    url = _pdf(world.dossier_bfc)
+    current = services.start_review(dossier=world.dossier_bfc, reviewer=me)
+    page = login(me).get(reverse("admin:reviews_review_change", args=[current.pk])).content.decode()
+    assert f'<iframe class="reviews-preview" src="{url}?inline=1"' in page
+
+
+def test_inline_pdf_may_be_framed_by_our_pages_only_and_download_stays_an_attachment(world, login):
+    url = _pdf(world.dossier_bfc)
+    client = login(world.users["reviewer_bfc"])
+    inline = client.get(url + "?inline=1")
+    assert inline["Content-Disposition"].startswith("inline")
+    assert inline["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in inline["Content-Security-Policy"]
+    download = client.get(url)
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Frame-Options"] == "DENY"
+    assert login(world.users["reviewer_hdf"]).get(url + "?inline=1").status_code == 404
