@@ -77,19 +77,15 @@ def _review_url(review) -> str:
 
 
 def review_workspace(request, review: Review) -> dict:
-    """What the review page shows beside the scoring grid: the dossier (content, sections, programmes,
-    attachments with a preview of the PDFs) and the next dossier of the reviewer's queue."""
-    dossier = Dossier.objects.with_programmes().select_related("commune", "epci", "region", "wave__campaign")
-    dossier = dossier.get(pk=review.dossier_id)
-    rows = queue.queue_rows(user=request.user)
+    """What the review page shows beside the scoring grid: the dossier (content, partners and other sections,
+    territory and programmes, attachments with a preview of the PDFs). The admin's queryset already joined the
+    dossier's commune and EPCI."""
+    dossier = review.dossier
     return {
         "dossier": dossier,
         "dossier_fields": dossier_display.content_rows(dossier),
-        "related_sections": dossier_display.related_sections(dossier),
+        "related_sections": dossier_display.related_sections(dossier, hidden=dossier_display.LOG_RELATIONS),
         "attachments": dossier_display.attachment_rows(dossier),
-        "next_in_queue": queue.next_row(rows, after_dossier_id=dossier.pk),
-        "queue_position": next((i for i, r in enumerate(rows, 1) if r.dossier.pk == dossier.pk), None),
-        "queue_size": len(rows),
     }
 
 

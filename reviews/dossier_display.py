@@ -37,6 +37,10 @@ HIDDEN_RELATIONS = {
 }
 
 
+# Logs and correspondence of a dossier: on its own page, not beside the scoring grid.
+LOG_RELATIONS = {"applications.dossierwavemove", "applications.dossierreminder", "applications.dossiermessage"}
+
+
 def content_fields(model) -> list[str]:
     """The dossier's content fields in declaration order, after the header ones."""
     return [
@@ -59,14 +63,15 @@ def content_rows(dossier) -> list[tuple[str, str]]:
     return [(str(f.verbose_name), _value(dossier, f)) for f in fields]
 
 
-def related_sections(dossier) -> list[dict]:
-    """One block per other app-``applications`` model pointing at the dossier (partners…), its rows and fields."""
+def related_sections(dossier, *, hidden: set[str] = frozenset()) -> list[dict]:
+    """One block per other app-``applications`` model pointing at the dossier (partners…), its rows and fields;
+    ``hidden`` names more models (``app_label.model``) to leave out."""
     blocks = []
     for relation in dossier._meta.related_objects:
         model = relation.related_model
         if not relation.one_to_many or model._meta.app_label != "applications":
             continue
-        if model._meta.label_lower in HIDDEN_RELATIONS:
+        if model._meta.label_lower in HIDDEN_RELATIONS or model._meta.label_lower in hidden:
             continue
         fields = [
             f
