@@ -103,9 +103,22 @@ def start_server(database_url: str, workers: int) -> tuple[subprocess.Popen, int
         "AXES_ENABLED": "False",
     }
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "ami_portal.wsgi", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--backlog", "2048", "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "ami_portal.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "2048",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     for _ in range(100):
         try:
@@ -139,8 +152,15 @@ def submit(port: int, dossier_id: int, session: str, wave_id: int, send_at: floa
         connection.close()
     except OSError as error:
         status, location = f"error: {error}", ""
-    results.append({"dossier": dossier_id, "sent": sent, "elapsed": time.time() - sent, "status": status,
-                    "accepted": status == 302 and "/receipt/" in location})
+    results.append(
+        {
+            "dossier": dossier_id,
+            "sent": sent,
+            "elapsed": time.time() - sent,
+            "status": status,
+            "accepted": status == 302 and "/receipt/" in location,
+        }
+    )
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -183,17 +203,27 @@ def rush(wave, officials, port: int, args) -> int:
     deadline = time.time() + args.window + 5  # time to start the threads
     closes_at = datetime.fromtimestamp(deadline, tz=UTC)
     wave.opens_at, wave.closes_at, wave.publishes_at = (
-        closes_at - timedelta(days=30), closes_at, closes_at + timedelta(days=30))
+        closes_at - timedelta(days=30),
+        closes_at,
+        closes_at + timedelta(days=30),
+    )
     wave.save()
-    rushers, straddlers = officials[: args.submits], officials[args.submits:]
-    plan = [(pk, session, deadline - args.window + args.window * i / len(rushers))
-            for i, (pk, session) in enumerate(rushers)]
+    rushers, straddlers = officials[: args.submits], officials[args.submits :]
+    plan = [
+        (pk, session, deadline - args.window + args.window * i / len(rushers))
+        for i, (pk, session) in enumerate(rushers)
+    ]
     plan += [(pk, session, deadline - 1.0) for pk, session in straddlers[:STRADDLE]]
     plan += [(pk, session, deadline + 1.0) for pk, session in straddlers[STRADDLE:]]
     results: list[dict] = []
-    threads = [threading.Thread(target=submit, args=(port, pk, session, wave.pk, at, results)) for pk, session, at in plan]
-    print(f"{len(plan)} submissions from {args.window:.0f} s before the deadline to 1 s after, "
-          f"gunicorn {args.workers} sync workers…", flush=True)
+    threads = [
+        threading.Thread(target=submit, args=(port, pk, session, wave.pk, at, results)) for pk, session, at in plan
+    ]
+    print(
+        f"{len(plan)} submissions from {args.window:.0f} s before the deadline to 1 s after, "
+        f"gunicorn {args.workers} sync workers…",
+        flush=True,
+    )
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -207,13 +237,19 @@ def rush(wave, officials, port: int, args) -> int:
     answered = {r["dossier"] for r in results if r["accepted"]}
     lost = (stored - answered) | (answered - stored)
     latencies = [r["elapsed"] for r in results]
-    print(f"sent before the deadline: {len(before)}, accepted {len(before) - len(refused_before)}, "
-          f"refused {len(refused_before)}")
-    print(f"sent after the deadline:  {len(after)}, refused {len(after) - len(accepted_after)}, "
-          f"accepted {len(accepted_after)}")
+    print(
+        f"sent before the deadline: {len(before)}, accepted {len(before) - len(refused_before)}, "
+        f"refused {len(refused_before)}"
+    )
+    print(
+        f"sent after the deadline:  {len(after)}, refused {len(after) - len(accepted_after)}, "
+        f"accepted {len(accepted_after)}"
+    )
     print(f"lost (answer and stored submission disagree): {len(lost)}")
-    print(f"latency: p50 {statistics.median(latencies):.2f} s, p95 {percentile(latencies, 0.95):.2f} s, "
-          f"max {max(latencies):.2f} s")
+    print(
+        f"latency: p50 {statistics.median(latencies):.2f} s, p95 {percentile(latencies, 0.95):.2f} s, "
+        f"max {max(latencies):.2f} s"
+    )
     if refused_before:
         print("refused although sent in time (status):", sorted({str(r["status"]) for r in refused_before}))
     return 1 if refused_before or accepted_after or lost else 0
