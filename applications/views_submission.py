@@ -92,9 +92,15 @@ def attachment_download(request, pk, attachment_pk):
     except FileNotFoundError:
         raise Http404 from None
     name = attachment_services.download_name(original_name=attachment.original_name, extension=attachment.extension)
+    # A PDF asked ``?inline=1`` is shown in the page that frames it (the admin's review page): same origin only.
+    inline = request.GET.get("inline") == "1" and attachment.content_type == "application/pdf"
     # FileResponse writes Content-Disposition with content_disposition_header (RFC 6266 filename*).
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
+    response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
+    if inline:
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        # The browser's PDF viewer is a plugin (object-src); only this response may be framed, by our pages.
+        response._csp_replace = {"frame-ancestors": ["'self'"], "object-src": ["'self'"]}
     return response
 
 

@@ -31,6 +31,7 @@ class EmailKind(models.TextChoices):
     DOSSIER_MESSAGE = "dossier_message", _("Message about a dossier")
     ANTENNA_REPORT_REMINDER = "antenna_report_reminder", _("Antenna's yearly report reminder")
     REVIEW_DISCUSSION = "review_discussion", _("New message in a dossier's staff discussion")
+    REVIEW_REMINDER = "review_reminder", _("Reminder of reviews due")
 
 
 class OutboxStatus(models.TextChoices):

@@ -4,11 +4,12 @@ The dossier admin itself (applications.Dossier) is registered by ``admin_dossier
 admin's autodiscovery of this module registers it.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,8 @@ from applications.rules import sees_all_dossiers
 
 from . import (
     admin_dossier,  # noqa: F401  (registers the dossier admin)
+    admin_views,
+    queue,
     selectors,
     services,
 )
@@ -29,10 +32,16 @@ from .models import (
     Criterion,
     Decision,
     Review,
+    ReviewDeadline,
     ReviewStatus,
     Score,
     ScoringGrid,
 )
+
+AUTOSAVE_HEADER = "X-Review-Autosave"
+
+# Reviewers land on their queue: the admin index starts with "My reviews" (reviews/admin/index.html).
+admin.site.index_template = "reviews/admin/index.html"
 
 
 def _visible_dossiers(request):
@@ -103,8 +112,31 @@ class ScoringGridAdmin(admin.ModelAdmin):
 # --- Reviews ---------------------------------------------------------------------------------------------------
 
 
+class ScoreForm(forms.ModelForm):
+    """The points and comment of one criterion, each input named for its criterion (a table cell has no label)."""
+
+    class Meta:
+        model = Score
+        fields = ("points", "comment")
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        criterion = self.instance.criterion if self.instance.criterion_id else None
+        if criterion is None:
+            return
+        names = {"label": criterion.label, "max": criterion.max_points}
+        if "points" in self.fields:
+            self.fields["points"].widget.attrs.update(
+                {"aria-label": _("Points for “%(label)s” (out of %(max)s)") % names, "max": criterion.max_points}
+            )
+        if "comment" in self.fields:
+            self.fields["comment"].widget.attrs["aria-label"] = _("Comment on “%(label)s”") % names
+
+
 class ScoreInline(admin.TabularInline):
     model = Score
+    form = ScoreForm
     fields = ("criterion_details", "points", "comment")
     readonly_fields = ("criterion_details",)
     extra = 0
@@ -160,6 +192,16 @@ class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A draft has no completion date: one line less between the dossier and the grid.
+        return [f for f in fields if f != "completed_at"] if obj is not None and not obj.is_completed else fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "comment":  # a short box: the grid and its buttons stay in view beside the dossier
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 40})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description=_("score /20"))
     def score_out_of_20(self, obj):
         return obj.score_out_of_20 if obj.score_out_of_20 is not None else "—"
@@ -169,7 +211,10 @@ class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
         return obj.reviewer
 
     def response_change(self, request, obj):
-        if "_complete" not in request.POST:
+        if request.headers.get(AUTOSAVE_HEADER):
+            # The page's autosave (reviews/static/reviews/review_autosave.js): saved, nothing to show or redirect.
+            return JsonResponse({"saved": True})
+        if "_complete" not in request.POST and "_complete_next" not in request.POST:
             return super().response_change(request, obj)
         try:
             services.complete_review(review=obj, by=request.user)
@@ -177,12 +222,30 @@ class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
             messages.error(request, refused.messages[0])
             return HttpResponseRedirect(request.path)
         messages.success(request, _("Your review is completed and now counts in the dossier's score."))
+        if "_complete_next" in request.POST:
+            return self._open_next(request, obj)
         return HttpResponseRedirect(reverse("admin:applications_dossier_change", args=[obj.dossier_id]))
+
+    def _open_next(self, request, obj):
+        """The review page of the next dossier of the reviewer's queue (its draft started), or the queue when
+        every review is done."""
+        following = queue.next_in_queue(user=request.user, after_dossier_id=obj.dossier_id)
+        if following is None:
+            messages.info(request, _("Your queue is empty: every review assigned to you is completed."))
+            return HttpResponseRedirect(reverse("admin:applications_dossier_my_reviews"))
+        try:
+            review = services.start_review(dossier=following.dossier, reviewer=request.user)
+        except services.ReviewRefused as refused:
+            messages.error(request, refused.messages[0])
+            return HttpResponseRedirect(reverse("admin:applications_dossier_my_reviews"))
+        return HttpResponseRedirect(reverse("admin:reviews_review_change", args=[review.pk]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_complete"] = (
             obj is not None and obj.status == ReviewStatus.DRAFT and self.has_change_permission(request, obj)
         )
+        if obj is not None:
+            context.update(admin_views.review_workspace(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
@@ -238,3 +301,22 @@ class DecisionAdmin(RulesAdminMixin, ReadOnlyAdmin):
         return Decision.objects.filter(dossier__in=_visible_dossiers(request)).select_related(
             "dossier__commune", "dossier__epci", "wave__campaign", "decided_by"
         )
+
+
+@admin.register(ReviewDeadline)
+class ReviewDeadlineAdmin(admin.ModelAdmin):
+    """The review due date of each wave (shown in the reviewers' queue; reminders 3 days and 1 day before)."""
+
+    list_display = ("wave", "due_at")
+    list_select_related = ("wave__campaign",)
+    ordering = ("due_at",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("wave__campaign")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "wave":
+            from applications.models import Wave
+
+            kwargs["queryset"] = Wave.objects.select_related("campaign")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

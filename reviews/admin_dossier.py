@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ami_portal.tabular import safe_row
@@ -112,7 +113,8 @@ def _score_columns(user) -> tuple:
 @admin.register(Dossier)
 class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
     view_rule = "applications.read_dossier"
-    list_display = ("reference", "applicant", "region", "wave", "shown_status_label")  # + the score columns, per user
+    # Fits 1366 px with the score columns (+ per user): the wave as "V2" (its full name in a tooltip), headers wrap.
+    list_display = ("reference", "applicant", "region", "wave_short", "shown_status_label")
     # Only the waves of dossiers the user can see: the whole history of campaigns was noise in the filter.
     list_filter = (ShownStatusFilter, VisibleRegionFilter, ("wave", VisibleWaveFilter))
     list_per_page = 50
@@ -162,6 +164,12 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
     def applicant(self, obj):
         return obj.applicant_name
 
+    @admin.display(description=Dossier._meta.get_field("wave").verbose_name, ordering="wave__closes_at")
+    def wave_short(self, obj):
+        if obj.wave is None:
+            return "—"
+        return format_html('<abbr title="{}">{}</abbr>', obj.wave, _("W%(number)s") % {"number": obj.wave.number})
+
     def get_list_display(self, request):
         # Score columns depend on who looks: a reviewer sees colleagues' scores only after completing their own
         # review (selectors.reviews_visible_to), so they are built for this request's user.
@@ -181,6 +189,11 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
         own = [
             path(
                 "dashboard/", self.admin_site.admin_view(admin_views.dashboard), name="applications_dossier_dashboard"
+            ),
+            path(
+                "my-reviews/",
+                self.admin_site.admin_view(admin_views.my_reviews),
+                name="applications_dossier_my_reviews",
             ),
             path("rankings/", self.admin_site.admin_view(admin_views.rankings), name="applications_dossier_rankings"),
             path(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from ami_portal import charts
 from applications.models import Dossier, Wave
 
-from . import calibration, discussion, dossier_display, selectors, services
+from . import calibration, discussion, dossier_display, queue, selectors, services
 from .forms import ConflictForm, DecisionForm, DiscussionForm, NoteForm
 from .models import InternalNote, Review, ReviewStatus
 from .scoring import dossier_score
@@ -78,6 +78,40 @@ def dossier_panels(request, dossier: Dossier) -> dict:
         "discussion": discussion.thread(user=user, dossier=dossier),
         "discussion_form": DiscussionForm(),
     }
+
+
+def _review_url(review) -> str:
+    return reverse("admin:reviews_review_change", args=[review.pk])
+
+
+def review_workspace(request, review: Review) -> dict:
+    """What the review page shows beside the scoring grid: the dossier (content, partners and other sections,
+    territory and programmes, attachments with a preview of the PDFs). The admin's queryset already joined the
+    dossier's commune and EPCI."""
+    dossier = review.dossier
+    return {
+        "dossier": dossier,
+        "dossier_fields": dossier_display.content_rows(dossier),
+        "related_sections": dossier_display.related_sections(dossier, hidden=dossier_display.LOG_RELATIONS),
+        "attachments": dossier_display.attachment_rows(dossier),
+    }
+
+
+@staff_member_required
+def my_reviews(request):
+    """The reviewer's queue: to do / in progress / done per wave, with the review due date and the next dossier."""
+    _require_dossier_access(request)
+    waves = queue.queue_by_wave(user=request.user)
+    rows = [row for wave in waves for row in wave.rows]
+    context = _context(
+        request,
+        _("My reviews"),
+        waves=waves,
+        next_row=queue.next_row(rows),
+        counts={state: sum(1 for r in rows if r.state == state) for state in queue.QueueState.LABELS},
+        states=queue.QueueState,
+    )
+    return TemplateResponse(request, "reviews/admin/my_reviews.html", context)
 
 
 @staff_member_required

@@ -21,7 +21,7 @@ from applications.services import next_dossier_reference
 from applications.states import DossierStatus, transition_dossier
 
 from . import services
-from .models import Criterion, Review, ReviewStatus, Score, ScoringGrid
+from .models import Criterion, Review, ReviewDeadline, ReviewStatus, Score, ScoringGrid
 
 CAMPAIGN_SLUG = "demo-examen"
 DOSSIERS_PER_REGION = 5
@@ -50,6 +50,8 @@ def seed(*, users: dict, stdout) -> None:
         return
     campaign, wave = _examination_wave()
     ensure_grid(campaign)
+    # Reviews due ten days before the publication: shown in the reviewers' queue ("My reviews").
+    ReviewDeadline.objects.get_or_create(wave=wave, defaults={"due_at": wave.publishes_at - timedelta(days=10)})
     with transaction.atomic():
         dossiers = [d for code, region in regions.items() for d in _dossiers(campaign, wave, region)]
         services.assign_reviewers(dossiers=dossiers)

@@ -37,6 +37,10 @@ HIDDEN_RELATIONS = {
 }
 
 
+# Logs and correspondence of a dossier: on its own page, not beside the scoring grid.
+LOG_RELATIONS = {"applications.dossierwavemove", "applications.dossierreminder", "applications.dossiermessage"}
+
+
 def content_fields(model) -> list[str]:
     """The dossier's content fields in declaration order, after the header ones."""
     return [
@@ -53,14 +57,21 @@ def _value(obj, field) -> str:
     return display_for_field(value, field, "—")
 
 
-def related_sections(dossier) -> list[dict]:
-    """One block per other app-``applications`` model pointing at the dossier (partners…), its rows and fields."""
+def content_rows(dossier) -> list[tuple[str, str]]:
+    """(label, value) of the dossier's content fields, in declaration order (the review page's dossier column)."""
+    fields = [dossier._meta.get_field(name) for name in content_fields(type(dossier))]
+    return [(str(f.verbose_name), _value(dossier, f)) for f in fields]
+
+
+def related_sections(dossier, *, hidden: set[str] = frozenset()) -> list[dict]:
+    """One block per other app-``applications`` model pointing at the dossier (partners…), its rows and fields;
+    ``hidden`` names more models (``app_label.model``) to leave out."""
     blocks = []
     for relation in dossier._meta.related_objects:
         model = relation.related_model
         if not relation.one_to_many or model._meta.app_label != "applications":
             continue
-        if model._meta.label_lower in HIDDEN_RELATIONS:
+        if model._meta.label_lower in HIDDEN_RELATIONS or model._meta.label_lower in hidden:
             continue
         fields = [
             f
@@ -75,13 +86,11 @@ def related_sections(dossier) -> list[dict]:
 
 
 def attachment_rows(dossier) -> list[dict]:
-    """The dossier's attachments, each linked to the permission-checking download view."""
-    return [
-        {
-            "attachment": attachment,
-            "url": reverse(
-                "applications:attachment_download", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk}
-            ),
-        }
-        for attachment in dossier.attachments.all()
-    ]
+    """The dossier's attachments, each linked to the permission-checking download view; a PDF also gets the
+    address of its inline preview (the same view, ``?inline=1``)."""
+    rows = []
+    for attachment in dossier.attachments.all():
+        url = reverse("applications:attachment_download", kwargs={"pk": dossier.pk, "attachment_pk": attachment.pk})
+        is_pdf = attachment.content_type == "application/pdf"
+        rows.append({"attachment": attachment, "url": url, "preview_url": f"{url}?inline=1" if is_pdf else ""})
+    return rows

@@ -325,3 +325,42 @@ class DiscussionMessage(models.Model):
         if not self._state.adding:
             raise ValidationError(_("A discussion message cannot be changed once written."))
         super().save(*args, **kwargs)
+
+
+class ReviewDeadline(models.Model):
+    """The date by which the reviewers of a wave's dossiers should have completed their reviews (shown in their
+    queue; reminders 3 days and 1 day before, ``reviews.reminders``)."""
+
+    wave = models.OneToOneField(
+        "applications.Wave", verbose_name=_("wave"), on_delete=models.CASCADE, related_name="review_deadline"
+    )
+    due_at = models.DateTimeField(_("reviews due"))
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("review due date")
+        verbose_name_plural = _("review due dates")
+
+    def __str__(self):
+        return str(_("Reviews of %(wave)s due") % {"wave": self.wave})
+
+
+class ReviewReminder(models.Model):
+    """Marker of a reminder sent to a reviewer for a wave at a threshold ("3d", "1d"): at most one each."""
+
+    wave = models.ForeignKey("applications.Wave", verbose_name=_("wave"), on_delete=models.CASCADE, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.CASCADE, related_name="+"
+    )
+    threshold = models.CharField(_("threshold"), max_length=8)
+    sent_at = models.DateTimeField(_("queued at"))
+
+    class Meta:
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "reviewer", "threshold"], name="one_review_reminder_per_threshold")
+        ]
+
+    def __str__(self):
+        return f"{self.wave_id}:{self.reviewer_id}:{self.threshold}"

@@ -31,9 +31,12 @@ class Shooter:
 WITHOUT_CSSOM = {"resultTypes": ["violations"], "preload": False}
 
 
-def blocking_violations(page, *, options: dict | None = None) -> list[dict]:
-    """axe-core violations of impact serious or critical on the current page."""
-    results = _axe.run(page, options=options) if options else _axe.run(page)
+def blocking_violations(page, *, options: dict | None = None, preload: bool = True) -> list[dict]:
+    """axe-core violations of impact serious or critical on the current page (``preload=False``, or
+    ``options=WITHOUT_CSSOM``, on the admin's pages: see WITHOUT_CSSOM)."""
+    if options is None:
+        options = {"resultTypes": ["violations"]} if preload else WITHOUT_CSSOM
+    results = _axe.run(page, options=options)
     return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
 
 
@@ -79,9 +82,9 @@ class AccessibilityAudit:
         assert not fixed, f"Known violations no longer found (remove them from KNOWN_VIOLATIONS): {sorted(fixed)}"
 
 
-def assert_accessible(page, where: str = "", *, options: dict | None = None) -> None:
-    """No serious or critical axe violation; ``options=WITHOUT_CSSOM`` on the Django admin's pages."""
-    violations = blocking_violations(page, options=options)
+def assert_accessible(page, where: str = "", *, options: dict | None = None, preload: bool = True) -> None:
+    """No serious or critical axe violation; ``options=WITHOUT_CSSOM`` (or ``preload=False``) on the admin's pages."""
+    violations = blocking_violations(page, options=options, preload=preload)
     assert not violations, f"axe found serious/critical violations on {where or page.url}:\n" + describe_violations(
         violations
     )

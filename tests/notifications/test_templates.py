@@ -132,6 +132,18 @@ CONTEXTS = {
         "body": "Merci d'envoyer la délibération signée.",
         "thread_url": "https://ami.example/d/1/messages",
     },
+    EmailKind.REVIEW_REMINDER: {
+        "campaign": "AMI 2",
+        "wave_number": 1,
+        "due_at": NOW,
+        "threshold": "3d",
+        "unfinished": 2,
+        "dossiers": [
+            {"reference": "AMI-1", "applicant": "L'Isle-sur-Sorgue"},
+            {"reference": "AMI-2", "applicant": "Gap"},
+        ],
+        "queue_url": "https://ami.example/admin/applications/dossier/my-reviews/",
+    },
     EmailKind.ANTENNA_REPORT_REMINDER: {
         "applicant": "L'Isle-sur-Sorgue",
         "year": 2025,

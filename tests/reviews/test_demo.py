@@ -79,3 +79,13 @@ def test_demo_status_history_reasons_are_in_french(demo_users):
     _seed(demo_users)
     reasons = set(DossierTransition.objects.values_list("reason", flat=True))
     assert not reasons & {"demo", "wave closed"}
+
+
+def test_demo_reviewer_has_a_queue_with_a_review_due_date(demo_users):
+    from reviews import queue
+
+    _seed(demo_users)
+    reviewer = get_user_model().objects.get(email="relecteur.bfc@demo.ami.example")
+    waves = queue.queue_by_wave(user=reviewer)
+    assert waves and waves[0].due_at is not None
+    assert any(row.state != queue.QueueState.DONE for group in waves for row in group.rows)

@@ -221,6 +221,8 @@ ADMIN_SITE: dict[str, Rule] = {
     # --- review pages of the dossier admin (reviews/admin_dossier.py); dossier A is in région X
     # --- review pages of the dossier admin (reviews/admin_dossier.py); dossier A is submitted, in région X
     "admin:applications_dossier_dashboard": rule(200, **NON_STAFF_ADMIN),
+    # "My reviews", the reviewer's queue: every staff role reading dossiers (a coordinator's queue is empty).
+    "admin:applications_dossier_my_reviews": rule(200, **NON_STAFF_ADMIN),
     "admin:applications_dossier_rankings": rule(403, coordinator=200, **NON_STAFF_ADMIN),
     "admin:applications_dossier_ranking": rule(
         403, kwargs=lambda world: {"wave_id": world.wave.pk}, coordinator=200, **NON_STAFF_ADMIN
@@ -292,6 +294,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     ),
     "reviews_scoringgrid": AdminModel(view=COORDINATOR, add=COORDINATOR, change=COORDINATOR, delete=COORDINATOR),
     # Reviews, assignments and conflicts: every reviewer lists their own; rows are read through the dossier pages.
+    # The review due date of a wave (reminders to reviewers): coordinators set it.
+    "reviews_reviewdeadline": AdminModel(view=COORDINATOR, add=COORDINATOR, change=COORDINATOR, delete=COORDINATOR),
     "reviews_review": AdminModel(view=STAFF, scoped_404=True),
     "reviews_assignment": AdminModel(view=STAFF, scoped_404=True),
     "reviews_conflictofinterest": AdminModel(view=STAFF, scoped_404=True),
