@@ -57,9 +57,11 @@ def _queue_dossiers(user, now: datetime):
     and status of their review: one query, wave, campaign and due date joined."""
     own_review = Review.objects.filter(dossier=OuterRef("pk"), reviewer=user).exclude(status=ReviewStatus.WITHDRAWN)
     assigned = Assignment.objects.filter(dossier=OuterRef("pk"), reviewer=user, released_at__isnull=True)
+    from .selectors import with_disagreement
+
+    dossiers = with_disagreement(Dossier.objects.visible_to(user), user=user)  # the flag under the visibility rule
     return (
-        Dossier.objects.visible_to(user)
-        .with_shown_status(user=user, now=now)
+        dossiers.with_shown_status(user=user, now=now)
         .annotate(
             own_review_id=Subquery(own_review.values("pk")[:1]),
             own_review_status=Subquery(own_review.values("status")[:1]),

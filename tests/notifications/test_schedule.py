@@ -29,3 +29,17 @@ def test_tasks_acknowledge_late_and_serialise_as_json():
     task = app.tasks["notifications.send_outbox_message"]
     assert task.acks_late and task.reject_on_worker_lost
     assert app.conf.task_serializer == "json" and app.conf.accept_content == ["json"]
+
+
+@pytest.mark.django_db
+def test_periodic_tasks_are_named_in_french():
+    from django_celery_beat.models import PeriodicTask
+
+    names = set(PeriodicTask.objects.values_list("name", flat=True))
+    assert {
+        "Effets des vagues (clôture, publication)",
+        "Relève de la file des courriels (non envoyés ou bloqués)",
+        "Rappels de date limite aux candidats",
+        "Antennes : nouveaux lauréats, bilans annuels manquants",
+        "Rappels aux évaluateurs (évaluations attendues)",
+    } <= names

@@ -317,3 +317,13 @@ def test_dashboard_query_count_is_the_same_at_one_and_at_thirty_disagreements(wo
     with django_assert_num_queries(len(at_one)):
         body = client.get(url).content.decode()
     assert "20 dossiers affichés sur 30, du plus grand écart au plus petit." in body
+
+
+def test_queue_flags_a_disagreement_once_the_reviewer_has_completed_their_review(world, severities):
+    from reviews import queue
+
+    # AMI-C-1: reviewer A scored 4, B scored 12 (spread 8 > 4); both completed.
+    flagged = {
+        row.dossier.reference: row.dossier.disagreement for row in queue.queue_rows(user=world.users["reviewer_bfc"])
+    }
+    assert flagged["AMI-C-1"] is True and flagged["AMI-C-2"] is False
