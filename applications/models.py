@@ -837,15 +837,31 @@ def attachment_upload_to(instance, filename):
     return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class Attachment(models.Model):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
-    kind = models.CharField(_("document type"), max_length=40, choices=AttachmentKind.choices)
-    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+class CheckedDocument(models.Model):
+    """What is kept of an uploaded document that passed attachments.check_upload: the cleaned name, the detected
+    type, its size and fingerprint. Each concrete model adds its ``file`` (where it is stored) and what it belongs to."""
+
     original_name = models.CharField(_("original file name"), max_length=255)
     content_type = models.CharField(_("detected type"), max_length=120)
     extension = models.CharField(max_length=8, editable=False)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        """The user's file name as shown on pages: cleaned again, for rows stored before bidi characters were removed."""
+        from .attachments import sanitize_display_name
+
+        return sanitize_display_name(self.original_name)
+
+
+class Attachment(CheckedDocument):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("document type"), max_length=40, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -858,13 +874,6 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.display_name}"
-
-    @property
-    def display_name(self) -> str:
-        """The user's file name as shown on pages: cleaned again, for rows stored before bidi characters were removed."""
-        from .attachments import sanitize_display_name
-
-        return sanitize_display_name(self.original_name)
 
 
 class Submission(models.Model):
@@ -946,20 +955,15 @@ def message_file_upload_to(instance, filename):
     return f"messages/{instance.message.dossier_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class DossierMessageFile(models.Model):
+class DossierMessageFile(CheckedDocument):
     """A document sent with a message, checked like the dossier's attachments and served through a permission check."""
 
     message = models.OneToOneField(DossierMessage, on_delete=models.CASCADE, related_name="file")
     file = models.FileField(_("file"), upload_to=message_file_upload_to, max_length=255)
-    original_name = models.CharField(_("original file name"), max_length=255)
-    content_type = models.CharField(_("detected type"), max_length=120)
-    extension = models.CharField(max_length=8, editable=False)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
 
     class Meta:
         verbose_name = _("document sent with a message")
         verbose_name_plural = _("documents sent with messages")
 
     def __str__(self):
-        return self.original_name
+        return self.display_name
