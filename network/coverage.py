@@ -13,7 +13,7 @@ from django.db.models import Avg, Sum
 from cities.models import Commune
 
 from . import selectors
-from .geo import centre_of, haversine_km
+from .geo import haversine_km
 from .status import AntennaStatus
 
 
@@ -35,13 +35,7 @@ class Coverage:
 
 def dossier_point(dossier) -> tuple[float, float] | None:
     """The (latitude, longitude) of a dossier's applicant: its commune, or the mean of its EPCI's communes."""
-    if dossier.commune_id:
-        commune = dossier.commune
-        return (commune.latitude, commune.longitude) if commune.latitude is not None else None
-    points = Commune.objects.filter(epci_id=dossier.epci_id, latitude__isnull=False).values_list(
-        "latitude", "longitude"
-    )
-    return centre_of(list(points))
+    return points_of([dossier])[dossier.pk]
 
 
 def _population(dossier) -> int | None:
