@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from reviews.admin_mixins import RulesAdminMixin
+from reviews.admin.mixins import RulesAdminMixin
 
 from . import admin_views, selectors, services
 from .forms import AntennaAdminForm
