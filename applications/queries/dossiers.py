@@ -19,7 +19,7 @@ def dossiers_visible_to(user, *, queryset=None):
     # Conditions on the dossier row and EXISTS subqueries only: no join that could repeat a dossier, hence no
     # DISTINCT over every column of the dossier (which PostgreSQL sorted or hashed on each list page).
     visible = Q(owner=user) | Q(is_co_editor(user))
-    region_ids = list(user.staff_regions.values_list("pk", flat=True))
+    region_ids = user.staff_region_ids
     if region_ids:
         from reviews.models import ConflictOfInterest
 
@@ -55,7 +55,7 @@ def dossiers_for_holder_staff(user, *, queryset=None):
     from reviews.models import ConflictOfInterest
 
     conflicted = Exists(ConflictOfInterest.objects.filter(dossier=OuterRef("pk"), reviewer=user))
-    region_ids = list(user.staff_regions.values_list("pk", flat=True))
+    region_ids = user.staff_region_ids
     return qs.filter(region_id__in=region_ids).exclude(conflicted)
 
 
