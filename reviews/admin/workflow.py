@@ -14,6 +14,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ami_portal.read_only_admin import ReadOnlyAdminMixin
 from applications.models import Dossier
 from applications.rules import sees_all_dossiers
 from reviews import queue, selectors, services
@@ -40,19 +41,6 @@ admin.site.index_template = "reviews/admin/index.html"
 
 def _visible_dossiers(request):
     return Dossier.objects.visible_to(request.user).values("pk")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Append-only records: listed and viewed, never added, changed or deleted from the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Scoring grid ----------------------------------------------------------------------------------------------
@@ -247,7 +235,7 @@ class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(RulesAdminMixin, ReadOnlyAdmin):
+class AssignmentAdmin(RulesAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("dossier", "reviewer", "assigned_at", "released_at")
     list_filter = ("released_at",)
     list_per_page = 50
@@ -261,7 +249,7 @@ class AssignmentAdmin(RulesAdminMixin, ReadOnlyAdmin):
 
 
 @admin.register(ConflictOfInterest)
-class ConflictOfInterestAdmin(RulesAdminMixin, ReadOnlyAdmin):
+class ConflictOfInterestAdmin(RulesAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """A reviewer sees here the note of the conflicts they declared, though the dossiers are hidden from them."""
 
     list_display = ("dossier_reference", "reviewer", "declared_at")
@@ -285,7 +273,7 @@ class ConflictOfInterestAdmin(RulesAdminMixin, ReadOnlyAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(RulesAdminMixin, ReadOnlyAdmin):
+class DecisionAdmin(RulesAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("dossier", "outcome", "wave", "decided_by", "decided_at")
     list_filter = ("outcome",)
     list_per_page = 50

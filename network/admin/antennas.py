@@ -13,12 +13,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ami_portal.read_only_admin import ReadOnlyAdminMixin
+from network import selectors, services
+from network.admin import views as admin_views
+from network.forms import AntennaAdminForm
+from network.models import Antenna, AntennaLogAction, AntennaLogEntry, AntennaReport, CnamCentre
+from network.status import AntennaStatus
 from reviews.admin.mixins import RulesAdminMixin
-
-from . import admin_views, selectors, services
-from .forms import AntennaAdminForm
-from .models import Antenna, AntennaLogAction, AntennaLogEntry, AntennaReport, CnamCentre
-from .status import AntennaStatus
 
 
 class AntennaReportInline(admin.TabularInline):
@@ -180,7 +181,7 @@ class AntennaReportAdmin(RulesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AntennaLogEntry)
-class AntennaLogEntryAdmin(RulesAdminMixin, admin.ModelAdmin):
+class AntennaLogEntryAdmin(ReadOnlyAdminMixin, RulesAdminMixin, admin.ModelAdmin):
     list_display = ("at", "antenna", "action", "actor")
     list_filter = ("action",)
     readonly_fields = ("antenna", "at", "actor", "action", "changes")
@@ -189,15 +190,6 @@ class AntennaLogEntryAdmin(RulesAdminMixin, admin.ModelAdmin):
         return AntennaLogEntry.objects.filter(antenna__in=selectors.antennas_for_staff(request.user)).select_related(
             "antenna__dossier__commune", "antenna__dossier__epci", "actor"
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CnamCentre)

@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 
 from applications.models import Wave
 from applications.states import DossierStatus
-
-from . import maps
-from .coverage import dossier_coverage, reference_points
-from .models import Antenna
-from .selectors import active_centres
-from .status import map_kind
+from network import maps
+from network.coverage import dossier_coverage, reference_points
+from network.models import Antenna
+from network.selectors import active_centres
+from network.status import map_kind
 
 CANDIDATE_STATUSES = (DossierStatus.SUBMITTED, DossierStatus.UNDER_REVIEW, DossierStatus.POSTPONED)
 
