@@ -9,12 +9,12 @@ after commit, once per (event, recipient).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ami_portal.links import absolute_url
 from applications.models import (
     Dossier,
     DossierHolderLog,
@@ -75,10 +75,6 @@ def _clear_mandate(dossier: Dossier) -> None:
     dossier.mandate_basis = ""
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _mail(kind: str, key: str, people, context: dict) -> None:
     from notifications.services import queue_email
 
@@ -126,7 +122,7 @@ def verify_mandate(*, dossier: Dossier, by, basis: str, now=None) -> DossierHold
             [locked.owner],
             {
                 **dossier_mail_context(locked),
-                "submit_url": _absolute(reverse("applications:submit", kwargs={"pk": locked.pk})),
+                "submit_url": absolute_url(reverse("applications:submit", kwargs={"pk": locked.pk})),
             },
         )
     _refresh(dossier, locked)
@@ -282,7 +278,7 @@ def request_to_join(*, dossier: Dossier, by) -> DossierJoinRequest | None:
                     "campaign_name": dossier.campaign.name,
                     "requester_name": by.get_full_name() or by.email,
                     "requester_email": by.email,
-                    "team_url": _absolute(reverse("applications:team", kwargs={"pk": dossier.pk})),
+                    "team_url": absolute_url(reverse("applications:team", kwargs={"pk": dossier.pk})),
                 },
             )
     return request
@@ -377,7 +373,7 @@ def request_new_invitation(*, invitation: DossierInvitation, now=None) -> bool:
             {
                 **dossier_mail_context(locked.dossier),
                 "invitee_email": locked.email,
-                "team_url": _absolute(reverse("applications:team", kwargs={"pk": locked.dossier_id})),
+                "team_url": absolute_url(reverse("applications:team", kwargs={"pk": locked.dossier_id})),
             },
         )
     invitation.renewal_requested_at = now

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ami_portal.links import absolute_url
 from applications.models import Dossier, DossierInvitation, DossierMember
 
 
@@ -21,12 +22,6 @@ def mask_email(address: str) -> str:
     """``jeanne.martin@ville.fr`` → ``j***@ville.fr``: enough to recognise a colleague, not to harvest."""
     local, _at, domain = (address or "").partition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"
-
-
-def _absolute(path: str) -> str:
-    from django.conf import settings
-
-    return f"{settings.SITE_URL}{path}"
 
 
 def _ensure_owner(dossier: Dossier, by) -> None:
@@ -80,7 +75,7 @@ def _queue_invitation_email(invitation: DossierInvitation) -> None:
             "campaign_name": dossier.campaign.name,
             "inviter_name": str(invitation.invited_by) if invitation.invited_by else "",
             "has_account": user is not None,
-            "accept_url": _absolute(reverse("applications:invitation", kwargs={"token": invitation.token})),
+            "accept_url": absolute_url(reverse("applications:invitation", kwargs={"token": invitation.token})),
         },
     )
 

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from accounts.roles import Role
+from ami_portal.links import absolute_url
 from applications.models import Dossier, DossierReminder, DossierWaveMove, Wave
 from applications.queries.dossiers import dossier_mail_context, dossier_mail_recipients
 from applications.signals import wave_closed
@@ -169,7 +170,7 @@ def wave_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> dict
 
 
 def _dossiers_admin_url(wave: Wave) -> str:
-    return settings.SITE_URL + reverse("admin:applications_dossier_changelist") + f"?wave__id__exact={wave.pk}"
+    return absolute_url(reverse("admin:applications_dossier_changelist")) + f"?wave__id__exact={wave.pk}"
 
 
 def _queue_summary(wave: Wave, dossiers: list[Dossier], drafts_moved: int) -> None:

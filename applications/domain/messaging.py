@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from ami_portal.links import absolute_url
 from applications import rules as dossier_rules
 from applications.domain.attachments import check_upload, store_file
 from applications.models import AttachmentKind, Dossier, DossierMessage, DossierMessageFile
@@ -89,7 +89,7 @@ def _notify(message: DossierMessage) -> None:
         "from_staff": message.from_staff,
         "requests_document": message.requests_document,
         "body": message.body,
-        "thread_url": settings.SITE_URL + reverse("applications:messages", kwargs={"pk": dossier.pk}),
+        "thread_url": absolute_url(reverse("applications:messages", kwargs={"pk": dossier.pk})),
     }
     for person in recipients:
         queue_email(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ami_portal.links import absolute_url
+from ami_portal.pdf import portal_pdf
 from applications.models import AttachmentKind, Submission
 from applications.queries.dossiers import dossier_mail_context
 
@@ -51,8 +52,9 @@ def receipt_context(submission: Submission) -> dict:
         "submitted_by": (by.get_full_name() or by.email) if by else "",
         "fingerprint": submission.fingerprint,
         "attachments": receipt_attachments(submission),
-        "receipt_url": settings.SITE_URL
-        + reverse("applications:receipt", kwargs={"pk": dossier.pk, "submission_pk": submission.pk}),
+        "receipt_url": absolute_url(
+            reverse("applications:receipt", kwargs={"pk": dossier.pk, "submission_pk": submission.pk})
+        ),
     }
 
 
@@ -76,27 +78,16 @@ def _facts(submission: Submission) -> list[tuple[str, str]]:
 def render_receipt_pdf(submission: Submission) -> bytes:
     """The receipt as a PDF document (bytes), in the active language."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     mono = styles["BodyText"].clone("mono", fontName="Courier", fontSize=8, leading=10)
     tiny_mono = styles["BodyText"].clone("tiny_mono", fontName="Courier", fontSize=6, leading=8)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=1.8 * cm,
-        rightMargin=1.8 * cm,
-        topMargin=1.8 * cm,
-        bottomMargin=1.8 * cm,
-        title=_("Submission receipt %(reference)s") % {"reference": submission.dossier.reference},
-        author="Cnam",
-        invariant=True,
-    )
+    doc = portal_pdf(buffer, title=_("Submission receipt %(reference)s") % {"reference": submission.dossier.reference})
 
     def para(text, style=styles["BodyText"]):
         return Paragraph(escape(str(text)), style)

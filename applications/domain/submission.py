@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ami_portal.arrival import bounded_arrival
+from ami_portal.links import absolute_url
 from applications import rules as dossier_rules
 from applications.models import AttachmentKind, Dossier, DossierTransition, Submission, Wave
 from applications.queries.completeness import MissingItem, dossier_completeness
@@ -318,7 +319,6 @@ def reopen_dossier(dossier: Dossier, *, by, message: str, now=None) -> DossierTr
 
 
 def _queue_reopened(dossier: Dossier, log: DossierTransition) -> None:
-    from django.conf import settings
     from django.urls import reverse
 
     from notifications.models import EmailKind
@@ -331,7 +331,7 @@ def _queue_reopened(dossier: Dossier, log: DossierTransition) -> None:
         "message": log.reason,
         "wave_number": dossier.wave.number if dossier.wave_id else "",
         "last_day": dossier.wave.last_day if dossier.wave_id else None,
-        "submit_url": settings.SITE_URL + reverse("applications:submit", kwargs={"pk": dossier.pk}),
+        "submit_url": absolute_url(reverse("applications:submit", kwargs={"pk": dossier.pk})),
     }
     for person in dossier_mail_recipients(dossier):
         queue_email(kind=EmailKind.REOPENED, key=f"reopened:{log.pk}", recipient=person, context=context)

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ami_portal.pdf import portal_pdf
 from applications import rules
 from applications.domain.attachments import download_name
 from applications.models import Dossier
@@ -63,24 +64,13 @@ def dossier_document(dossier: Dossier, *, user, now: datetime) -> DossierDocumen
 def render_dossier_pdf(document: DossierDocument) -> bytes:
     """The dossier as a PDF (bytes), in the active language."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     styles, small, mono = _styles()
     buffer = io.BytesIO()
     dossier = document.dossier
-    pdf = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=1.8 * cm,
-        rightMargin=1.8 * cm,
-        topMargin=1.8 * cm,
-        bottomMargin=1.8 * cm,
-        title=_("Dossier %(reference)s") % {"reference": dossier.reference},
-        author="Cnam",
-        invariant=True,
-    )
+    pdf = portal_pdf(buffer, title=_("Dossier %(reference)s") % {"reference": dossier.reference})
 
     def para(text, style=styles["BodyText"]):
         return Paragraph(escape(str(text if text not in (None, "") else "—")).replace("\n", "<br/>"), style)

@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q
 
+from ami_portal.links import absolute_url
 from applications.states import DossierStatus
 
 
@@ -77,14 +78,13 @@ def dossier_mail_recipients(dossier) -> list:
 def dossier_mail_context(dossier, *, wave=None) -> dict:
     """What every e-mail about ``dossier`` says of it: reference, applicant, campaign and an absolute link to its page
     (on ``SITE_URL``); with ``wave``, also its title and that wave's number."""
-    from django.conf import settings
     from django.urls import reverse
 
     context = {
         "reference": dossier.reference,
         "applicant": dossier.applicant_name,
         "campaign": dossier.campaign.name,
-        "dossier_url": settings.SITE_URL + reverse("applications:dossier", kwargs={"pk": dossier.pk}),
+        "dossier_url": absolute_url(reverse("applications:dossier", kwargs={"pk": dossier.pk})),
     }
     if wave is not None:
         context |= {"title": dossier.title, "wave_number": wave.number}
