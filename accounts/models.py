@@ -78,6 +78,15 @@ class User(AbstractUser):
         return Region.objects.filter(staff__user=self)
 
     @property
+    def staff_region_ids(self) -> list[int]:
+        """Ids of ``staff_regions``, asked once per user object (that is, per request): the visibility selectors ask
+        it several times while one page is drawn, and nothing it depends on changes meanwhile (like Django's own
+        permission cache on the user)."""
+        if "_staff_region_ids" not in self.__dict__:
+            self._staff_region_ids = list(self.staff_regions.values_list("pk", flat=True))
+        return self._staff_region_ids
+
+    @property
     def awaits_verification(self) -> bool:
         """A sign-up whose owner has not opened the verification link yet."""
         return not self.is_active and self.email_verified_at is None

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from . import holders, services
-from .models import Campaign, DossierPartner
+from applications.domain import dossiers, holders
+from applications.models import Campaign, DossierPartner
 
 HALF = {
     "territory": {
@@ -62,7 +62,7 @@ def _officials(officials: dict) -> list:
 
 def _fill(dossier, content: dict, *, by) -> None:
     for section, data in content.items():
-        services.save_section(dossier=dossier, section=section, data=data, by=by)
+        dossiers.save_section(dossier=dossier, section=section, data=data, by=by)
 
 
 @transaction.atomic
@@ -70,8 +70,8 @@ def _seed_one(campaign, user, content, *, partner: bool, verifier, stdout) -> No
     profile = user.official_profile
     territory = {"commune": profile.commune} if profile.commune_id else {"epci": profile.epci}
     try:
-        dossier = services.create_dossier(campaign=campaign, by=user, **territory)
-    except services.DossierAlreadyExists as held:
+        dossier = dossiers.create_dossier(campaign=campaign, by=user, **territory)
+    except dossiers.DossierAlreadyExists as held:
         stdout.write(f"  dossier {held.dossier.reference} already exists for {held.dossier.applicant_name}")
         return
     _fill(dossier, content, by=user)

@@ -12,7 +12,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .states import DossierStatus
+from applications.states import DossierStatus
 
 PREFIX_TAKEN = _("Another campaign already uses this dossier number prefix: choose another one.")
 
@@ -237,7 +237,7 @@ class DossierQuerySet(models.QuerySet):
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        from .selectors import is_co_editor
+        from applications.queries.dossiers import is_co_editor
 
         return self.filter(Q(owner=user) | Q(is_co_editor(user)))
 
@@ -248,7 +248,7 @@ class DossierQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Every dossier ``user`` may look at, whatever their role (officials, reviewers, staff)."""
-        from . import selectors
+        from applications.queries import dossiers as selectors
 
         return selectors.dossiers_visible_to(user, queryset=self)
 
@@ -272,13 +272,13 @@ class DossierQuerySet(models.QuerySet):
         wave it was taken in, except for the staff who may know it (rules.knows_decisions_early): everyone else
         sees "under review" and no date. Lists, filters, counts and exports filter and count on ``shown_status``.
         """
-        from . import rules
+        from applications import rules
 
         return self.annotate(**rules.shown_status_annotations(user=user, now=now))
 
     def decision_published_at(self, now: datetime):
         """Dossiers whose decision is public at ``now`` (decided, and their decision's wave published)."""
-        from . import rules
+        from applications import rules
 
         return self.filter(rules.decision_published_q(now))
 
@@ -357,8 +357,8 @@ class Dossier(models.Model):
         related_name="decided_dossiers",
     )
 
-    # --- Content, by section (see applications/sections.py). Blank until filled in: required-ness is checked
-    # only at submission (services.dossier_completeness), so a draft can be saved over several sittings.
+    # --- Content, by section (see applications/domain/sections.py). Blank until filled in: required-ness is checked
+    # only at submission (completeness.dossier_completeness), so a draft can be saved over several sittings.
     # 1. The territory and its employment basin
     territory_presentation = models.TextField(_("presentation of the territory"), blank=True, max_length=5000)
     employment_basin = models.TextField(_("employment basin"), blank=True, max_length=5000)
@@ -410,7 +410,7 @@ class Dossier(models.Model):
     lead_phone = models.CharField(_("project lead's phone"), max_length=32, blank=True)
     other_contacts = models.TextField(_("other contacts"), blank=True, max_length=2000)
 
-    # --- The holder's mandate, verified by Cnam regional staff (applications/holders.py). The verification holds
+    # --- The holder's mandate, verified by Cnam regional staff (applications/domain/holders.py). The verification holds
     # for the owner it was made for only: after a transfer it no longer counts (see is_holder_mandate_verified).
     mandate_verified_for = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -853,7 +853,7 @@ class CheckedDocument(models.Model):
     @property
     def display_name(self) -> str:
         """The user's file name as shown on pages: cleaned again, for rows stored before bidi characters were removed."""
-        from .attachments import sanitize_display_name
+        from applications.domain.attachments import sanitize_display_name
 
         return sanitize_display_name(self.original_name)
 
@@ -907,7 +907,7 @@ class DossierReminder(models.Model):
 
     Unique per (dossier, wave, threshold) and created in the transaction that queues the e-mails, so two reminder
     runs at once (two beats by mistake) remind each dossier once: the second insert waits for the first, then
-    conflicts and skips the dossier (``applications.lifecycle.send_reminders``).
+    conflicts and skips the dossier (``applications.domain.lifecycle.send_reminders``).
     """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="reminders")

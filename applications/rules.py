@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-
-from .states import DECISION_STATUSES, EDITABLE_STATUSES, DossierStatus
+from applications.states import DECISION_STATUSES, EDITABLE_STATUSES, DossierStatus
 
 # --- who -------------------------------------------------------------------------------------------------------
 
@@ -54,14 +53,14 @@ def can_view_dossier(user, dossier) -> bool:
     """Editors, and whoever the role-based visibility lets see it (reviewers of its région, coordinators)."""
     if dossier is None or not user.is_authenticated:
         return False
-    from .models import Dossier
+    from applications.models import Dossier
 
     return Dossier.objects.visible_to(user).filter(pk=dossier.pk).exists()
 
 
 @rules.predicate
 def is_holder_mandate_verified(user, dossier) -> bool:
-    """Cnam staff verified the current holder's mandate (applications/holders.py); submission needs it."""
+    """Cnam staff verified the current holder's mandate (applications/domain/holders.py); submission needs it."""
     return dossier is not None and dossier.is_holder_mandate_verified
 
 
@@ -83,9 +82,20 @@ def can_manage_holders(user, dossier) -> bool:
     everywhere, may verify the holder's mandate, transfer the dossier, remove a holder and answer join requests."""
     if dossier is None or not user.is_authenticated:
         return False
-    from . import selectors
+    from applications.queries import dossiers as selectors
 
     return selectors.dossiers_for_holder_staff(user).filter(pk=dossier.pk).exists()
+
+
+@rules.predicate
+def is_instructing_staff(user, dossier) -> bool:
+    """Staff who may read the dossier (its région's reviewers, coordinators, committee): the staff side of its
+    message thread."""
+    return user.is_authenticated and user.is_staff and can_view_dossier(user, dossier)
+
+
+# The message thread is between the dossier's editors and its instructing staff.
+can_take_part_in_thread = is_dossier_editor | is_instructing_staff
 
 
 # --- editing ---------------------------------------------------------------------------------------------------

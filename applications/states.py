@@ -59,7 +59,7 @@ def transition_dossier(dossier, *, to: str, by=None, reason: str = "", now=None,
     ``on_commit`` (optional callable) runs after the transaction commits, e.g. to queue notifications.
     Raises TransitionNotAllowed; the caller holds a row lock (select_for_update) when racing matters.
     """
-    from .models import DossierTransition
+    from applications.models import DossierTransition
 
     now = now or timezone.now()
     if not can_transition(dossier.status, to):

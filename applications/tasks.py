@@ -1,10 +1,10 @@
-"""Periodic Celery tasks of the dossier life cycle: thin, each calls one service of applications.lifecycle."""
+"""Periodic Celery tasks of the dossier life cycle: thin, each calls one service of applications.domain.lifecycle."""
 
 import logging
 
 from celery import shared_task
 
-from . import lifecycle
+from applications.domain import lifecycle
 
 logger = logging.getLogger(__name__)
 

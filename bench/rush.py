@@ -39,24 +39,20 @@ DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
 def throwaway_database() -> tuple[str, str | None]:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"], None
-    import psycopg2
+    import psycopg
 
     name = f"ami_bench_rush_{os.getpid()}"
-    connection = psycopg2.connect(DEFAULT_SERVER + "postgres")
-    connection.autocommit = True
-    connection.cursor().execute(f'CREATE DATABASE "{name}"')
-    connection.close()
+    with psycopg.connect(DEFAULT_SERVER + "postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
     return DEFAULT_SERVER + name, name
 
 
 def drop_database(name: str | None) -> None:
     if name:
-        import psycopg2
+        import psycopg
 
-        connection = psycopg2.connect(DEFAULT_SERVER + "postgres")
-        connection.autocommit = True
-        connection.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.close()
+        with psycopg.connect(DEFAULT_SERVER + "postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def setup_django(database_url: str) -> None:

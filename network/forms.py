@@ -4,10 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.attachment_checks import check_pdf
-from applications.attachments import AttachmentRejected
+from applications.domain.attachment_checks import check_pdf
+from applications.domain.attachments import AttachmentRejected
 
 from .models import Antenna
+from .services import MILESTONE_FIELDS
 
 CONVENTION_MAX_BYTES = 10 * 1024 * 1024
 
@@ -15,18 +16,7 @@ CONVENTION_MAX_BYTES = 10 * 1024 * 1024
 class AntennaAdminForm(forms.ModelForm):
     class Meta:
         model = Antenna
-        fields = [
-            "dossier",
-            "address",
-            "convention_signed_on",
-            "convention_pdf",
-            "opening_planned_on",
-            "opened_on",
-            "training_paths",
-            "suspended_on",
-            "closed_on",
-            "interruption_reason",
-        ]
+        fields = ["dossier", *MILESTONE_FIELDS]
 
     def clean_convention_pdf(self):
         upload = self.cleaned_data.get("convention_pdf")

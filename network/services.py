@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Dossier
-from applications.selectors import dossier_mail_recipients
+from applications.queries.dossiers import dossier_mail_recipients
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
 from notifications.services import queue_email

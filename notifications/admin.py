@@ -4,12 +4,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ami_portal.read_only_admin import ReadOnlyAdminMixin
+
 from .models import OutboxMessage, OutboxStatus
 from .services import resend_messages
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "recipient", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["recipient", "subject", "event_key"]
@@ -35,15 +37,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "body_html",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_resend_permission(self, request):
         return request.user.has_perm("notifications.resend_outboxmessage")

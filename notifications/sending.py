@@ -160,8 +160,8 @@ def render_attachment(spec: dict) -> tuple[str, bytes, str]:
 
 
 def _receipt_attachment(spec: dict) -> tuple[str, bytes, str]:
+    from applications.domain.receipts import render_receipt_pdf
     from applications.models import Submission
-    from applications.receipts import render_receipt_pdf
 
     submission = Submission.objects.select_related("dossier", "wave").filter(pk=spec.get("submission_id")).first()
     if submission is None:

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from .forms import ExportForm
-from .models import ExportJob, WavePublicationSettings
-from .press_views import export_response
+from public.forms import ExportForm
+from public.models import ExportJob, WavePublicationSettings
+from public.views.press import export_response
 
 
 class CoordinatorOnlyMixin:

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from applications.models import Campaign, Wave
 from cities.models import Commune
-
-from . import selectors
-from .imports import LaureateLine, import_laureates
+from public import selectors
+from public.imports import LaureateLine, import_laureates
 
 DEMO_SLUG = "demo-resultats"
 DEMO_LAUREATES = 12

@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from ami_portal.tabular import safe_row
 from network.selectors import antenna_columns
-
-from .models import ExportFormat
-from .selectors import LaureateFilters
+from public.models import ExportFormat
+from public.selectors import LaureateFilters
 
 LICENCE = "Licence Ouverte / Etalab 2.0 — https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 

@@ -3,9 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Campaign, Wave
 from cities.models import Departement, Programme, Region
-
-from .models import ExportFormat
-from .selectors import LaureateFilters
+from public.models import ExportFormat
+from public.selectors import LaureateFilters
 
 
 class _FilterFields(forms.Form):

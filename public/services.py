@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Campaign
-
-from . import exports, selectors
-from .models import ExportJob, ExportJobStatus
-from .selectors import LaureateFilters
+from public import exports, selectors
+from public.models import ExportJob, ExportJobStatus
+from public.selectors import LaureateFilters
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +62,7 @@ def filters_from_params(params: dict) -> LaureateFilters:
 
 def export_job_create(*, user, params: dict, fmt: str) -> ExportJob:
     """Record a job and queue its Celery task after commit (in eager mode it is done when this returns)."""
-    from .tasks import task_run_export_job
+    from public.tasks import task_run_export_job
 
     job = ExportJob(requested_by=user, params=params, format=fmt)
     job.full_clean(exclude=["file"])

@@ -5,8 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network.sitemaps import NetworkSitemap
-
-from . import selectors
+from public import selectors
 
 
 class StaticPagesSitemap(Sitemap):

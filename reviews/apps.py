@@ -8,7 +8,6 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from applications.signals import wave_closed
-
-        from . import receivers
+        from reviews import receivers
 
         wave_closed.connect(receivers.assign_reviewers_on_wave_closed, dispatch_uid="reviews.assign_on_wave_closed")

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from .scoring import HUNDREDTH, TWENTY, review_score
+from reviews.scoring import HUNDREDTH, TWENTY, review_score
 
 ZERO = Decimal(0)
 
@@ -64,7 +64,7 @@ class Calibration:
 
     def dossier_mean(self, reviews) -> Decimal | None:
         """Mean of the calibrated scores of the completed reviews among ``reviews`` (prefetched scores)."""
-        from .models import ReviewStatus
+        from reviews.models import ReviewStatus
 
         values = [
             self.calibrated(reviewer_id=r.reviewer_id, score=v)
@@ -97,8 +97,8 @@ def campaign_calibration(*, campaign_id: int, min_reviews: int | None = None) ->
     """The calibration of a campaign's reviewers, from its completed reviews: one aggregate query."""
     from django.db.models import Count, DecimalField, Sum
 
-    from .models import Review, ReviewStatus
-    from .selectors import _review_score_in_db
+    from reviews.models import Review, ReviewStatus
+    from reviews.selectors import _review_score_in_db
 
     decimal = DecimalField(max_digits=14, decimal_places=6)
     rows = (

@@ -16,12 +16,11 @@ from django.utils import timezone
 from accounts.demo import PASSWORD
 from accounts.models import StaffProfile
 from accounts.roles import Role
+from applications.domain.dossiers import next_dossier_reference
 from applications.models import Campaign, Dossier, Wave
-from applications.services import next_dossier_reference
 from applications.states import DossierStatus, transition_dossier
-
-from . import services
-from .models import Criterion, Review, ReviewDeadline, ReviewStatus, Score, ScoringGrid
+from reviews import services
+from reviews.models import Criterion, Review, ReviewDeadline, ReviewStatus, Score, ScoringGrid
 
 CAMPAIGN_SLUG = "demo-examen"
 DOSSIERS_PER_REGION = 5

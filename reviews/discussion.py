@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.models import EmailKind
 from notifications.services import queue_email
-
-from .models import DiscussionMessage
+from reviews.models import DiscussionMessage
 
 MAX_LENGTH = 5000
 

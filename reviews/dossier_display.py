@@ -28,7 +28,7 @@ HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
 HIDDEN_RELATIONS = {
     "applications.dossiertransition",
     "applications.attachment",
-    "applications.submission",
+    "applications.domain.submission",
     "applications.dossierchange",
     "applications.dossierinvitation",
     "applications.dossiermember",

@@ -185,7 +185,7 @@ class Review(models.Model):
     @property
     def score_out_of_20(self) -> Decimal | None:
         """Weighted score normalised to /20 over the scored criteria (uses prefetched ``scores__criterion``)."""
-        from .scoring import review_score
+        from reviews.scoring import review_score
 
         return review_score(list(self.scores.all()))
 

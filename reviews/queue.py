@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Dossier
-
-from .models import Assignment, Review, ReviewStatus
-from .rules import REVIEWABLE_STATUSES
+from reviews.models import Assignment, Review, ReviewStatus
+from reviews.rules import REVIEWABLE_STATUSES
 
 
 class QueueState:
@@ -57,7 +56,7 @@ def _queue_dossiers(user, now: datetime):
     and status of their review: one query, wave, campaign and due date joined."""
     own_review = Review.objects.filter(dossier=OuterRef("pk"), reviewer=user).exclude(status=ReviewStatus.WITHDRAWN)
     assigned = Assignment.objects.filter(dossier=OuterRef("pk"), reviewer=user, released_at__isnull=True)
-    from .selectors import with_disagreement
+    from reviews.selectors import with_disagreement
 
     dossiers = with_disagreement(Dossier.objects.visible_to(user), user=user)  # the flag under the visibility rule
     return (

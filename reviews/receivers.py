@@ -1,6 +1,6 @@
 """Signal receivers of the review workflow."""
 
-from . import services
+from reviews import services
 
 
 def assign_reviewers_on_wave_closed(sender, *, wave, **kwargs):

@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from notifications.models import EmailKind
 from notifications.services import queue_email
-
-from .models import ReviewDeadline, ReviewReminder, ReviewStatus
-from .queue import QueueState, queue_rows
+from reviews.models import ReviewDeadline, ReviewReminder, ReviewStatus
+from reviews.queue import QueueState, queue_rows
 
 # Most urgent first: the first threshold reached wins.
 REMINDERS = [("1d", timedelta(days=1)), ("3d", timedelta(days=3))]

@@ -54,7 +54,7 @@ def is_review_author(user, review) -> bool:
 
 @rules.predicate
 def is_draft_review(user, review) -> bool:
-    from .models import ReviewStatus
+    from reviews.models import ReviewStatus
 
     return review is not None and review.status == ReviewStatus.DRAFT
 
@@ -69,7 +69,7 @@ def may_read_review(user, review) -> bool:
     """Own review, or a colleague's once one's own review of the dossier is completed (selectors.reviews_visible_to)."""
     if review is None:
         return False
-    from .selectors import reviews_visible_to
+    from reviews.selectors import reviews_visible_to
 
     return review.pk in {r.pk for r in reviews_visible_to(user=user, reviews=review.dossier.reviews.all())}
 

@@ -44,7 +44,7 @@ class DossierScore:
 
 def dossier_score(reviews) -> DossierScore:
     """Aggregate of a dossier's reviews (with ``status`` and prefetched ``scores__criterion``)."""
-    from .models import ReviewStatus
+    from reviews.models import ReviewStatus
 
     completed = [r for r in reviews if r.status == ReviewStatus.COMPLETED]
     drafts = sum(1 for r in reviews if r.status == ReviewStatus.DRAFT)

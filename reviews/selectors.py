@@ -37,10 +37,9 @@ from accounts.roles import Role
 from applications.models import Dossier
 from applications.rules import can_see_decision, knows_decisions_early, sees_all_dossiers
 from applications.states import DECISION_STATUSES, DossierStatus
-
-from . import calibration as calibrating
-from .models import Assignment, Decision, Review, ReviewStatus
-from .scoring import DossierScore, dossier_score
+from reviews import calibration as calibrating
+from reviews.models import Assignment, Decision, Review, ReviewStatus
+from reviews.scoring import DossierScore, dossier_score
 
 
 def scored_reviews():
@@ -150,7 +149,7 @@ class _Exact(Cast):
 def _review_score_in_db():
     """A review's score /20 computed by the database, as scoring.review_score does: over the scored criteria,
     ``20 × Σ(weight × points / max_points) / Σ(weight)`` rounded to the hundredth (None when nothing is scored)."""
-    from .models import Score
+    from reviews.models import Score
 
     decimal = DecimalField(max_digits=12, decimal_places=6)
     weighted = _Exact("criterion__weight") * _Exact("points") / _Exact("criterion__max_points")

@@ -1,7 +1,7 @@
 """Review operations: assigning reviewers, conflicts of interest, scoring, internal notes and decisions.
 
 Every function is keyword-only and atomic. E-mails go through the outbox inside the same transaction
-(reviewer assignments only: decision e-mails are sent at the wave's publication by applications.lifecycle).
+(reviewer assignments only: decision e-mails are sent at the wave's publication by applications.domain.lifecycle).
 """
 
 from collections import defaultdict
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from applications.domain.submission import SubmissionRefused, reopen_dossier
 from applications.models import Dossier
 from applications.states import (
     DECISION_STATUSES,
@@ -25,11 +26,9 @@ from applications.states import (
     can_transition,
     transition_dossier,
 )
-from applications.submission import SubmissionRefused, reopen_dossier
 from notifications.models import EmailKind
 from notifications.services import queue_email
-
-from .models import (
+from reviews.models import (
     Assignment,
     ConflictOfInterest,
     Criterion,
@@ -41,7 +40,7 @@ from .models import (
     Score,
     ScoringGrid,
 )
-from .rules import REVIEWABLE_STATUSES
+from reviews.rules import REVIEWABLE_STATUSES
 
 REVIEWERS_PER_DOSSIER = 2
 
@@ -262,7 +261,7 @@ def _check_decidable(dossier: Dossier, outcome: str, by) -> None:
 def record_decision(*, dossier: Dossier, outcome: str, justification: str, by, now: datetime | None = None) -> Decision:
     """Record the committee's decision through the state machine, with its justification (Decision row next to
     the DossierTransition), atomically under the dossier's row lock. Sends no e-mail: the decision is mailed at
-    the wave's publication time by applications.lifecycle."""
+    the wave's publication time by applications.domain.lifecycle."""
     return record_decisions(dossiers=[dossier], outcome=outcome, justification=justification, by=by, now=now)[0]
 
 
@@ -304,7 +303,7 @@ def _decide(dossier: Dossier, outcome: str, justification: str, by, now: datetim
 
 
 def reopen_for_corrections(*, dossiers, by, message: str) -> int:
-    """Send submitted dossiers back to their applicants through applications.submission.reopen_dossier, all or
+    """Send submitted dossiers back to their applicants through applications.domain.submission.reopen_dossier, all or
     nothing (like the bulk decision): if one is refused, none is reopened or e-mailed and ReviewRefused names it.
     Returns how many were reopened."""
     count = 0

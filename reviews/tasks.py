@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import reminders
+from reviews import reminders
 
 
 @shared_task(name="reviews.send_review_reminders", acks_late=True)

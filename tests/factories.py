@@ -126,7 +126,7 @@ def attach_required_documents(dossier, create, extracted, **kwargs):
     """Upload every required attachment through the real service (a draft dossier, by its owner)."""
     if not create:
         return
-    from applications.attachments import add_attachment
+    from applications.domain.attachments import add_attachment
     from applications.models import REQUIRED_ATTACHMENT_KINDS
     from tests.applications import submission_files as files
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from applications.sections import SECTIONS
+from applications.domain.sections import SECTIONS
 from tests.security.access_matrix import SITE, kwargs_for
 from tests.security.access_world import ROLES, build_world
 

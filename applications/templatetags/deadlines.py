@@ -7,7 +7,7 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from applications.home import Deadline
+from applications.queries.home import Deadline
 from applications.states import EDITABLE_STATUSES
 
 register = template.Library()

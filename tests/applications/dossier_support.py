@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
+from applications.domain.sections import SECTIONS
 from applications.models import DossierPartner
-from applications.sections import SECTIONS
 
 VALUES = {"expected_learners_per_year": 12, "budget_total": Decimal("1000"), "lead_email": "chef@ville.fr"}
 

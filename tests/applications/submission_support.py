@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.storage import default_storage
 
-from applications.attachments import add_attachment
+from applications.domain.attachments import add_attachment
 from applications.models import DossierMember
 from tests.factories import CampaignFactory, DossierFactory, UserFactory, WaveFactory
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from applications.amounts import AmountField, parse_amount
-from applications.forms import BudgetForm
+from applications.forms.amounts import AmountField, parse_amount
+from applications.forms.sections import BudgetForm
 from tests.factories import DossierFactory
 
 

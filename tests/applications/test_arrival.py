@@ -12,8 +12,8 @@ import time_machine
 from django.urls import reverse
 
 from ami_portal.arrival import bounded_arrival, parse_request_start, request_arrival
+from applications.domain.submission import submit_dossier
 from applications.models import Submission
-from applications.submission import submit_dossier
 from tests.factories import DossierFactory
 
 from .submission_support import paris, waves

@@ -4,7 +4,7 @@ and sent with RFC 6266 ``filename*`` when the name is not plain ASCII."""
 import pytest
 from django.urls import reverse
 
-from applications.attachments import download_name
+from applications.domain.attachments import download_name
 from applications.models import AttachmentKind
 from tests.factories import DossierFactory
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import translation
 
-from applications.attachments import AttachmentRejected, add_attachment, delete_attachment
+from applications.domain.attachments import AttachmentRejected, add_attachment, delete_attachment
 from applications.models import Attachment, AttachmentKind
 from applications.states import DossierStatus
 from tests.factories import DossierFactory, UserFactory

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications.admin import CampaignDocumentForm
+from applications.admin.campaigns import CampaignDocumentForm
 from applications.models import CampaignDocument, CampaignQuestion
 from cities.models import ProgrammeMembership
 from tests.factories import CampaignFactory, CommuneFactory, EpciFactory, UserFactory, WaveFactory, official
@@ -154,7 +154,7 @@ def test_logged_in_staff_sees_their_dossiers_link_not_the_start(client, campaign
 
 
 def test_demo_call_page_has_a_contact_a_faq_and_its_rules_once(client):
-    from applications.campaigns import ensure_demo_campaign
+    from applications.domain.campaigns import ensure_demo_campaign
 
     campaign = ensure_demo_campaign()
     ensure_demo_campaign()

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from applications.campaigns import ensure_demo_campaign, ensure_second_ami
+from applications.domain.campaigns import ensure_demo_campaign, ensure_second_ami
 from applications.models import Wave
 
 PARIS = ZoneInfo("Europe/Paris")

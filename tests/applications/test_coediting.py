@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import coediting, services
+from applications.domain import coediting, dossiers
 from applications.models import DossierChange, DossierMember
 from tests.factories import DossierFactory, UserFactory
 
@@ -29,7 +29,7 @@ def team():
 def _save(dossier, by, base, **values):
     data = {"territory_presentation": dossier.territory_presentation, "employment_basin": dossier.employment_basin}
     data.update(values)
-    return services.save_section(dossier=dossier, section="territory", data=data, by=by, base=base)
+    return dossiers.save_section(dossier=dossier, section="territory", data=data, by=by, base=base)
 
 
 def _stored(dossier, field):
@@ -75,7 +75,7 @@ def test_a_save_writes_only_the_fields_that_changed_and_attributes_them(team):
 def test_choosing_the_other_version_leaves_it_in_place(team):
     dossier, owner, colleague, base = team
     _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), owner, base, employment_basin="Texte de l'élue")
-    result = services.save_section(
+    result = dossiers.save_section(
         dossier=dossier,
         section="territory",
         by=colleague,
@@ -100,7 +100,7 @@ def test_keeping_my_version_after_seeing_the_conflict_writes_it(team):
 
 def test_my_own_full_save_supersedes_my_earlier_autosave(team):
     dossier, owner, _colleague, base = team
-    services.autosave_field(
+    dossiers.autosave_field(
         dossier=dossier,
         section="territory",
         field="employment_basin",
@@ -117,8 +117,8 @@ def test_my_own_full_save_supersedes_my_earlier_autosave(team):
 def test_delayed_autosave_after_my_own_full_save_is_refused(team):
     dossier, owner, _colleague, base = team
     _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), owner, base, employment_basin="Final")
-    with pytest.raises(services.StaleAutosave):
-        services.autosave_field(
+    with pytest.raises(dossiers.StaleAutosave):
+        dossiers.autosave_field(
             dossier=dossier,
             section="territory",
             field="employment_basin",
@@ -132,8 +132,8 @@ def test_delayed_autosave_after_my_own_full_save_is_refused(team):
 def test_delayed_autosave_after_a_colleagues_save_is_refused_and_names_them(team):
     dossier, owner, colleague, base = team
     _save(DossierFactory._meta.model.objects.get(pk=dossier.pk), owner, base, employment_basin="Texte de l'élue")
-    with pytest.raises(services.StaleAutosave) as refused:
-        services.autosave_field(
+    with pytest.raises(dossiers.StaleAutosave) as refused:
+        dossiers.autosave_field(
             dossier=dossier,
             section="territory",
             field="employment_basin",

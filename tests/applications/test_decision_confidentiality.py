@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from applications import rules as dossier_rules
-from applications.lifecycle import publish_wave, run_due_wave_events
+from applications.domain.lifecycle import publish_wave, run_due_wave_events
 from applications.models import Dossier, DossierMember, Submission
 from applications.states import DossierStatus, transition_dossier
 from notifications.models import EmailKind, OutboxMessage

@@ -4,9 +4,10 @@ import io
 
 import pytest
 
-from applications import demo, services
-from applications.campaigns import ensure_demo_campaign
+from applications import demo
+from applications.domain.campaigns import ensure_demo_campaign
 from applications.models import Dossier
+from applications.queries import completeness
 from tests.factories import official
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def test_seed_dossiers_creates_a_half_filled_and_a_complete_draft_once():
     demo.seed_dossiers(officials=officials, stdout=io.StringIO())
     demo.seed_dossiers(officials=officials, stdout=io.StringIO())
     half, complete = (Dossier.objects.get(owner=officials[key]) for key in ("official_a", "official_b"))
-    assert services.dossier_completeness(half) and services.dossier_completeness(complete) == []
+    assert completeness.dossier_completeness(half) and completeness.dossier_completeness(complete) == []
     assert Dossier.objects.count() == 2
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from applications.attachments import add_attachment
+from applications.domain.attachments import add_attachment
 from applications.models import AttachmentKind, DossierTransition
 from applications.states import DossierStatus
 from tests.factories import DossierFactory, RegionFactory, UserFactory, WaveFactory, reviewer

@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from applications import services
+from applications.domain import dossiers
+from applications.domain.sections import SECTIONS
 from applications.models import DossierChange
-from applications.sections import SECTIONS
+from applications.queries import completeness
 from applications.states import DossierStatus
 from tests.factories import (
     CampaignFactory,
@@ -34,7 +35,7 @@ def _open_campaign(prefix="AMI2"):
 def test_create_dossier_generates_a_campaign_reference_and_targets_the_open_wave():
     campaign = _open_campaign()
     user = official()
-    dossier = services.create_dossier(campaign=campaign, by=user, commune=user.official_profile.commune)
+    dossier = dossiers.create_dossier(campaign=campaign, by=user, commune=user.official_profile.commune)
     assert dossier.reference.startswith("AMI2-20") and dossier.reference.endswith("-00001")
     assert dossier.wave == campaign.waves.get()
     assert dossier.status == DossierStatus.DRAFT and dossier.owner == user
@@ -42,8 +43,8 @@ def test_create_dossier_generates_a_campaign_reference_and_targets_the_open_wave
 
 def test_references_follow_each_other_within_a_campaign():
     campaign = _open_campaign()
-    first = services.create_dossier(campaign=campaign, by=UserFactory(), commune=CommuneFactory())
-    second = services.create_dossier(campaign=campaign, by=UserFactory(), epci=EpciFactory())
+    first = dossiers.create_dossier(campaign=campaign, by=UserFactory(), commune=CommuneFactory())
+    second = dossiers.create_dossier(campaign=campaign, by=UserFactory(), epci=EpciFactory())
     assert first.reference[-5:] == "00001" and second.reference[-5:] == "00002"
 
 
@@ -52,9 +53,9 @@ def test_second_dossier_for_the_same_commune_carries_the_dossier_but_not_who_hol
     campaign = _open_campaign()
     holder = UserFactory(first_name="Jeanne", last_name="Martin", email="jeanne.martin@ville.fr")
     commune = CommuneFactory()
-    first = services.create_dossier(campaign=campaign, by=holder, commune=commune)
-    with pytest.raises(services.DossierAlreadyExists) as held:
-        services.create_dossier(campaign=campaign, by=UserFactory(), commune=commune)
+    first = dossiers.create_dossier(campaign=campaign, by=holder, commune=commune)
+    with pytest.raises(dossiers.DossierAlreadyExists) as held:
+        dossiers.create_dossier(campaign=campaign, by=UserFactory(), commune=commune)
     assert held.value.dossier == first
     assert not hasattr(held.value, "holder_name") and not hasattr(held.value, "holder_email")
     assert "Martin" not in str(held.value) and "jeanne" not in str(held.value)
@@ -62,14 +63,14 @@ def test_second_dossier_for_the_same_commune_carries_the_dossier_but_not_who_hol
 
 def test_sections_save_independently_and_keep_other_sections():
     dossier = DossierFactory(skills_in_shortage="Soudure")
-    services.save_section(dossier=dossier, section="territory", data={"employment_basin": "Bassin"}, by=dossier.owner)
+    dossiers.save_section(dossier=dossier, section="territory", data={"employment_basin": "Bassin"}, by=dossier.owner)
     dossier.refresh_from_db()
     assert dossier.employment_basin == "Bassin" and dossier.skills_in_shortage == "Soudure"
 
 
 def test_saving_a_section_records_who_changed_which_fields():
     dossier = DossierFactory()
-    services.save_section(
+    dossiers.save_section(
         dossier=dossier,
         section="training",
         data={"training_levels": "bac+2", "training_courses": ""},
@@ -81,32 +82,32 @@ def test_saving_a_section_records_who_changed_which_fields():
 
 def test_saving_unchanged_values_records_nothing():
     dossier = DossierFactory()
-    services.save_section(dossier=dossier, section="summary", data={"title": dossier.title}, by=dossier.owner)
+    dossiers.save_section(dossier=dossier, section="summary", data={"title": dossier.title}, by=dossier.owner)
     assert not DossierChange.objects.exists()
 
 
 def test_submitted_dossier_cannot_be_edited():
     dossier = DossierFactory(status=DossierStatus.SUBMITTED)
     with pytest.raises(PermissionDenied):
-        services.save_section(dossier=dossier, section="summary", data={"title": "x"}, by=dossier.owner)
+        dossiers.save_section(dossier=dossier, section="summary", data={"title": "x"}, by=dossier.owner)
 
 
 def test_stranger_cannot_save_a_section():
     dossier = DossierFactory()
     with pytest.raises(PermissionDenied):
-        services.save_section(dossier=dossier, section="summary", data={"title": "x"}, by=UserFactory())
+        dossiers.save_section(dossier=dossier, section="summary", data={"title": "x"}, by=UserFactory())
 
 
 def test_negative_amount_is_refused_by_the_model():
     dossier = DossierFactory()
     with pytest.raises(ValidationError):
-        services.save_section(dossier=dossier, section="budget", data={"budget_total": Decimal("-1")}, by=dossier.owner)
+        dossiers.save_section(dossier=dossier, section="budget", data={"budget_total": Decimal("-1")}, by=dossier.owner)
 
 
 def test_completeness_lists_every_missing_item_with_its_anchor():
     dossier = DossierFactory(title="", public_summary="")
     with translation.override("en"):
-        missing = services.dossier_completeness(dossier)
+        missing = completeness.dossier_completeness(dossier)
     assert {item.section for item in missing} == {spec.key for spec in SECTIONS}
     title = next(item for item in missing if item.field == "title")
     assert title.url.endswith(f"/dossiers/{dossier.pk}/sections/summary/#id_title")
@@ -115,15 +116,15 @@ def test_completeness_lists_every_missing_item_with_its_anchor():
 
 def test_completeness_is_empty_for_a_complete_dossier():
     dossier = fill_sections(DossierFactory())
-    assert services.dossier_completeness(dossier) == []
+    assert completeness.dossier_completeness(dossier) == []
 
 
 def test_database_constraint_reports_the_holder_when_two_officials_race(monkeypatch):
     campaign = _open_campaign()
     commune = CommuneFactory()
     holder = UserFactory()
-    services.create_dossier(campaign=campaign, by=holder, commune=commune)
-    real = services.existing_dossier
+    dossiers.create_dossier(campaign=campaign, by=holder, commune=commune)
+    real = dossiers.existing_dossier
     calls = []
 
     def first_check_misses(**kwargs):
@@ -131,7 +132,7 @@ def test_database_constraint_reports_the_holder_when_two_officials_race(monkeypa
         calls.append(kwargs)
         return None if len(calls) == 1 else real(**kwargs)
 
-    monkeypatch.setattr(services, "existing_dossier", first_check_misses)
-    with pytest.raises(services.DossierAlreadyExists) as held:
-        services.create_dossier(campaign=campaign, by=UserFactory(), commune=commune)
+    monkeypatch.setattr(dossiers, "existing_dossier", first_check_misses)
+    with pytest.raises(dossiers.DossierAlreadyExists) as held:
+        dossiers.create_dossier(campaign=campaign, by=UserFactory(), commune=commune)
     assert held.value.dossier.owner == holder

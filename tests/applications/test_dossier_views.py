@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from applications.domain.sections import SECTIONS
 from applications.models import Dossier, DossierChange, DossierInvitation, DossierMember
-from applications.sections import SECTIONS
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
 from notifications.sending import render_message

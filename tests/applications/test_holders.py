@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.roles import Role
-from applications import holders, services
+from applications.domain import holders, invitations
+from applications.domain.submission import SubmissionRefused, submit_dossier
 from applications.models import (
     DossierHolderLog,
     DossierInvitation,
@@ -19,7 +20,6 @@ from applications.models import (
     JoinRequestStatus,
 )
 from applications.states import DossierStatus
-from applications.submission import SubmissionRefused, submit_dossier
 from notifications.models import EmailKind, OutboxMessage
 from notifications.sending import render_message
 from tests.factories import DossierFactory, RegionFactory, UserFactory, official
@@ -367,7 +367,7 @@ def test_invitation_is_accepted_one_second_before_its_validity_ends(settings):
     dossier, colleague = DossierFactory(complete=True), UserFactory(email="collegue@ville.fr")
     sent = timezone.now() - timedelta(days=30)
     invitation = _invitation(dossier, colleague.email, sent_at=sent)
-    services.accept_invitation(invitation=invitation, user=colleague, now=sent + timedelta(days=14, seconds=-1))
+    invitations.accept_invitation(invitation=invitation, user=colleague, now=sent + timedelta(days=14, seconds=-1))
     assert DossierMember.objects.filter(dossier=dossier, user=colleague).exists()
 
 
@@ -377,7 +377,7 @@ def test_invitation_is_refused_one_second_after_its_validity_ends(settings):
     sent = timezone.now() - timedelta(days=30)
     invitation = _invitation(dossier, colleague.email, sent_at=sent)
     with pytest.raises(ValidationError) as refused:
-        services.accept_invitation(invitation=invitation, user=colleague, now=sent + timedelta(days=14, seconds=1))
+        invitations.accept_invitation(invitation=invitation, user=colleague, now=sent + timedelta(days=14, seconds=1))
     assert "expired" in refused.value.messages[0]
     assert invitation.state_at(sent + timedelta(days=14)) == InvitationState.EXPIRED
     assert not DossierMember.objects.filter(user=colleague).exists()
@@ -387,8 +387,8 @@ def test_a_120_day_old_invitation_no_longer_works():
     dossier, colleague = DossierFactory(complete=True), UserFactory(email="collegue@ville.fr")
     invitation = _invitation(dossier, colleague.email, sent_at=timezone.now() - timedelta(days=120))
     with pytest.raises(ValidationError):
-        services.accept_invitation(invitation=invitation, user=colleague)
-    assert not services.pending_invitations_for(colleague).exists()
+        invitations.accept_invitation(invitation=invitation, user=colleague)
+    assert not invitations.pending_invitations_for(colleague).exists()
 
 
 def test_invitation_validity_follows_the_setting(settings):
@@ -401,10 +401,10 @@ def test_invitation_validity_follows_the_setting(settings):
 def test_an_invitation_link_works_once():
     dossier, colleague = DossierFactory(complete=True), UserFactory(email="collegue@ville.fr")
     invitation = _invitation(dossier, colleague.email, sent_at=timezone.now())
-    services.accept_invitation(invitation=invitation, user=colleague)
+    invitations.accept_invitation(invitation=invitation, user=colleague)
     DossierMember.objects.filter(user=colleague).delete()  # removed since: the old link must not bring them back
     with pytest.raises(ValidationError) as refused:
-        services.accept_invitation(invitation=DossierInvitation.objects.get(pk=invitation.pk), user=colleague)
+        invitations.accept_invitation(invitation=DossierInvitation.objects.get(pk=invitation.pk), user=colleague)
     assert "already been used" in refused.value.messages[0]
     assert not DossierMember.objects.filter(user=colleague).exists()
 
@@ -412,7 +412,7 @@ def test_an_invitation_link_works_once():
 def test_inviting_again_after_expiry_sends_a_new_link():
     dossier = DossierFactory(complete=True)
     old = _invitation(dossier, "collegue@ville.fr", sent_at=timezone.now() - timedelta(days=20))
-    new = services.invite_co_editor(dossier=dossier, email="collegue@ville.fr", by=dossier.owner)
+    new = invitations.invite_co_editor(dossier=dossier, email="collegue@ville.fr", by=dossier.owner)
     old.refresh_from_db()
     assert new.pk != old.pk and new.token != old.token and new.is_valid_at(timezone.now())
     assert old.state_at(timezone.now()) == InvitationState.EXPIRED
@@ -479,6 +479,6 @@ def test_the_owner_removing_a_co_editor_is_written_to_the_holder_log():
     dossier = DossierFactory(complete=True)
     co_editor = add_co_editor(dossier)
     member = DossierMember.objects.get(user=co_editor)
-    services.remove_co_editor(dossier=dossier, member=member, by=dossier.owner)
+    invitations.remove_co_editor(dossier=dossier, member=member, by=dossier.owner)
     entry = DossierHolderLog.objects.get()
     assert (entry.action, entry.concerning, entry.by) == (HolderAction.CO_EDITOR_REMOVED, co_editor, dossier.owner)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from applications import holders
+from applications.domain import holders
 from applications.models import (
     AttachmentKind,
     DossierHolderLog,

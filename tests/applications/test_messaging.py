@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.roles import Role
-from applications import messaging
+from applications.domain import messaging
 from applications.models import DossierMessage
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage

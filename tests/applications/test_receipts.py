@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from applications.receipts import render_receipt_pdf
-from applications.submission import submit_dossier
+from applications.domain.receipts import render_receipt_pdf
+from applications.domain.submission import submit_dossier
 from tests.factories import DossierFactory
 
 from .submission_support import paris, waves
@@ -80,7 +80,7 @@ def test_receipt_pdf_download_is_an_attachment(client, submission):
 
 
 def test_receipt_is_still_available_after_a_withdrawal(client, submission):
-    from applications.submission import withdraw_submission
+    from applications.domain.submission import withdraw_submission
 
     dossier = submission.dossier
     with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):

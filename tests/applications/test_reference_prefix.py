@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 from django.urls import reverse
 
+from applications.domain.dossiers import next_dossier_reference
 from applications.models import Campaign, Dossier
-from applications.services import next_dossier_reference
 from tests.factories import CampaignFactory, DossierFactory, WaveFactory, official
 
 pytestmark = pytest.mark.django_db

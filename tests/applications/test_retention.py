@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
+from applications.domain.retention import ANONYMISED, personal_fields, purge_personal_data, scrub
 from applications.models import Attachment, AttachmentKind, DossierMember, Submission
-from applications.retention import ANONYMISED, personal_fields, purge_personal_data, scrub
 from applications.states import DossierStatus
 from notifications.models import OutboxMessage
 from tests.factories import CampaignFactory, DossierFactory, UserFactory, WaveFactory, official
@@ -148,7 +148,7 @@ def test_scrub_blanks_personal_keys_at_any_depth_and_keeps_the_rest():
 
 def test_every_contact_like_field_of_the_dossier_models_is_anonymised(closed_dossier):
     """Whatever sections the dossier has, their contact/lead/phone/e-mail fields end up blank."""
-    from applications.retention import _dossier_related_models
+    from applications.domain.retention import _dossier_related_models
 
     purge_personal_data(now=timezone.now())
     for model, lookup in _dossier_related_models():

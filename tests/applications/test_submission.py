@@ -8,9 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from applications.models import AttachmentKind, DossierTransition, Submission
-from applications.states import DossierStatus
-from applications.submission import (
+from applications.domain.submission import (
     SubmissionRefused,
     WaveChanged,
     build_snapshot,
@@ -21,6 +19,8 @@ from applications.submission import (
     submit_dossier,
     withdraw_submission,
 )
+from applications.models import AttachmentKind, DossierTransition, Submission
+from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
 from notifications.sending import render_message
 from tests.factories import DossierFactory, UserFactory, reviewer

@@ -3,7 +3,7 @@
 import pytest
 from django.test.signals import template_rendered
 
-from applications.submission import submit_dossier
+from applications.domain.submission import submit_dossier
 from notifications.models import EmailKind, OutboxMessage
 from tests.factories import DossierFactory
 

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from applications.domain.submission import SubmissionRefused, submit_dossier
 from applications.models import Submission
-from applications.submission import SubmissionRefused, submit_dossier
 from tests.factories import DossierFactory
 
 

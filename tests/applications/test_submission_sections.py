@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.db import models
 
+from applications.domain.sections import SECTIONS
+from applications.domain.submission import SubmissionRefused, submission_checklist, submit_dossier
 from applications.models import DossierPartner, PartnerKind
-from applications.sections import SECTIONS
-from applications.submission import SubmissionRefused, submission_checklist, submit_dossier
 
 from .submission_support import dossier_with_attachments
 

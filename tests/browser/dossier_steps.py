@@ -5,8 +5,8 @@ from pathlib import Path
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from applications.domain.sections import SECTIONS
 from applications.models import Dossier, DossierPartner, PartnerKind
-from applications.sections import SECTIONS
 
 from .helpers import field_label, label, make_pdf, make_xlsx, text
 
@@ -117,7 +117,7 @@ def mandate_verified_by_the_region(dossier: Dossier) -> None:
 
     from accounts.models import StaffProfile
     from accounts.roles import Role
-    from applications import holders
+    from applications.domain import holders
     from tests.factories import UserFactory
 
     reviewer = UserFactory(is_staff=True)

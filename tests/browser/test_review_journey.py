@@ -1,5 +1,5 @@
 """Journey 2: a regional reviewer logs into the admin and scores a submitted dossier of their région; a national
-coordinator records the committee's decision (reviews/admin.py, reviews/admin_dossier.py)."""
+coordinator records the committee's decision (reviews/admin/workflow.py, reviews/admin/dossier.py)."""
 
 from datetime import timedelta
 

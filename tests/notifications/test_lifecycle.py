@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.roles import Role
-from applications import lifecycle
+from applications.domain import lifecycle
 from applications.models import DossierMember
 from applications.signals import wave_closed
 from applications.states import DossierStatus

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from applications import lifecycle
+from applications.domain import lifecycle
 from applications.models import DossierMember, DossierReminder
 from notifications.models import EmailKind, OutboxMessage
 from tests.factories import DossierFactory, UserFactory, WaveFactory

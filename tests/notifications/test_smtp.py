@@ -6,7 +6,7 @@ import smtplib
 import pytest
 from pypdf import PdfReader
 
-from applications.submission import submit_dossier
+from applications.domain.submission import submit_dossier
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.sending import send_outbox_message
 from tests.applications.submission_support import add_co_editor

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.lifecycle import close_wave
+from applications.domain.lifecycle import close_wave
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
 from notifications.sending import render_message

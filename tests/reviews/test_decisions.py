@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from applications.lifecycle import run_due_wave_events
+from applications.domain.lifecycle import run_due_wave_events
 from applications.models import DossierTransition
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage

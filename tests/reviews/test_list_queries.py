@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reviews.admin_dossier import DossierAdmin
+from reviews.admin.dossier import DossierAdmin
 
 from .factories import dossier_in, review
 

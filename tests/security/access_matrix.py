@@ -218,8 +218,8 @@ ADMIN_SITE: dict[str, Rule] = {
     # An app's page exists only for staff holding a permission on one of its models.
     # Importing programme memberships needs both add and change permission on them.
     "admin:cities_programmemembership_import": rule(403, **NON_STAFF_ADMIN),
-    # --- review pages of the dossier admin (reviews/admin_dossier.py); dossier A is in région X
-    # --- review pages of the dossier admin (reviews/admin_dossier.py); dossier A is submitted, in région X
+    # --- review pages of the dossier admin (reviews/admin/dossier.py); dossier A is in région X
+    # --- review pages of the dossier admin (reviews/admin/dossier.py); dossier A is submitted, in région X
     "admin:applications_dossier_dashboard": rule(200, **NON_STAFF_ADMIN),
     # "My reviews", the reviewer's queue: every staff role reading dossiers (a coordinator's queue is empty).
     "admin:applications_dossier_my_reviews": rule(200, **NON_STAFF_ADMIN),
@@ -240,7 +240,7 @@ ADMIN_SITE: dict[str, Rule] = {
     "admin:applications_dossier_decide": rule(
         403, kwargs=_dossier_a, coordinator=200, reviewer_y=404, **NON_STAFF_ADMIN
     ),
-    # --- holders and mandate verification (applications/admin_holders.py): regional staff of the dossier's
+    # --- holders and mandate verification (applications/admin/holders.py): regional staff of the dossier's
     # région and coordinators; a reviewer of another région finds nothing (404).
     "admin:applications_dossier_mandates": rule(200, **NON_STAFF_ADMIN),
     "admin:applications_dossier_holders": rule(200, kwargs=_dossier_a, reviewer_y=404, **NON_STAFF_ADMIN),

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from applications.retention import purge_personal_data
+from applications.domain.retention import purge_personal_data
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from io import StringIO
 
 from django.core.management.base import BaseCommand, OutputWrapper
 
-from applications.campaigns import ensure_demo_campaign, ensure_first_ami, ensure_second_ami
+from applications.domain.campaigns import ensure_demo_campaign, ensure_first_ami, ensure_second_ami
 
 
 class Command(BaseCommand):

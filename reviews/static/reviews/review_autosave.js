@@ -1,4 +1,4 @@
-// Autosave of a draft review (reviews/admin.py ReviewAdmin.response_change): the whole admin form is posted in the
+// Autosave of a draft review (reviews/admin/workflow.py ReviewAdmin.response_change): the whole admin form is posted in the
 // background a moment after the last keystroke; the server answers JSON when it saved, the page otherwise.
 (function () {
   "use strict";

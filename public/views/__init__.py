@@ -1,0 +1,1 @@
+"""Views of the public site: ``results`` (home, published results, open data) and ``press`` (the press area)."""
