@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from cities.models import Commune, Programme, ProgrammeMembership
 from cities.selectors import search_communes
+from public.page_cache import cached_public_page
 
 from .home import official_territories
 from .models import REQUIRED_ATTACHMENT_KINDS, REQUIRED_ATTACHMENT_LEAD_TIMES, Campaign, CampaignDocument, Wave
@@ -57,6 +58,7 @@ def _eligibility_context(request) -> dict:
 
 
 @require_GET
+@cached_public_page
 def campaign_page(request, slug):
     campaign = _campaign(slug)
     now = timezone.now()

@@ -219,6 +219,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Public pages and open data for anonymous visitors are cached (public/page_cache.py), keyed on the publication
+# state and expiring at the next instant they change by themselves; this is their longest life (0 = no cache).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# The browser may keep a public page this long at most, never past its next change (publication, deadline).
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
+PUBLIC_PAGE_CACHE_PREFIX = "public-page"
+PUBLIC_PAGE_CACHE_MAX_BYTES = 5 * 1024 * 1024
 # Enqueueing after commit must not hold the request when the broker is down: one short connection attempt, no
 # publish retries (notifications.services.enqueue_sending logs the failure; the outbox sweep sends the row later).
 # No task result is ever read (the outbox row is the result): storing none also spares the request the result

@@ -12,3 +12,7 @@ STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT_TMP
 PRIVATE_MEDIA_ROOT = PRIVATE_MEDIA_ROOT_TMP
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Tests run inside a transaction that is rolled back, so after-commit bumps of the publication state never happen
+# and one test's data would be seen through another's cached page: the public page cache is off, except in
+# tests/public/test_page_cache.py, which turns it on and runs the after-commit callbacks.
+PUBLIC_PAGE_CACHE_SECONDS = 0
