@@ -8,7 +8,11 @@ from .base import STORAGES, env
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env.str("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 PRIVATE_MEDIA_ROOT_TMP = tempfile.mkdtemp(prefix="ami-media-")
-STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT_TMP
+# Local files whatever the environment says (the S3 tests start their own object store).
+STORAGES["default"] = {
+    "BACKEND": "ami_portal.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT_TMP, "base_url": None},
+}
 PRIVATE_MEDIA_ROOT = PRIVATE_MEDIA_ROOT_TMP
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
