@@ -5,7 +5,8 @@ A cached page is keyed on everything it is made of:
 - the **publication state** (``PublicationState``: a version bumped after the commit of every change the public
   pages show — decisions, waves, campaigns, their documents and FAQ, antennas; see ``public/signals.py``), read
   first, so a page rendered from older data is stored under a version nobody asks for any more;
-- the **language** and the **full path with its query string** (filters, eligibility search);
+- the **language** and the **full path with its query string** (only the page's own filters: a page asked with
+  any other parameter, such as the call page's eligibility search, is computed, not cached);
 - and it **expires by itself at the next instant its content changes with time alone**: the next opening, deadline
   or publication of any wave, or midnight in Paris (antenna statuses are derived from the date). Time is derived,
   not flipped: a wave published at 10:00:00 shows at 10:00:00 even if Celery is down and even if the page was
@@ -169,21 +170,27 @@ def _store(request, response, *, key: str, now: datetime) -> HttpResponse:
     return served
 
 
-def cached_public_page(view):
-    """Serve ``view``'s successful answers to anonymous visitors from the cache, as described in this module."""
+def cached_public_page(view=None, *, params: tuple[str, ...] = ()):
+    """Serve ``view``'s successful answers to anonymous visitors from the cache, as described in this module.
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not _cacheable_request(request):
-            return view(request, *args, **kwargs)
-        key = _key(request, state=publication_state())  # read before the page's data, never after
-        now = timezone.now()
-        page = cache.get(key)
-        if isinstance(page, CachedPage) and now < page.expires_at:
-            return page.response_for(request, now=now)
-        response = view(request, *args, **kwargs)
-        if response.status_code != 200:
-            return response
-        return _store(request, response, key=key, now=now)
+    Only a query string made of ``params`` (the page's filters) is cached: any other (a search, a tracking tag) is
+    answered uncached, so nobody can fill the cache with pages by inventing query strings."""
 
-    return wrapper
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable_request(request) or not set(request.GET) <= set(params):
+                return view(request, *args, **kwargs)
+            key = _key(request, state=publication_state())  # read before the page's data, never after
+            now = timezone.now()
+            page = cache.get(key)
+            if isinstance(page, CachedPage) and now < page.expires_at:
+                return page.response_for(request, now=now)
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            return _store(request, response, key=key, now=now)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

@@ -72,7 +72,7 @@ def _summary(laureates: list) -> dict:
     }
 
 
-@cached_public_page
+@cached_public_page(params=("region", "programme"))
 def campaign_results(request, slug, number=None):
     now = timezone.now()
     campaign = get_object_or_404(Campaign, slug=slug)

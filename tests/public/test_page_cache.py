@@ -9,7 +9,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from applications.states import DossierStatus
 from network.services import antenna_for_laureate
@@ -225,3 +227,12 @@ def test_an_antenna_change_shows_on_the_cached_network_page(client, wave, django
             antenna.save()
         after = text(client.get("/reseau/"))
     assert "Autun" in before and before != after
+
+
+def test_a_query_string_outside_the_pages_filters_is_answered_uncached(client, laureates):
+    with time_machine.travel(AFTER, tick=False):
+        client.get("/resultats/ami2/?utm_source=lettre")
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get("/resultats/ami2/?utm_source=lettre")
+    assert "Chalon-sur-Saône" in text(again)
+    assert len(queries) > 1
