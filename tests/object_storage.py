@@ -9,6 +9,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from ami_portal.settings.object_storage import s3_storage
+
 CREDENTIALS = {"aws_access_key_id": "ami-test", "aws_secret_access_key": "ami-test-secret", "region_name": "eu-west-3"}
 
 
@@ -30,20 +32,13 @@ def bucket(settings, object_store):
     client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": CREDENTIALS["region_name"]})
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {
-            "BACKEND": "ami_portal.storage.PrivateS3Storage",
-            "OPTIONS": {
-                "bucket_name": name,
-                "endpoint_url": object_store,
-                "region_name": CREDENTIALS["region_name"],
-                "access_key": CREDENTIALS["aws_access_key_id"],
-                "secret_key": CREDENTIALS["aws_secret_access_key"],
-                "location": "",
-                "addressing_style": None,
-                "default_acl": "private",
-                "file_overwrite": False,
-            },
-        },
+        "default": s3_storage(
+            bucket_name=name,
+            endpoint_url=object_store,
+            region_name=CREDENTIALS["region_name"],
+            access_key=CREDENTIALS["aws_access_key_id"],
+            secret_key=CREDENTIALS["aws_secret_access_key"],
+        ),
     }
     return client, name
 

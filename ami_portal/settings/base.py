@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .object_storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -161,20 +163,15 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 STORAGES = {
     "default": (
-        {
-            "BACKEND": "ami_portal.storage.PrivateS3Storage",
-            "OPTIONS": {
-                "bucket_name": AWS_STORAGE_BUCKET_NAME,
-                "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-                "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
-                "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
-                "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-                "location": env.str("AWS_LOCATION", default=""),
-                "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
-                "default_acl": "private",
-                "file_overwrite": False,
-            },
-        }
+        s3_storage(
+            bucket_name=AWS_STORAGE_BUCKET_NAME,
+            endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            region_name=env.str("AWS_S3_REGION_NAME", default="") or None,
+            access_key=env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            secret_key=env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            location=env.str("AWS_LOCATION", default=""),
+            addressing_style=env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        )
         if AWS_STORAGE_BUCKET_NAME
         else {
             "BACKEND": "ami_portal.storage.PrivateFileSystemStorage",

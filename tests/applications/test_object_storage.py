@@ -14,11 +14,12 @@ from botocore.exceptions import ClientError
 from django.urls import reverse
 from django.utils import timezone
 
+from ami_portal.settings.object_storage import s3_storage
 from applications.models import Attachment, AttachmentKind
 from applications.retention import purge_personal_data
 from applications.states import DossierStatus
 from tests.factories import DossierFactory, official, reviewer
-from tests.object_storage import keys
+from tests.object_storage import CREDENTIALS, keys
 
 from . import submission_files as files
 
@@ -139,3 +140,36 @@ def test_the_storage_never_gives_a_url(bucket):
     from django.core.files.storage import default_storage
 
     assert default_storage.url("attachments/x.pdf") == ""
+
+
+def point_the_storage_nowhere(settings, bucket) -> None:
+    """The same storage, pointed at an address where no object store answers."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage(
+            bucket_name=bucket[1],
+            endpoint_url="http://127.0.0.1:9597",  # nothing listens there
+            region_name=CREDENTIALS["region_name"],
+            access_key=CREDENTIALS["aws_access_key_id"],
+            secret_key=CREDENTIALS["aws_secret_access_key"],
+        ),
+    }
+
+
+def test_an_upload_with_the_store_down_gets_the_french_503_and_records_nothing(client, settings, bucket):
+    dossier = DossierFactory()
+    point_the_storage_nowhere(settings, bucket)
+    response = upload_through_the_form(client, dossier)
+    assert response.status_code == 503
+    assert "Le portail ne peut pas joindre le stockage des fichiers" in response.content.decode()
+    assert response["Retry-After"]
+    assert not Attachment.objects.filter(dossier=dossier).exists()
+
+
+def test_a_download_with_the_store_down_gets_the_french_503(client, settings, bucket):
+    dossier = DossierFactory()
+    upload_through_the_form(client, dossier)
+    point_the_storage_nowhere(settings, bucket)
+    response = client.get(download_url(Attachment.objects.get(dossier=dossier)))
+    assert response.status_code == 503
+    assert "stockage des fichiers" in response.content.decode()
