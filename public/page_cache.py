@@ -37,7 +37,7 @@ from django.db.models.functions import Now
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +128,8 @@ def _set_browser_caching(response, *, until: datetime, now: datetime, shared: bo
     past the instant it changes by itself: no cache anywhere can show a result before its publication."""
     seconds = int(min((until - now).total_seconds(), settings.PUBLIC_PAGE_MAX_AGE))
     patch_cache_control(response, max_age=max(seconds, 0), **({"public": True} if shared else {"private": True}))
+    # The language may come from the language cookie: a shared cache must not give one visitor's language to another.
+    patch_vary_headers(response, ("Cookie",))
 
 
 def _cacheable_request(request) -> bool:

@@ -194,6 +194,7 @@ def test_browsers_may_not_keep_a_page_past_the_next_publication(client, laureate
     assert (
         set(first["Cache-Control"].split(", ")) == set(again["Cache-Control"].split(", ")) == {"public", "max-age=20"}
     )
+    assert "Cookie" in again["Vary"] and "Accept-Language" in again["Vary"]
 
 
 def test_a_page_with_a_per_visitor_token_is_kept_by_the_browser_only(client, laureates):
