@@ -1,4 +1,5 @@
-"""The database is unreachable: a clear French page, HTTP 503 with Retry-After, instead of a 500 or a hang.
+"""The database (or the object store of uploaded files) is unreachable: a clear French page, HTTP 503 with
+Retry-After, instead of a 500 or a hang.
 
 ``DatabaseUnavailableMiddleware.process_exception`` answers for an exception raised by a view;
 ``server_error`` (``handler500``) does the same for one raised elsewhere (another middleware). The page is
@@ -9,6 +10,7 @@ is left: every write happens in a transaction, which PostgreSQL rolls back when 
 import logging
 import sys
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
@@ -17,12 +19,15 @@ from django.template import loader
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+# The S3-compatible object store (AWS_STORAGE_BUCKET_NAME) down, unreachable or refusing: a missing object is not
+# one of them (the storage raises FileNotFoundError, which the download views answer with a 404).
+STORAGE_ERRORS = (BotoCoreError, ClientError)
 
 
-def database_unavailable_response(error: Exception) -> HttpResponse:
-    logger.error("Database unavailable: %s: %s", type(error).__name__, error)
+def database_unavailable_response(error: Exception, *, storage: bool = False) -> HttpResponse:
+    logger.error("%s unavailable: %s: %s", "Object store" if storage else "Database", type(error).__name__, error)
     retry_after = settings.DATABASE_UNAVAILABLE_RETRY_AFTER
-    page = loader.render_to_string("503.html", {"retry_after": retry_after})
+    page = loader.render_to_string("503.html", {"retry_after": retry_after, "storage": storage})
     response = HttpResponse(page, status=503)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
@@ -39,6 +44,8 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable_response(exception)
+        if isinstance(exception, STORAGE_ERRORS):
+            return database_unavailable_response(exception, storage=True)
         return None
 
 
@@ -47,4 +54,6 @@ def server_error(request):
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_ERRORS):
         return database_unavailable_response(error)
+    if isinstance(error, STORAGE_ERRORS):
+        return database_unavailable_response(error, storage=True)
     return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from applications.models import Campaign
+from public.page_cache import cached_public_page
 from public.selectors import campaigns_with_published_results
 
 from . import maps, selectors, services
@@ -27,6 +28,7 @@ def _network_map(summary, *, title: str) -> dict:
     return france_map
 
 
+@cached_public_page
 def network(request, slug=None):
     """The public network: antennas open and being opened, counts per région and campaign, map, list.
     Only published laureates (public.selectors), statuses derived at today's date in Paris."""

@@ -84,3 +84,20 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {ExportJobStatus.DONE, ExportJobStatus.FAILED}
+
+
+class PublicationState(models.Model):
+    """One row whose ``version`` changes whenever something the public pages show changes (a decision, a wave, a
+    campaign, an antenna…): the public page cache is keyed on it (``public.page_cache``), so a change is visible
+    at the next request. What changes by itself with time (a publication instant, a deadline) is not counted
+    here: a cached page expires at the next such instant instead."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("publication state")
+        verbose_name_plural = _("publication state")
+
+    def __str__(self):
+        return str(self.version)

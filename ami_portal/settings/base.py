@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .object_storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -154,18 +156,30 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files browsers ask for at the site's root (favicon.ico), served there by WhiteNoise.
 WHITENOISE_ROOT = BASE_DIR / "site_root"
+# Uploaded files are private (ami_portal/storage.py): stored outside any URL space, streamed by permission-checking
+# views. On the local disk by default; in an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (several web
+# nodes and workers then share them).
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 STORAGES = {
-    # Attachments are private: stored outside any URL space, served by a permission-checking view.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")),
-            "base_url": None,
-        },
-    },
+    "default": (
+        s3_storage(
+            bucket_name=AWS_STORAGE_BUCKET_NAME,
+            endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            region_name=env.str("AWS_S3_REGION_NAME", default="") or None,
+            access_key=env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            secret_key=env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            location=env.str("AWS_LOCATION", default=""),
+            addressing_style=env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        )
+        if AWS_STORAGE_BUCKET_NAME
+        else {
+            "BACKEND": "ami_portal.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        }
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-PRIVATE_MEDIA_ROOT = Path(STORAGES["default"]["OPTIONS"]["location"])
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -219,6 +233,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Public pages and open data for anonymous visitors are cached (public/page_cache.py), keyed on the publication
+# state and expiring at the next instant they change by themselves; this is their longest life (0 = no cache).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# The browser may keep a public page this long at most, never past its next change (publication, deadline).
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
+PUBLIC_PAGE_CACHE_PREFIX = "public-page"
+PUBLIC_PAGE_CACHE_MAX_BYTES = 5 * 1024 * 1024
 # Enqueueing after commit must not hold the request when the broker is down: one short connection attempt, no
 # publish retries (notifications.services.enqueue_sending logs the failure; the outbox sweep sends the row later).
 # No task result is ever read (the outbox row is the result): storing none also spares the request the result

@@ -23,6 +23,7 @@ from applications.models import (
 from applications.queries.home import official_territories
 from cities.models import Commune, Programme, ProgrammeMembership
 from cities.selectors import search_communes
+from public.page_cache import cached_public_page
 
 ELIGIBILITY_RESULTS = 8
 
@@ -62,6 +63,7 @@ def _eligibility_context(request) -> dict:
 
 
 @require_GET
+@cached_public_page
 def campaign_page(request, slug):
     campaign = _campaign(slug)
     now = timezone.now()

@@ -17,9 +17,11 @@ from network.maps import laureates_map
 from public import exports, selectors, services
 from public.forms import ResultsFilterForm
 from public.models import ExportFormat
+from public.page_cache import cached_public_page
 from public.selectors import LaureateFilters
 
 
+@cached_public_page
 def home(request):
     now = timezone.now()
     open_waves = Wave.objects.open_at(now).select_related("campaign").order_by("closes_at")
@@ -37,6 +39,7 @@ def home(request):
     )
 
 
+@cached_public_page
 def results_index(request):
     campaigns = selectors.campaigns_with_published_results(now=timezone.now())
     return render(request, "public/results/index.html", {"campaigns": campaigns})
@@ -68,6 +71,7 @@ def _summary(laureates: list) -> dict:
     }
 
 
+@cached_public_page(params=("region", "programme"))
 def campaign_results(request, slug, number=None):
     now = timezone.now()
     campaign = get_object_or_404(Campaign, slug=slug)
@@ -96,6 +100,7 @@ def campaign_results(request, slug, number=None):
     return render(request, "public/results/campaign.html", context)
 
 
+@cached_public_page
 def laureate_detail(request, slug, code):
     campaign = get_object_or_404(Campaign, slug=slug)
     dossier = selectors.published_laureate(campaign=campaign, code=code, now=timezone.now())
@@ -104,6 +109,7 @@ def laureate_detail(request, slug, code):
     return render(request, "public/results/laureate.html", {"campaign": campaign, "dossier": dossier})
 
 
+@cached_public_page
 def opendata(request):
     now = timezone.now()
     context = {
@@ -114,6 +120,7 @@ def opendata(request):
     return render(request, "public/opendata/index.html", context)
 
 
+@cached_public_page
 def opendata_file(request, fmt, slug=None):
     """The public laureate list as open data (comma CSV or JSON with the licence), streamed."""
     campaign = get_object_or_404(Campaign, slug=slug) if slug else None
