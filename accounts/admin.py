@@ -11,7 +11,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from .models import OfficialProfile, StaffProfile, User
+from .models import OfficialProfile, SsoIdentity, SsoRoleMapping, StaffProfile, User
+from .roles import Role
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -44,11 +45,25 @@ class StaffProfileInline(admin.StackedInline):
     autocomplete_fields = ["regions"]
 
 
+class SsoIdentityInline(admin.TabularInline):
+    """The provider's account this one is bound to (single sign-on). Deleting the binding lets the account use a
+    password again; the next SSO log-in binds it anew."""
+
+    model = SsoIdentity
+    extra = 0
+    max_num = 1
+    fields = ["issuer", "subject", "linked_at", "last_sso_login_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # bound by the first SSO log-in only
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
-    inlines = [OfficialProfileInline, StaffProfileInline]
+    inlines = [OfficialProfileInline, StaffProfileInline, SsoIdentityInline]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "email_verified_at", "last_login"]
     list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
@@ -95,3 +110,29 @@ class GroupAdmin(DjangoGroupAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return fields if request.user.is_superuser else [*fields, "permissions"]
+
+
+@admin.register(SsoRoleMapping)
+class SsoRoleMappingAdmin(admin.ModelAdmin):
+    """Which value of the provider's groups claim gives which portal roles and régions (accounts/sso/mapping.py).
+    Re-applied at each SSO log-in: a change here takes effect at the staff member's next log-in."""
+
+    list_display = ["claim_value", "role_names", "region_names", "note"]
+    search_fields = ["claim_value", "note", "groups__name", "regions__name"]
+    list_filter = ["groups"]
+    filter_horizontal = ["groups"]
+    autocomplete_fields = ["regions"]
+    fields = ["claim_value", "groups", "regions", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups", "regions")
+
+    @admin.display(description=_("portal roles"))
+    def role_names(self, mapping):
+        return ", ".join(
+            str(Role(group.name).label) if group.name in Role.values else group.name for group in mapping.groups.all()
+        )
+
+    @admin.display(description=_("régions"))
+    def region_names(self, mapping):
+        return ", ".join(region.name for region in mapping.regions.all())
