@@ -140,6 +140,11 @@ async function interaction(req, res) {
 
 const handle = provider.callback();
 server.on('request', (req, res) => {
+  if (req.url === '/favicon.ico') { // browsers ask for it; a 404 would be a console error in the browser tests
+    res.statusCode = 204;
+    res.end();
+    return;
+  }
   if (req.url.startsWith('/interaction/')) {
     interaction(req, res).catch((error) => {
       res.statusCode = 400;
