@@ -9,6 +9,8 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import OfficialProfile, SsoIdentity, SsoRoleMapping, StaffProfile, User
@@ -45,30 +47,16 @@ class StaffProfileInline(admin.StackedInline):
     autocomplete_fields = ["regions"]
 
 
-class SsoIdentityInline(admin.TabularInline):
-    """The provider's account this one is bound to (single sign-on). Deleting the binding lets the account use a
-    password again; the next SSO log-in binds it anew."""
-
-    model = SsoIdentity
-    extra = 0
-    max_num = 1
-    fields = ["issuer", "subject", "linked_at", "last_sso_login_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False  # bound by the first SSO log-in only
-
-
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
-    inlines = [OfficialProfileInline, StaffProfileInline, SsoIdentityInline]
+    inlines = [OfficialProfileInline, StaffProfileInline]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "email_verified_at", "last_login"]
     list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
     search_fields = ["email", "first_name", "last_name", "official_profile__commune__name"]
-    readonly_fields = ["last_login", "date_joined", "email_verified_at"]
+    readonly_fields = ["last_login", "date_joined", "email_verified_at", "sso_binding"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "preferred_language")}),
@@ -77,6 +65,7 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Important dates"), {"fields": ("email_verified_at", "last_login", "date_joined")}),
+        (_("Single sign-on"), {"fields": ("sso_binding",)}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
     filter_horizontal = ["groups", "user_permissions"]
@@ -96,6 +85,15 @@ class UserAdmin(DjangoUserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("bound to the Cnam account"))
+    def sso_binding(self, user):
+        identity = SsoIdentity.objects.filter(user=user).first()
+        if identity is None:
+            return _("No: logs in with a password")
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:accounts_ssoidentity_change", args=[identity.pk]), identity.subject
+        )
 
     def get_inlines(self, request, obj):
         # The profiles are added once the account exists (the add page only asks for the address and password).
@@ -136,3 +134,21 @@ class SsoRoleMappingAdmin(admin.ModelAdmin):
     @admin.display(description=_("régions"))
     def region_names(self, mapping):
         return ", ".join(region.name for region in mapping.regions.all())
+
+
+@admin.register(SsoIdentity)
+class SsoIdentityAdmin(admin.ModelAdmin):
+    """Accounts bound to the provider, read-only. Deleting a binding lets that account use a password again (while
+    SSO is on, a bound account cannot); the next SSO log-in binds it anew."""
+
+    list_display = ["user", "subject", "issuer", "linked_at", "last_sso_login_at"]
+    search_fields = ["user__email", "subject"]
+    list_select_related = ["user"]
+    fields = ["user", "issuer", "subject", "linked_at", "last_sso_login_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # bound by the first SSO log-in only
+
+    def has_change_permission(self, request, obj=None):
+        return False

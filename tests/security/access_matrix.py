@@ -308,6 +308,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "accounts_user": AdminModel(obj=lambda world: world.users["official_a"]),  # administrators only
     # Single sign-on mappings (claim value → roles and régions): administrators only.
     "accounts_ssorolemapping": AdminModel(),
+    # Accounts bound to the provider (read-only; administrators may delete a binding).
+    "accounts_ssoidentity": AdminModel(),
     # E-mails are read-only records (never added, changed or deleted in the admin).
     "notifications_outboxmessage": AdminModel(),
     "cities_region": AdminModel(obj=lambda world: world.region_x),
