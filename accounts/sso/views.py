@@ -102,6 +102,9 @@ class SsoCallbackView(View):
             raise SsoRefused(Refusal.EXPIRED)
         try:
             client = SsoTokenClient(is_locked_out=lambda address: _is_locked_out(request, address))
+            # RFC 9207: a provider that names itself in the response must be ours (mix-up attack defence).
+            if request.GET.get("iss", client.endpoints.issuer) != client.endpoints.issuer:
+                raise SuspiciousOperation("Authorization response from another issuer.")
             user = client.authenticate(request, nonce=pending["nonce"], code_verifier=pending.get("code_verifier"))
         except requests.HTTPError as error:  # the token endpoint refused the code: expired, replayed, or forged
             logger.warning("SSO: the provider refused the code exchange: %s", error)

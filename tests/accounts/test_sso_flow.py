@@ -289,3 +289,26 @@ def test_the_provider_is_allowed_as_a_form_target_for_the_log_out_redirect(clien
     policy = client.get(reverse("home"))["Content-Security-Policy"]
 
     assert f"form-action 'self' {provider.issuer}" in policy
+
+
+def test_an_authorization_response_naming_another_issuer_is_refused(client, provider, bfc_reviewers):
+    callback = authorize_at_provider(start_login(client), "relectrice@cnam.test")
+    query = parse_qs(urlsplit(callback).query)
+    assert query["iss"] == [provider.issuer]  # the provider names itself (RFC 9207)
+
+    response = client.get(
+        reverse("accounts:sso_callback"),
+        {"code": query["code"][0], "state": query["state"][0], "iss": "https://ailleurs.example"},
+    )
+
+    assert response.status_code == 400
+    assert "Connexion non confirmée par le fournisseur" in page_text(response)
+    assert not User.objects.filter(email="relectrice@cnam.test").exists()
+
+
+def test_someone_already_logged_in_is_sent_to_their_landing_page_not_to_the_provider(client, provider):
+    client.force_login(official())
+
+    response = client.get(reverse("accounts:sso_login"))
+
+    assert response["Location"] == reverse("applications:home")
