@@ -312,3 +312,16 @@ def test_someone_already_logged_in_is_sent_to_their_landing_page_not_to_the_prov
     response = client.get(reverse("accounts:sso_login"))
 
     assert response["Location"] == reverse("applications:home")
+
+
+def test_a_discovery_document_naming_another_issuer_is_not_trusted(client, provider, settings):
+    from accounts.sso.config import forget_endpoints
+
+    # The same provider reached under another name: its document names http://127.0.0.1:…, not this issuer.
+    settings.OIDC_ISSUER = provider.issuer.replace("127.0.0.1", "localhost")
+    forget_endpoints()
+
+    response = client.get(reverse("accounts:sso_login"))
+
+    assert response.status_code == 502
+    assert "Service de connexion Cnam indisponible" in page_text(response)
