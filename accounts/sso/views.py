@@ -12,6 +12,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import auth
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -106,6 +107,9 @@ class SsoCallbackView(View):
             if request.GET.get("iss", client.endpoints.issuer) != client.endpoints.issuer:
                 raise SuspiciousOperation("Authorization response from another issuer.")
             user = client.authenticate(request, nonce=pending["nonce"], code_verifier=pending.get("code_verifier"))
+        except IntegrityError as error:  # the same first log-in finished meanwhile in another tab: start again
+            logger.warning("SSO: concurrent first log-in: %s", error)
+            raise SsoRefused(Refusal.EXPIRED) from error
         except requests.HTTPError as error:  # the token endpoint refused the code: expired, replayed, or forged
             logger.warning("SSO: the provider refused the code exchange: %s", error)
             raise SsoRefused(Refusal.TOKEN_REJECTED) from error
