@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo demo-reset lint browser-deps bench clean worker beat
+.PHONY: run test install install-dev migrate demo demo-reset lint browser-deps bench clean worker beat oidc-provider
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 # Catalogues are compiled in pure Python (Babel) on every install: no gettext tools needed.
+# The single sign-on tests' OpenID provider (tests/oidc_provider, Node) is installed when Node is there.
 install: $(VENV)/.installed
 	$(PY) scripts/compile_messages.py
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory oidc-provider; \
+	else echo "npm not found: the single sign-on tests will skip (see README, Single sign-on)"; fi
+
+OIDC_PROVIDER_DIR := tests/oidc_provider
+
+## oidc-provider: install the test OpenID provider (npm ci from the committed package-lock.json)
+oidc-provider: $(OIDC_PROVIDER_DIR)/node_modules/.package-lock.json
+
+$(OIDC_PROVIDER_DIR)/node_modules/.package-lock.json: $(OIDC_PROVIDER_DIR)/package-lock.json
+	cd $(OIDC_PROVIDER_DIR) && npm ci --no-audit --no-fund --loglevel=error
 
 # `make run` only: links in e-mails follow the address actually served, and e-mails are written to .run/mail (one
 # file each) instead of flooding the terminal. Both can be overridden from the environment.
@@ -58,4 +69,4 @@ bench: install
 	$(PY) bench/rush.py
 
 clean:
-	rm -rf $(VENV) staticfiles artifacts .pytest_cache
+	rm -rf $(VENV) staticfiles artifacts .pytest_cache $(OIDC_PROVIDER_DIR)/node_modules

@@ -3,6 +3,8 @@
 - ``EmailBackend`` finds the account by its normalised address and hashes the typed password exactly once, whether
   the address is unknown, the password wrong, the account deactivated or awaiting verification, or all is right:
   the response time tells nothing about which accounts exist or what state they are in.
+- While single sign-on is on, an account bound to it (``SsoIdentity``) is refused here even with the right
+  password: it logs in through the provider only (accounts/sso/).
 - ``axes_username`` is django-axes' ``AXES_USERNAME_CALLABLE``: failures are counted under the normalised address,
   so changing the case or adding spaces, or switching between the site and the admin form, does not escape a
   lock-out.
@@ -18,6 +20,8 @@ from .models import User
 # Set on the request when the right password was typed for a sign-up awaiting verification (the log-in is refused
 # all the same; the log-in form then tells its owner to open the verification e-mail).
 _AWAITING_VERIFICATION = "accounts_awaiting_verification"
+# Set on the request when the right password was typed for an account bound to single sign-on while SSO is on.
+_BOUND_TO_SSO = "accounts_bound_to_sso"
 
 
 class EmailBackend(ModelBackend):
@@ -36,6 +40,11 @@ class EmailBackend(ModelBackend):
         if not user.check_password(password):  # an unusable password is hashed too (Django runs a dummy hash)
             return None
         if self.user_can_authenticate(user):
+            if _bound_to_sso(user):
+                # The provider's MFA and offboarding must not be bypassed by a password kept from before.
+                if request is not None:
+                    setattr(request, _BOUND_TO_SSO, user)
+                return None
             return user
         if user.awaits_verification and request is not None:
             setattr(request, _AWAITING_VERIFICATION, user)
@@ -49,6 +58,18 @@ class EmailBackend(ModelBackend):
 def awaiting_verification(request: HttpRequest | None) -> User | None:
     """The sign-up awaiting verification whose right password this request typed, if any."""
     return getattr(request, _AWAITING_VERIFICATION, None)
+
+
+def _bound_to_sso(user: User) -> bool:
+    from .models import SsoIdentity
+    from .sso.config import is_enabled
+
+    return is_enabled() and SsoIdentity.objects.filter(user=user).exists()
+
+
+def bound_to_sso(request: HttpRequest | None) -> User | None:
+    """The account bound to single sign-on whose right password this request typed, if any."""
+    return getattr(request, _BOUND_TO_SSO, None)
 
 
 def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:

@@ -14,7 +14,7 @@ from cities.forms import CommuneChoiceField, EpciChoiceField
 
 from . import services
 from .addresses import normalise_email
-from .backends import awaiting_verification
+from .backends import awaiting_verification, bound_to_sso
 from .models import OfficialProfile, OfficialRole, User
 
 # The address is also the username (max. 150 characters in the database).
@@ -157,6 +157,7 @@ class LoginForm(_CrispyFieldsOnly, auth_forms.AuthenticationForm):
             "Your e-mail address is not confirmed yet. Open the link of the e-mail we sent you; "
             "we have just sent a new one."
         ),
+        "bound_to_sso": _('This account logs in with the Cnam account: use the button "Log in with the Cnam account".'),
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -174,8 +175,11 @@ class LoginForm(_CrispyFieldsOnly, auth_forms.AuthenticationForm):
         except ValidationError:
             # Only after the throttled authentication failed, and never while locked out: no way around axes.
             # The backend has checked the password (hashing it once, as on every attempt); nothing is hashed here.
+            locked_out = getattr(self.request, "axes_locked_out", False)
+            if bound_to_sso(self.request) is not None and not locked_out:
+                raise ValidationError(self.error_messages["bound_to_sso"], code="bound_to_sso") from None
             pending = awaiting_verification(self.request)
-            if pending is not None and not getattr(self.request, "axes_locked_out", False):
+            if pending is not None and not locked_out:
                 base_url = self.request.build_absolute_uri("/").rstrip("/")
                 services.send_verification_email(user=pending, base_url=base_url)
                 raise ValidationError(self.error_messages["unverified"], code="unverified") from None

@@ -141,3 +141,62 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class SsoRoleMapping(models.Model):
+    """What one value of the provider's groups claim gives a Cnam staff member on the portal (single sign-on).
+
+    Applied again at every SSO log-in (accounts/sso/mapping.py): the provider stays the source of truth, and a person
+    whose claim values match no mapping cannot log in through SSO.
+    """
+
+    claim_value = models.CharField(
+        _("claim value"),
+        max_length=200,
+        unique=True,
+        help_text=_("One value of the provider's groups claim, exactly as the provider sends it, e.g. cnam-ami-idf."),
+    )
+    groups = models.ManyToManyField(
+        "auth.Group",
+        verbose_name=_("portal roles"),
+        blank=True,
+        related_name="sso_mappings",
+        help_text=_("Roles given to whoever has this claim value."),
+    )
+    regions = models.ManyToManyField(
+        "cities.Region",
+        verbose_name=_("régions"),
+        blank=True,
+        related_name="sso_mappings",
+        help_text=_("Régions whose dossiers a regional reviewer with this claim value works on."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["claim_value"]
+        verbose_name = _("single sign-on mapping")
+        verbose_name_plural = _("single sign-on mappings")
+
+    def __str__(self):
+        return self.claim_value
+
+
+class SsoIdentity(models.Model):
+    """The provider's account a portal account is bound to. While SSO is enabled, a bound account logs in only
+    through the provider (no password log-in), so the provider's MFA and offboarding cannot be bypassed."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="sso_identity")
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject (sub claim)"), max_length=255)
+    linked_at = models.DateTimeField(_("linked at"))
+    last_sso_login_at = models.DateTimeField(_("last single sign-on log-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="accounts_ssoidentity_issuer_subject_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.subject})"

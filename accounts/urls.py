@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .sso import views as sso_views
 
 app_name = "accounts"
 
@@ -11,6 +12,9 @@ urlpatterns = [
     path("verification/<uidb64>/<token>/", views.verify, name="verify"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    # Single sign-on of Cnam staff (404 while OIDC_ISSUER is unset; accounts/sso/)
+    path("cnam/connexion/", sso_views.SsoLoginView.as_view(), name="sso_login"),
+    path("cnam/retour/", sso_views.SsoCallbackView.as_view(), name="sso_callback"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/oubli/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

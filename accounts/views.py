@@ -26,6 +26,8 @@ from .forms import (
     SignUpForm,
     UserDetailsForm,
 )
+from .sso import config as sso_config
+from .sso import views as sso_views
 
 
 def _base_url(request) -> str:
@@ -112,6 +114,9 @@ class LoginView(auth_views.LoginView):
     def get_initial(self):
         return {**super().get_initial(), "username": self.request.GET.get("email", "")}
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": sso_config.is_enabled()}
+
     def get_default_redirect_url(self):
         """Without a ``next``, each role lands where its work is: staff in the admin, press in the press area."""
         return services.landing_url_for(self.request.user)
@@ -125,6 +130,13 @@ class LogoutView(auth_views.LogoutView):
 
     def get(self, request, *args, **kwargs):
         return render(request, "accounts/logout_confirm.html")
+
+    def post(self, request, *args, **kwargs):
+        # A session opened through single sign-on is also closed at the provider (read before the session is
+        # flushed); the provider then sends the browser back to the home page.
+        provider_url = sso_views.provider_logout_url(request)
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider_url) if provider_url else response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

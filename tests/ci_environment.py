@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-ENVIRONMENT_MARKERS = ("postgres", "celery_worker", "browser")
+ENVIRONMENT_MARKERS = ("postgres", "celery_worker", "browser", "oidc_provider")
 
 
 def in_ci() -> bool:

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.ci_environment import pytest_runtest_makereport  # noqa: F401  (skips fail in CI, see that module)
+from tests.oidc import oidc_providers  # noqa: F401  (the test OpenID provider, see that module)
 
 # The S3-compatible object store fixtures (object_store, bucket) for the tests of uploaded files.
 pytest_plugins = ["tests.object_storage"]

@@ -24,7 +24,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ami_portal.apps.PortalAdminConfig",  # django.contrib.admin with the portal's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -345,3 +345,25 @@ REVIEW_DISAGREEMENT_SPREAD = env.float("REVIEW_DISAGREEMENT_SPREAD", default=4.0
 # A reviewer's offset corrects the calibrated score once they have completed this many reviews in the campaign.
 REVIEW_CALIBRATION_MIN_REVIEWS = env.int("REVIEW_CALIBRATION_MIN_REVIEWS", default=3)
 # --- end review disagreement and calibration ---
+
+# --- Staff single sign-on through OpenID Connect (issue 17; README "Single sign-on (staff)", accounts/sso/) ---
+# Off unless the issuer, client id and client secret are all set. The endpoints are read from the issuer's
+# /.well-known/openid-configuration (cached for an hour in each process). mozilla-django-oidc does the flow:
+# authorization code with PKCE (S256), state and nonce kept in the session, ID token signature checked on the JWKS.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+# The claim whose values SsoRoleMapping maps to roles and régions (a list of strings, or one string).
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the provider's log-out needs it (id_token_hint)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "accounts.sso.middleware.SsoFormActionMiddleware"
+)
+# --- end single sign-on ---

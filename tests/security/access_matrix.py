@@ -95,6 +95,11 @@ SITE: dict[str, Rule] = {
     "accounts:password_change": rule(200, anonymous=LOGIN),
     "accounts:profile": rule(200, anonymous=LOGIN),
     "accounts:privacy": rule(200),
+    # Single sign-on of Cnam staff: off by default (no OIDC_ISSUER), so both answer 404 here. Switched on, the log-in
+    # sends anonymous visitors to the provider and everyone logged in to their landing page; the callback answers
+    # the French refusal page without a valid state (tests/accounts/test_sso_flow.py, test_sso_off.py).
+    "accounts:sso_login": rule(404),
+    "accounts:sso_callback": rule(404),
     # --- territories search (used by the sign-up and dossier forms, public reference data)
     "cities:commune_search": rule(200),
     # The call's public page, its eligibility check and its documents: readable by anyone, before signing up.
@@ -301,6 +306,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "reviews_conflictofinterest": AdminModel(view=STAFF, scoped_404=True),
     "reviews_decision": AdminModel(view=COORDINATOR, scoped_404=True),
     "accounts_user": AdminModel(obj=lambda world: world.users["official_a"]),  # administrators only
+    # Single sign-on mappings (claim value → roles and régions): administrators only.
+    "accounts_ssorolemapping": AdminModel(),
+    # Accounts bound to the provider (read-only; administrators may delete a binding).
+    "accounts_ssoidentity": AdminModel(),
     # E-mails are read-only records (never added, changed or deleted in the admin).
     "notifications_outboxmessage": AdminModel(),
     "cities_region": AdminModel(obj=lambda world: world.region_x),
