@@ -35,4 +35,5 @@ class TokenRateThrottle(_SettingsRateThrottle):
         token = getattr(request, "auth", None)
         if token is None:
             return None
-        return self.cache_format % {"scope": f"api_{self.scope}", "ident": token.pk}
+        # The token's hash (not its row id) names the counter: unique even across databases sharing one cache.
+        return self.cache_format % {"scope": f"api_{self.scope}", "ident": token.key_hash[:32]}

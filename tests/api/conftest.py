@@ -1,10 +1,10 @@
 """Fixtures of the API tests: the access-matrix world (two régions, every role, dossier A decided « not retained »
 and dossier L « laureate » before their wave's publication), each role with a personal token."""
 
+import random
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from tests.security.access_world import build_world, decide_dossier_a, decide_laureate_in_open_wave, mint_api_tokens
@@ -22,12 +22,10 @@ API_ROLES = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
+def fresh_address() -> str:
+    """A client address no other test uses: rate-limit counters live in the shared cache (Redis under CI), so a
+    test counting requests starts from zero without clearing what other tests, or other workers, count."""
+    return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
 
 
 @pytest.fixture

@@ -8,11 +8,13 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from api.tokens import issue_token
 from applications.states import DossierStatus
 from tests.factories import CampaignFactory, CommuneFactory, DossierFactory, WaveFactory
 
-from .conftest import after, before, token_client
+from .conftest import after, before, fresh_address, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +77,7 @@ def test_nothing_else_gets_cors_headers(world, url):
 
 def test_past_the_anonymous_limit_the_api_answers_a_french_429_with_retry_after(world, settings):
     settings.API_RATE_LIMITS = {"anonymous": "3/min", "token": "100/min"}
-    client = Client()
+    client = Client(REMOTE_ADDR=fresh_address())
     assert [client.get("/api/v1/public/campagnes").status_code for _ in range(3)] == [200, 200, 200]
     refused = client.get("/api/v1/public/campagnes")
     assert refused.status_code == 429
@@ -85,20 +87,26 @@ def test_past_the_anonymous_limit_the_api_answers_a_french_429_with_retry_after(
 
 def test_the_limit_is_counted_again_once_the_period_is_over(world, settings):
     settings.API_RATE_LIMITS = {"anonymous": "1/min", "token": "100/min"}
-    Client().get("/api/v1/public/campagnes")
-    assert Client().get("/api/v1/public/campagnes").status_code == 429
+    client = Client(REMOTE_ADDR=fresh_address())
+    client.get("/api/v1/public/campagnes")
+    assert client.get("/api/v1/public/campagnes").status_code == 429
     with time_machine.travel(timedelta(seconds=61)):
-        assert Client().get("/api/v1/public/campagnes").status_code == 200
+        assert client.get("/api/v1/public/campagnes").status_code == 200
 
 
 def test_tokens_have_their_own_limit_apart_from_anonymous_requests(world, settings):
     settings.API_RATE_LIMITS = {"anonymous": "1/min", "token": "2/min"}
-    assert Client().get("/api/v1/public/campagnes").status_code == 200
-    assert Client().get("/api/v1/public/campagnes").status_code == 429
-    coordinator = token_client(world, "coordinator")
+    address = fresh_address()
+    assert Client(REMOTE_ADDR=address).get("/api/v1/public/campagnes").status_code == 200
+    assert Client(REMOTE_ADDR=address).get("/api/v1/public/campagnes").status_code == 429
+    now = timezone.now()
+    _token, key = issue_token(user=world.users["coordinator"], name="limite", valid_days=30, now=now)
+    _other, other_key = issue_token(user=world.users["reviewer_x"], name="limite", valid_days=30, now=now)
+    coordinator = Client(REMOTE_ADDR=address, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert [coordinator.get("/api/v1/staff/dossiers").status_code for _ in range(3)] == [200, 200, 429]
     # Another person's token is counted apart.
-    assert token_client(world, "reviewer_x").get("/api/v1/staff/dossiers").status_code == 200
+    other = Client(REMOTE_ADDR=address, HTTP_AUTHORIZATION=f"Bearer {other_key}")
+    assert other.get("/api/v1/staff/dossiers").status_code == 200
 
 
 # --- query counts ----------------------------------------------------------------------------------------------
