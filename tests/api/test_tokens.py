@@ -130,3 +130,13 @@ def test_an_administrator_revokes_tokens_in_the_admin(reviewer_x):
     )
     assert "1 jeton révoqué." in response.content.decode()
     assert bearer(key).get("/api/v1/staff/dossiers").status_code == 401
+
+
+def test_the_administrator_role_revokes_tokens_but_creates_none_in_the_admin(reviewer_x):
+    token, key = issue_token(user=reviewer_x, name="a", valid_days=30, now=timezone.now())
+    administrator = UserFactory(is_staff=True)
+    administrator.groups.add(Group.objects.get(name=Role.ADMINISTRATOR))
+    client = logged_in(administrator)
+    assert client.get("/admin/api/apitoken/add/").status_code == 403
+    client.post("/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    assert bearer(key).get("/api/v1/staff/dossiers").status_code == 401
