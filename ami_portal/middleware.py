@@ -10,7 +10,7 @@ files never get here (WhiteNoise answers them earlier in the chain).
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
-PRIVATE_PREFIXES = ("/admin/", "/dossiers/", "/compte/", "/presse/")
+PRIVATE_PREFIXES = ("/admin/", "/dossiers/", "/compte/", "/presse/", "/api/v1/staff/")
 
 
 def is_private_response(request) -> bool:

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
+    "corsheaders",
+    # django-ninja's templates and static files: its vendored Swagger UI (no CDN).
+    "ninja",
     # project apps
     "accounts",
     "cities",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "notifications",
     "public",
     "network",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # CORS headers on the public API only (CORS_URLS_REGEX below), before CommonMiddleware.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -367,3 +373,21 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "accounts.sso.middleware.SsoFormActionMiddleware"
 )
 # --- end single sign-on ---
+
+# --- The read API (issue 17; api/, README "API") ---
+# Public endpoints are open data: any origin may read them (GET, no credentials). Nothing else gets CORS headers.
+CORS_URLS_REGEX = r"^/api/v1/public/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+# Requests per client address without a token, and per token (ninja's rate format: N/s, N/min, N/h, N/day).
+API_RATE_LIMITS = {
+    "anonymous": env.str("API_ANONYMOUS_RATE", default="60/min"),
+    "token": env.str("API_TOKEN_RATE", default="300/min"),
+}
+# Without a proxy in front, the client address is REMOTE_ADDR (X-Forwarded-For is not trusted); behind N proxies
+# that append to X-Forwarded-For, set API_NUM_PROXIES=N.
+NINJA_NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
+# --- end read API ---

@@ -196,6 +196,24 @@ SITE: dict[str, Rule] = {
     "applications:receipt_pdf": rule(404, kwargs=_submission_a, anonymous=LOGIN, **READERS_OF_A),
     # Only an editor may withdraw (the page asks for confirmation).
     "applications:withdraw": rule(404, kwargs=_dossier_a, anonymous=LOGIN, official_a=200),
+    # --- the read API (api/): its documentation and schema are public; the public endpoints answer anyone; the
+    # staff endpoints take a token only, so a logged-in session opens nothing there (401 for every role). Calls with
+    # each role's token: API_WITH_TOKENS below.
+    "api:docs": rule(200),
+    # The API's root only anchors its URLs (django-ninja): nothing there.
+    "api-v1:api-root": rule(404),
+    "api-v1:openapi-json": rule(200),
+    "api-v1:public-campaigns": rule(200),
+    "api-v1:public-waves": rule(200),
+    "api-v1:public-laureates": rule(200),
+    "api-v1:public-network": rule(200),
+    "api-v1:staff-dossiers": rule(401),
+    "api-v1:staff-dossier": rule(401, kwargs=lambda world: {"dossier_id": world.dossier_a.pk}),
+    "api-v1:staff-review-progress": rule(401),
+    # The staff member's API tokens, in their account: staff who may read dossiers in the admin.
+    "api_tokens:list": rule(403, anonymous=LOGIN, **each(STAFF, 200)),
+    # Revoking is POST only.
+    "api_tokens:revoke": rule(405, kwargs=lambda world: {"pk": 1}, anonymous=LOGIN),
 }
 
 # --- The admin's own views ----------------------------------------------------------------------------------------
@@ -339,6 +357,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "public_wavepublicationsettings": AdminModel(
         view=COORDINATOR, add=COORDINATOR, change=COORDINATOR, delete=COORDINATOR
     ),
+    # API tokens: administrators only (users' managers); each staff member manages theirs in their account.
+    "api_apitoken": AdminModel(),
 }
 
 
@@ -475,5 +495,48 @@ DECISION_SURFACES: dict[str, DecisionSurface] = {
 def decision_expected(role: str, surface: str, *, after_publication: bool) -> bool:
     """Whether ``role`` reads dossier A's decision on ``surface`` one second before / after its publication."""
     if role not in DECISION_SURFACES[surface].readers:
+        return False
+    return after_publication or role in KNOW_DECISIONS_EARLY
+
+
+# --- The read API called with each role's personal token (access_world.mint_api_tokens) ----------------------------
+#
+# Every URL name of the API (``api-v1:``) has an entry: the outcome with the role's token, one second before and one
+# second after the publication of dossier A's wave (the outcome does not change; what is read does, below). Without
+# a token (anonymous) the staff endpoints answer 401; a token whose holder is not Cnam staff who may read dossiers
+# in the admin (officials, the press) 403; a dossier outside the holder's admin list 404.
+
+API_STAFF_READERS = ("reviewer_x", "reviewer_y", "coordinator", "committee", "superuser")
+
+API_WITH_TOKENS: dict[str, Rule] = {
+    "api-v1:api-root": rule(404),
+    "api-v1:openapi-json": rule(200),
+    "api-v1:public-campaigns": rule(200),
+    "api-v1:public-waves": rule(200),
+    "api-v1:public-laureates": rule(200),
+    "api-v1:public-network": rule(200),
+    "api-v1:staff-dossiers": rule(403, anonymous=401, **each(API_STAFF_READERS, 200)),
+    "api-v1:staff-dossier": rule(
+        403,
+        kwargs=lambda world: {"dossier_id": world.dossier_a.pk},
+        anonymous=401,
+        **{**each(API_STAFF_READERS, 200), "reviewer_y": 404},
+    ),
+    "api-v1:staff-review-progress": rule(403, anonymous=401, **each(API_STAFF_READERS, 200)),
+}
+
+# Where dossier A's decision (« not_retained ») may be read through the API: the staff endpoints, by those who see
+# dossier A in the admin; before the publication only by those who may know decisions early.
+API_DECISION_SURFACES = {
+    "api-v1:staff-dossiers": ("reviewer_x", *KNOW_DECISIONS_EARLY),
+    "api-v1:staff-dossier": ("reviewer_x", *KNOW_DECISIONS_EARLY),
+}
+# Where laureate L (decided before its wave's publication) appears: the public endpoints, for everyone, from the
+# publication on; never before, whoever asks (a token changes nothing there).
+API_LAUREATE_SURFACES = ("api-v1:public-laureates", "api-v1:public-network")
+
+
+def api_decision_expected(role: str, name: str, *, after_publication: bool) -> bool:
+    if role not in API_DECISION_SURFACES.get(name, ()):
         return False
     return after_publication or role in KNOW_DECISIONS_EARLY

@@ -224,3 +224,55 @@ def decide_dossier_a(world: World) -> World:
     )
     world.dossier_a.refresh_from_db()
     return world
+
+
+# --- The read API (api/): each role's personal token, and a laureate of dossier A's wave -----------------------
+
+API_LAUREATE_NAME = "Ville L"
+
+
+def mint_api_tokens(world: World) -> World:
+    """A valid token for every role that has a user (``world.tokens[role]``, the secret key). Officials and the press
+    could not create one (api.tokens.issue_token refuses them): theirs stand for a token whose holder is not, or no
+    longer, allowed, which the API must refuse at use time whatever its origin."""
+    from api.models import ApiToken
+    from api.tokens import hash_key
+
+    world.objects["tokens"] = {}
+    for role, user in world.users.items():
+        if user is None:
+            continue
+        key = f"ami_access-matrix-{role}-token"
+        ApiToken.objects.create(
+            user=user,
+            name=f"jeton {role}",
+            key_prefix=key[:10],
+            key_hash=hash_key(key),
+            expires_at=timezone.now() + timedelta(days=365),
+        )
+        world.tokens[role] = key
+    return world
+
+
+def decide_laureate_in_open_wave(world: World) -> World:
+    """Dossier L (commune L, région X) is a laureate of dossier A's wave, decided before that wave's publication: the
+    public API must not show it one second before the publication and must show it one second after."""
+    from applications.states import transition_dossier
+    from reviews.services import record_decision
+
+    commune_l = CommuneFactory(insee_code="91003", name=API_LAUREATE_NAME, departement=world.commune_a.departement)
+    dossier_l = DossierFactory(
+        wave=world.wave,
+        campaign=world.campaign,
+        commune=commune_l,
+        owner=None,
+        reference="AMI-L-0001",
+        status=DossierStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    transition_dossier(dossier_l, to=DossierStatus.UNDER_REVIEW)
+    record_decision(
+        dossier=dossier_l, outcome=DossierStatus.LAUREATE, justification="Projet solide", by=world.users["coordinator"]
+    )
+    world.objects["dossier_l"] = dossier_l
+    return world

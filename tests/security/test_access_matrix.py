@@ -17,16 +17,28 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from .access_matrix import (
     ADMIN_MODELS,
     ADMIN_SITE,
+    API_LAUREATE_SURFACES,
+    API_WITH_TOKENS,
     DECISION_SURFACES,
     DECISION_TEXT,
     KNOW_DECISIONS_EARLY,
     SITE,
     admin_expectation,
+    api_decision_expected,
     decision_expected,
     kwargs_for,
     outcome,
 )
-from .access_world import DECISION_JUSTIFICATION, DECISION_ROLES, ROLES, build_world, decide_dossier_a
+from .access_world import (
+    API_LAUREATE_NAME,
+    DECISION_JUSTIFICATION,
+    DECISION_ROLES,
+    ROLES,
+    build_world,
+    decide_dossier_a,
+    decide_laureate_in_open_wave,
+    mint_api_tokens,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +151,44 @@ def test_each_role_reads_the_decision_only_where_and_when_expected(world, role, 
             if DECISION_JUSTIFICATION in text and not (role in KNOW_DECISIONS_EARLY or after_publication):
                 wrong.append(f"{name}: shows the committee's justification before publication")
     assert not wrong, f"Decision visibility mismatches for {role}:\n  " + "\n  ".join(wrong)
+
+
+# --- the read API with each role's token, around the publication of dossier A's wave -------------------------------
+
+
+def test_every_api_endpoint_has_an_entry_for_calls_with_a_token():
+    api_names = {name for name in all_names() if name.startswith("api-v1:")}
+    missing = sorted(api_names - set(API_WITH_TOKENS))
+    stale = sorted(set(API_WITH_TOKENS) - api_names)
+    assert not missing, "API endpoints without an entry in access_matrix.API_WITH_TOKENS:\n  " + "\n  ".join(missing)
+    assert not stale, "Stale entries in access_matrix.API_WITH_TOKENS:\n  " + "\n  ".join(stale)
+
+
+def _token_client(world, role) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens[role]}") if role != "anonymous" else Client()
+
+
+@pytest.mark.parametrize("after_publication", [False, True], ids=["1s-before-publication", "1s-after-publication"])
+@pytest.mark.parametrize("role", DECISION_ROLES)
+def test_each_role_gets_the_expected_api_outcome_with_its_token(world, role, after_publication):
+    decide_dossier_a(world)
+    decide_laureate_in_open_wave(world)
+    mint_api_tokens(world)
+    publication = world.wave.publishes_at
+    when = publication + timedelta(seconds=1) if after_publication else publication - timedelta(seconds=1)
+    wrong = []
+    with time_machine.travel(when, tick=False):
+        client = _token_client(world, role)
+        for name, expected_rule in API_WITH_TOKENS.items():
+            response = client.get(reverse(name, kwargs=expected_rule.kwargs(world) if expected_rule.kwargs else {}))
+            text = response.content.decode()
+            if response.status_code != expected_rule.expected(role):
+                wrong.append(f"{name}: expected {expected_rule.expected(role)}, got {response.status_code}")
+            reads = '"status": "not_retained"' in text
+            if reads != api_decision_expected(role, name, after_publication=after_publication):
+                wrong.append(f"{name}: {'reads' if reads else 'does not read'} dossier A's decision")
+            if DECISION_JUSTIFICATION in text:
+                wrong.append(f"{name}: shows the committee's justification")
+            if name in API_LAUREATE_SURFACES and (API_LAUREATE_NAME in text) != after_publication:
+                wrong.append(f"{name}: laureate L {'shown' if API_LAUREATE_NAME in text else 'missing'}")
+    assert not wrong, f"API mismatches for {role}:\n  " + "\n  ".join(wrong)
