@@ -258,8 +258,8 @@ def measure(pages: list[Page], ports: dict, cookies: dict, *, rounds: int, secon
     failures = []
     for page in pages:  # warm-up: each worker imports, compiles templates, opens its connection
         bare_cookie = cookies["bare"] if page.bare.startswith("/me") else ""
-        hammer(ports["portal"], page.paths, cookies[page.role], concurrency=2, seconds=0.3)
-        hammer(ports["bare"], [page.bare], bare_cookie, concurrency=2, seconds=0.3)
+        hammer(ports["portal"], page.paths, cookies[page.role], concurrency=2, seconds=min(seconds, 0.3))
+        hammer(ports["bare"], [page.bare], bare_cookie, concurrency=2, seconds=min(seconds, 0.3))
     samples: dict[str, dict[str, list[float]]] = {page.label: {} for page in pages}
     for number in range(1, rounds + 1):
         print(f"round {number}/{rounds}…", flush=True)
@@ -333,7 +333,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     args = parser.parse_args()
     if args.quick:
-        args.rounds, args.seconds, args.dossiers, args.reviewers = 1, 0.2, 24, 4
+        args.rounds, args.seconds, args.dossiers, args.reviewers = 1, 0.1, 24, 4
 
     url = database_url(args.database)
     recreate_database(url)
@@ -359,6 +359,7 @@ def run(args, url: str, servers: list) -> int:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     from bench import world as world_module
 
@@ -366,6 +367,8 @@ def run(args, url: str, servers: list) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
     world = world_module.build(dossiers=args.dossiers, reviewers=args.reviewers, territories=not args.quick)
+    with connection.cursor() as cursor:  # statistics, as autovacuum keeps them on a live database
+        cursor.execute("ANALYZE")
     cookies = {"anonymous": ""} | {role: world_module.session_cookie(user) for role, user in world["users"].items()}
     bare_env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bare_project.settings"}
     bare_python = [str(ROOT / ".venv/bin/python"), "manage.py"]

@@ -94,9 +94,10 @@ def _communes(count: int):
         .order_by("-population", "insee_code")[: count + 1]
     )
     if len(communes) < count + 1:  # no territorial data (the smoke test): made-up communes
-        from tests.factories import CommuneFactory
+        from tests.factories import CommuneFactory, DepartementFactory
 
-        communes += [CommuneFactory() for _ in range(count + 1 - len(communes))]
+        departements = [DepartementFactory() for _ in range(3)]
+        communes += [CommuneFactory(departement=departements[n % 3]) for n in range(count + 1 - len(communes))]
     return communes
 
 
@@ -210,7 +211,7 @@ def _reviews(dossiers, waves, criteria, reviewers) -> None:
             by_region.setdefault(region.pk, []).append(profile.user_id)
     pairs = []
     for n, dossier in enumerate(dossiers):
-        team = by_region.get(dossier.region_id) or [reviewers[n % len(reviewers)].pk]
+        team = by_region.get(dossier.region_id, [])
         wanted = 2 if dossier.wave_id == waves["review"].pk or n % 6 == 0 else 1
         for turn in range(min(wanted, len(team))):
             pairs.append((dossier, team[(n + turn) % len(team)], turn))
