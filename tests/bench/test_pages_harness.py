@@ -1,6 +1,7 @@
 """The side-by-side benchmark's harness runs end to end (bench/pages.py --quick): both servers start, every page
 answers 200 on tiny data, the table is printed. Not a timed test: no figure is checked, so the harness cannot rot
-without a test failing."""
+without a test failing. About 30 s on an idle machine (a fresh database, two gunicorns), up to a minute on a
+busy one."""
 
 import os
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db]
 ROOT = Path(__file__).resolve().parents[2]
 
 
