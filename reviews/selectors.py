@@ -430,9 +430,7 @@ def disagreements(*, user, limit: int = DISAGREEMENTS_SHOWN) -> dict:
         )
         dossiers = dossiers.filter(pk__in=scored_twice)
     flagged = (
-        with_disagreement(dossiers, user=user)
-        .filter(disagreement=True)
-        .annotate(flagged_count=Window(Count("pk")))
+        with_disagreement(dossiers, user=user).filter(disagreement=True).annotate(flagged_count=Window(Count("pk")))
     )
     rows = flagged.select_related("commune", "epci", "wave__campaign").order_by(F("score_spread").desc(), "reference")
     rows = list(rows[:limit])
