@@ -128,30 +128,21 @@ def database_url(name: str) -> str:
 
 
 def recreate_database(url: str) -> None:
-    import psycopg2
+    import psycopg
 
     name = urlsplit(url).path.lstrip("/")
-    connection = psycopg2.connect(database_url("postgres"))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE SCHEMA bare")
-    connection.close()
+    with psycopg.connect(database_url("postgres"), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("CREATE SCHEMA bare")
 
 
 def drop_database(url: str) -> None:
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(database_url("postgres"))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
-    connection.close()
+    with psycopg.connect(database_url("postgres"), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
 
 
 def portal_environment(url: str, secret_key: str) -> dict:
