@@ -63,9 +63,12 @@ beat: install
 lint: install
 	$(VENV)/bin/ruff check .
 
-## bench: query counts per page as rows grow (bench/run.py), then the deadline rush on gunicorn + PostgreSQL
+## bench: query counts and time per page as rows grow (bench/run.py), each page against a bare Django page of the
+## same kind on gunicorn + PostgreSQL (bench/pages.py; --quick for a smoke run), then the deadline rush
+## (bench/rush.py); the tables are written to bench/RESULTS.md
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/pages.py
 	$(PY) bench/rush.py
 
 clean:

@@ -39,7 +39,7 @@ def is_reviewable(user, dossier) -> bool:
 
 @rules.predicate
 def reviews_region_of(user, dossier) -> bool:
-    return dossier is not None and user.is_authenticated and user.staff_regions.filter(pk=dossier.region_id).exists()
+    return dossier is not None and user.is_authenticated and dossier.region_id in user.staff_region_ids
 
 
 @rules.predicate

@@ -29,6 +29,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, Round
 from django.utils import timezone
@@ -55,21 +56,33 @@ def dossiers_for_staff(user, *, now: datetime | None = None):
     """The dossiers ``user`` sees in the admin, ready for the list: applicant, région, wave and reviews loaded,
     with the status they may see at ``now`` (``shown_status``: a regional reviewer sees no decision before its
     wave's publication)."""
-    if not (user.is_authenticated and user.is_staff):
-        return Dossier.objects.none()
     return (
-        Dossier.objects.visible_to(user)
+        _staff_visible(user)
         .with_shown_status(user=user, now=now or timezone.now())
         .select_related("campaign", "wave__campaign", "region", "commune", "epci")
         .prefetch_related(Prefetch("reviews", queryset=scored_reviews()))
     )
 
 
+def _staff_visible(user):
+    """The dossiers ``user`` sees in the admin (the same rows as ``dossiers_for_staff``, nothing annotated)."""
+    if not (user.is_authenticated and user.is_staff):
+        return Dossier.objects.none()
+    return Dossier.objects.visible_to(user)
+
+
 def regions_visible_to(user):
     """The régions offered in the admin's filters: those of the dossiers the user may see, nothing more."""
     from cities.models import Region
 
-    return Region.objects.filter(pk__in=dossiers_for_staff(user).values("region_id")).order_by("name")
+    return Region.objects.filter(pk__in=_staff_visible(user).values("region_id")).order_by("name")
+
+
+def waves_visible_to(user):
+    """The waves offered in the admin's filters, campaign loaded: those of the dossiers the user may see."""
+    from applications.models import Wave
+
+    return Wave.objects.filter(pk__in=_staff_visible(user).values("wave_id")).select_related("campaign")
 
 
 def score_of(dossier) -> DossierScore:
@@ -401,10 +414,27 @@ DISAGREEMENTS_SHOWN = 20
 
 def disagreements(*, user, limit: int = DISAGREEMENTS_SHOWN) -> dict:
     """The visible dossiers flagged by ``with_disagreement`` for ``user`` (the visibility rule applies), largest
-    spread first: their number and the first ``limit`` of them (two queries, whatever their number)."""
-    flagged = with_disagreement(Dossier.objects.visible_to(user), user=user).filter(disagreement=True)
+    spread first: their number and the first ``limit`` of them, in one query whatever their number (the number is
+    a window count over the flagged rows: a separate COUNT computed every dossier's spread a second time)."""
+    dossiers = Dossier.objects.visible_to(user)
+    if calibrating.disagreement_spread() >= 0:
+        # Only two completed reviews can be further apart than a non-negative spread: a cheap filter, evaluated
+        # before the spread (one subquery per review), which then runs for far fewer dossiers.
+        scored_twice = (
+            Review.objects.filter(status=ReviewStatus.COMPLETED)
+            .order_by()
+            .values("dossier_id")
+            .annotate(completed=Count("pk"))
+            .filter(completed__gte=2)
+            .values("dossier_id")
+        )
+        dossiers = dossiers.filter(pk__in=scored_twice)
+    flagged = (
+        with_disagreement(dossiers, user=user).filter(disagreement=True).annotate(flagged_count=Window(Count("pk")))
+    )
     rows = flagged.select_related("commune", "epci", "wave__campaign").order_by(F("score_spread").desc(), "reference")
-    return {"count": flagged.count(), "rows": list(rows[:limit])}
+    rows = list(rows[:limit])
+    return {"count": rows[0].flagged_count if rows else 0, "rows": rows}
 
 
 def _no_programme_label() -> str:

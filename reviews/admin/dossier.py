@@ -47,11 +47,7 @@ class VisibleWaveFilter(admin.RelatedOnlyFieldListFilter):
     stock filter read each wave's campaign separately to print it)."""
 
     def field_choices(self, field, request, model_admin):
-        from applications.models import Wave
-
-        visible = model_admin.get_queryset(request).order_by().values("wave_id")
-        waves = Wave.objects.filter(pk__in=visible).select_related("campaign")
-        return [(wave.pk, str(wave)) for wave in waves]
+        return [(wave.pk, str(wave)) for wave in selectors.waves_visible_to(request.user)]
 
 
 class ShownStatusFilter(admin.SimpleListFilter):
@@ -93,19 +89,26 @@ def _header_field(user, name: str) -> str:
 
 
 def _score_columns(user) -> tuple:
-    """The score, spread and completed-review columns, computed from the reviews ``user`` may read."""
+    """The score, spread and completed-review columns, computed from the reviews ``user`` may read: once per row
+    for the three columns (the visibility rule and the scoring were run three times per row)."""
+    scores = {}
+
+    def score_of(obj):
+        if obj.pk not in scores:
+            scores[obj.pk] = selectors.score_for(user=user, dossier=obj)
+        return scores[obj.pk]
 
     @admin.display(description=_("score /20"))
     def score(obj):
-        return selectors.score_for(user=user, dossier=obj).mean or "—"
+        return score_of(obj).mean or "—"
 
     @admin.display(description=_("spread"))
     def spread(obj):
-        return selectors.score_for(user=user, dossier=obj).spread or "—"
+        return score_of(obj).spread or "—"
 
     @admin.display(description=_("completed reviews"))
     def reviews_done(obj):
-        return selectors.score_for(user=user, dossier=obj).completed
+        return score_of(obj).completed
 
     return score, spread, reviews_done
 

@@ -39,3 +39,13 @@ def test_commune_name_search_uses_the_trigram_index(communes, query):
 
     assert TRIGRAM_INDEX in plan, plan
     assert [c.name for c in search_communes(query)] == ["Chalon-sur-Saône"]
+
+
+def test_postal_code_search_uses_the_postal_code_trigram_index(communes):
+    """A postal code that is not a commune's first one ("% 71100%") is found through the index of migration 0004,
+    not by reading every commune."""
+    CommuneFactory(name="Saint-Rémy", postal_codes=["71099", "71100"])
+    plan = _plan(search_communes("71100"))
+
+    assert "cities_commune_postal_codes_text_trgm" in plan, plan
+    assert [c.name for c in search_communes("71100")] == ["Saint-Rémy"]
