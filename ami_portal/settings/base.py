@@ -265,10 +265,13 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 # of hanging until gunicorn kills the worker (30 s). connect_timeout bounds a new connection (in seconds);
 # statement_timeout a query (in ms, 0 = none: e.g. DATABASE_STATEMENT_TIMEOUT=0 for a long migration);
 # tcp_user_timeout and keepalives detect a black-holed established connection (ms / seconds).
+# jit=off: the admin's counts and rankings are many small correlated subqueries whose *estimated* cost crosses
+# PostgreSQL's JIT threshold; compiling them took ~300 ms for a query that runs in 5 ms (EXPLAIN ANALYZE on the
+# bench data, issue 13). Short web queries never win from JIT, so it is off for this application's connections.
 if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=3),
-        options=f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=20000)}",
+        options=f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=20000)} -c jit=off",
         tcp_user_timeout=env.int("DATABASE_TCP_USER_TIMEOUT", default=10000),
         keepalives=1,
         keepalives_idle=30,
