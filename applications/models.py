@@ -237,9 +237,9 @@ class DossierQuerySet(models.QuerySet):
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        from applications.queries.dossiers import is_co_editor
+        from applications.queries.dossiers import dossier_ids_edited_by
 
-        return self.filter(Q(owner=user) | Q(is_co_editor(user)))
+        return self.filter(pk__in=dossier_ids_edited_by(user))
 
     def awaiting_mandate_verification(self):
         """Dossiers whose current holder's mandate is not verified (the SQL twin of ``is_holder_mandate_verified``)."""

@@ -58,7 +58,10 @@ class CommuneFactory(factory.django.DjangoModelFactory):
         model = Commune
         django_get_or_create = ("insee_code",)
 
-    insee_code = factory.Sequence(lambda n: f"{90000 + n:05d}")
+    # "X" + 4 hex digits: no real INSEE code starts with X, so a generated code never meets one a test wrote by hand
+    # (a plain 90000 + n reached the worlds' "91001" after a thousand communes, and get_or_create then returned that
+    # commune: a second dossier for it, depending on test order).
+    insee_code = factory.Sequence(lambda n: f"X{n:04X}")
     name = factory.Sequence(lambda n: f"Ville-sur-Saône {n}")
     departement = factory.SubFactory(DepartementFactory)
     region = factory.SelfAttribute("departement.region")

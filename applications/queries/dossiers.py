@@ -17,9 +17,9 @@ def dossiers_visible_to(user, *, queryset=None):
 
     if sees_all_dossiers(user):
         return qs
-    # Conditions on the dossier row and EXISTS subqueries only: no join that could repeat a dossier, hence no
+    # Conditions on the dossier row and subqueries only: no join that could repeat a dossier, hence no
     # DISTINCT over every column of the dossier (which PostgreSQL sorted or hashed on each list page).
-    visible = Q(owner=user) | Q(is_co_editor(user))
+    visible = Q(pk__in=dossier_ids_edited_by(user))
     region_ids = user.staff_region_ids
     if region_ids:
         from reviews.models import ConflictOfInterest
@@ -32,11 +32,16 @@ def dossiers_visible_to(user, *, queryset=None):
     return qs.filter(visible)
 
 
-def is_co_editor(user) -> Exists:
-    """True for the dossiers ``user`` co-edits (an EXISTS subquery, to combine in a filter without a join)."""
-    from applications.models import DossierMember
+def dossier_ids_edited_by(user):
+    """The ids of the dossiers ``user`` holds or co-edits, as a subquery to filter on (``pk__in``) without a join.
 
-    return Exists(DossierMember.objects.filter(dossier=OuterRef("pk"), user=user))
+    One UNION ALL of two index lookups, whose size PostgreSQL knows. Written as ``owner = user OR EXISTS(member)``
+    it was estimated at half the table, and the official's dossier list then hashed every commune and every user to
+    join them (8 ms instead of 0.3 ms on the benchmark's data, issue 13)."""
+    from applications.models import Dossier, DossierMember
+
+    held = Dossier.objects.filter(owner=user).order_by().values("pk")
+    return held.union(DossierMember.objects.filter(user=user).order_by().values("dossier_id"), all=True)
 
 
 def dossiers_for_holder_staff(user, *, queryset=None):

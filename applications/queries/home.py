@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
 
@@ -19,6 +20,7 @@ from applications.models import (
     Campaign,
     Dossier,
     DossierJoinRequest,
+    DossierPartner,
     JoinRequestStatus,
     Wave,
 )
@@ -80,11 +82,17 @@ def official_dossiers(user, *, now):
     """The dossiers ``user`` owns or co-edits, with what the home page shows, in a fixed number of queries.
     Their status is the one ``user`` may see at ``now`` (``shown_status``: decisions stay confidential)."""
     required_only = Attachment.objects.filter(kind__in=REQUIRED_ATTACHMENT_KINDS).only("pk", "dossier_id", "kind")
+    # Counted in a subquery, not by joining the partners and grouping: with the join the query named more tables
+    # than PostgreSQL reorders (join_collapse_limit), and it joined every dossier to its commune before keeping
+    # this user's (issue 13).
+    partners = (
+        DossierPartner.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier").annotate(n=Count("pk"))
+    )
     return (
         Dossier.objects.editable_by(user)
         .with_shown_status(user=user, now=now)
         .select_related("campaign", "wave", "commune", "epci", "owner")
-        .annotate(partner_count=Count("partners", distinct=True))
+        .annotate(partner_count=Coalesce(Subquery(partners.values("n"), output_field=IntegerField()), 0))
         .prefetch_related(Prefetch("attachments", queryset=required_only, to_attr="required_attachments"))
         .order_by("-created_at")
     )
