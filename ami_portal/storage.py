@@ -28,8 +28,5 @@ class PrivateS3Storage(S3Storage):
     querystring_auth = True
     custom_domain = None
 
-    def get_default_settings(self):
-        return {**super().get_default_settings(), "default_acl": "private", "custom_domain": None}
-
     def url(self, name, parameters=None, expire=None, http_method=None):
         return ""

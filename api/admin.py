@@ -14,6 +14,7 @@ from .tokens import revoke_token
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "key_prefix", "created_at", "last_used_at", "expires_at", "state")
     list_filter = ("revoked_at",)
+    list_select_related = ("user",)
     search_fields = ("name", "user__email", "key_prefix")
     readonly_fields = (
         "user",

@@ -13,7 +13,6 @@ from ninja.pagination import paginate
 
 from applications.models import Campaign, Wave
 from cities.models import Programme
-from network.selectors import public_antennas
 from public.selectors import LaureateFilters, published_laureates
 
 from .conditional import conditional_get
@@ -115,4 +114,4 @@ def laureates(request, filters: Query[LaureateQuery]):
 @paginate(NumberedPagination)
 def network(request, filters: Query[LaureateQuery]):
     now = _clock(request)
-    return public_antennas(now=now, filters=filters.laureate_filters())
+    return published_laureates(now=now, filters=filters.laureate_filters())

@@ -89,10 +89,8 @@ class DossierOut(ApplicantFields):
 
 
 def _score(dossier, context):
-    """The score from the reviews the holder may read (prefetched: no query per row), computed once per row."""
-    if not hasattr(dossier, "_api_score"):
-        dossier._api_score = review_selectors.score_for(user=context["request"].user, dossier=dossier)
-    return dossier._api_score
+    """The score from the reviews the holder may read (prefetched: no query per row; computed once per row)."""
+    return review_selectors.score_for(user=context["request"].user, dossier=dossier)
 
 
 class ReviewOut(Schema):

@@ -29,7 +29,7 @@ def staff_sees_antenna(user, antenna) -> bool:
         return False
     if sees_all_antennas(user):
         return True
-    return user.staff_regions.filter(pk=antenna.dossier.region_id).exists()
+    return antenna.dossier.region_id in user.staff_region_ids
 
 
 rules.add_perm("network.report_figures", is_antenna_official)

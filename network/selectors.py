@@ -49,15 +49,9 @@ class NetworkSummary:
 def public_network(*, now: datetime, today: date, campaign: Campaign | None = None) -> NetworkSummary:
     """Every published laureate (of ``campaign`` or all) with its antenna's status on ``today``, and the counts per
     région and per campaign. A fixed number of queries whatever the number of antennas."""
-    laureates = public_antennas(now=now, filters=LaureateFilters(campaign=campaign))
+    laureates = published_laureates(now=now, filters=LaureateFilters(campaign=campaign))
     rows = [NetworkRow(d, antenna_of(d), antenna_status(antenna_of(d), today)) for d in laureates]
     return summarise(rows)
-
-
-def public_antennas(*, now: datetime, filters: LaureateFilters) -> QuerySet:
-    """The published laureates (``filters`` applied) with their antenna loaded: the rows of the public network
-    page and of the API's network endpoint. Read each row's status with ``antenna_status(antenna_of(d), today)``."""
-    return published_laureates(now=now, filters=filters).select_related("antenna")
 
 
 def summarise(rows: list[NetworkRow]) -> NetworkSummary:

@@ -5,13 +5,13 @@ Every change is logged in ``AntennaLogEntry`` (append-only) in the same transact
 
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ami_portal.links import absolute_url
 from applications.models import Dossier
 from applications.queries.dossiers import dossier_mail_recipients
 from applications.states import DossierStatus
@@ -199,7 +199,7 @@ def _queue_report_reminder(antenna: Antenna, year: int, now: datetime) -> None:
         "applicant": antenna.dossier.applicant_name,
         "year": year,
         "campaign": antenna.dossier.campaign.name,
-        "report_url": settings.SITE_URL + reverse("network:reports", kwargs={"pk": antenna.pk}),
+        "report_url": absolute_url(reverse("network:reports", kwargs={"pk": antenna.pk})),
     }
     key = f"antenna-report:{antenna.pk}:{year}"
     already = set(OutboxMessage.objects.filter(event_key=key).values_list("recipient", flat=True))

@@ -165,11 +165,8 @@ def _store(request, response, *, key: str, now: datetime) -> HttpResponse:
     )
     if len(placeholder) <= settings.PUBLIC_PAGE_CACHE_MAX_BYTES:
         cache.set(key, page, timeout=max(1, int((page.expires_at - now).total_seconds())))
-    served = HttpResponse(content, status=response.status_code)
-    for name, value in page.headers.items():
-        served[name] = value
-    _set_browser_caching(served, until=page.expires_at, now=now, shared=not page.per_visitor_token)
-    return served
+    # Served like a hit: the placeholder takes this visitor's token again (a fresh mask of the same secret).
+    return page.response_for(request, now=now)
 
 
 def cached_public_page(view=None, *, params: tuple[str, ...] = ()):

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ami_portal.links import absolute_url
 from applications.models import Campaign
 from public import exports, selectors
 from public.models import ExportJob, ExportJobStatus
@@ -117,6 +118,6 @@ def _queue_export_ready(job: ExportJob) -> None:
         return
     context = {
         "export_name": job.filename,
-        "download_url": settings.SITE_URL + reverse("press-job-download", kwargs={"pk": job.pk}),
+        "download_url": absolute_url(reverse("press-job-download", kwargs={"pk": job.pk})),
     }
     queue_email(kind=EmailKind.EXPORT_READY, key=f"export-ready:{job.pk}", recipient=job.requested_by, context=context)

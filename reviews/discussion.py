@@ -7,7 +7,6 @@ coordinators and the committee (reviews/rules.py). The applicants never see it.
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ami_portal.links import absolute_url
 from notifications.models import EmailKind
 from notifications.services import queue_email
 from reviews.models import DiscussionMessage
@@ -81,9 +81,7 @@ def _notify(message: DiscussionMessage) -> None:
         "reference": dossier.reference,
         "applicant": dossier.applicant_name,
         "author": str(message.author),
-        "discussion_url": settings.SITE_URL
-        + reverse("admin:applications_dossier_change", args=[dossier.pk])
-        + "#discussion",
+        "discussion_url": absolute_url(reverse("admin:applications_dossier_change", args=[dossier.pk])) + "#discussion",
     }
     for recipient in participants(dossier=dossier, exclude=message.author):
         queue_email(

@@ -6,13 +6,13 @@ in the same transaction; the outbox's event key is a second guard.
 
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ami_portal.links import absolute_url
 from notifications.models import EmailKind
 from notifications.services import queue_email
 from reviews.models import ReviewDeadline, ReviewReminder, ReviewStatus
@@ -93,7 +93,7 @@ def _remind_once(deadline: ReviewDeadline, reviewer, label: str, now: datetime) 
                 "dossiers": [
                     {"reference": r.dossier.reference, "applicant": r.dossier.applicant_name} for r in unfinished
                 ],
-                "queue_url": settings.SITE_URL + reverse("admin:applications_dossier_my_reviews"),
+                "queue_url": absolute_url(reverse("admin:applications_dossier_my_reviews")),
             },
         )
     return 1

@@ -125,8 +125,12 @@ def others_reviews_hidden(*, user, reviews) -> bool:
 
 
 def score_for(*, user, dossier) -> DossierScore:
-    """The dossier's score as ``user`` may see it: from the reviews they may read only (prefetched reviews)."""
-    return dossier_score(reviews_visible_to(user=user, reviews=dossier.reviews.all()))
+    """The dossier's score as ``user`` may see it: from the reviews they may read only (prefetched reviews).
+    Kept on the dossier object for that user: a list reads it in several columns (score, spread, reviews done)."""
+    scores = dossier.__dict__.setdefault("_scores_by_user", {})
+    if user.pk not in scores:
+        scores[user.pk] = dossier_score(reviews_visible_to(user=user, reviews=dossier.reviews.all()))
+    return scores[user.pk]
 
 
 @dataclass

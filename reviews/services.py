@@ -7,7 +7,6 @@ Every function is keyword-only and atomic. E-mails go through the outbox inside 
 from collections import defaultdict
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from ami_portal.links import absolute_url
 from applications.domain.submission import SubmissionRefused, reopen_dossier
 from applications.models import Dossier
 from applications.states import (
@@ -130,11 +130,11 @@ def _notify_assignments(created: list[Assignment]) -> None:
                 {
                     "reference": a.dossier.reference,
                     "applicant": a.dossier.applicant_name,
-                    "url": settings.SITE_URL + reverse("admin:applications_dossier_change", args=[a.dossier_id]),
+                    "url": absolute_url(reverse("admin:applications_dossier_change", args=[a.dossier_id])),
                 }
                 for a in assignments
             ],
-            "review_url": settings.SITE_URL + reverse("admin:reviews_review_changelist"),
+            "review_url": absolute_url(reverse("admin:reviews_review_changelist")),
         }
         # The first new assignment's id names this batch: a later batch for the same reviewer is another e-mail.
         queue_email(

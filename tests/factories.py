@@ -58,10 +58,10 @@ class CommuneFactory(factory.django.DjangoModelFactory):
         model = Commune
         django_get_or_create = ("insee_code",)
 
-    # "X" + 4 hex digits: no real INSEE code starts with X, so a generated code never meets one a test wrote by hand
-    # (a plain 90000 + n reached the worlds' "91001" after a thousand communes, and get_or_create then returned that
-    # commune: a second dossier for it, depending on test order).
-    insee_code = factory.Sequence(lambda n: f"X{n:04X}")
+    # 40000-49999: five digits as the forms require, in a block no test writes by hand (they use 01…39, 51…97 and
+    # 10000+, 90000+ series). A plain 90000 + n met the worlds' "90001" and "91001" after some hundreds of communes, and
+    # get_or_create then returned that commune: a second dossier for it, depending on test order.
+    insee_code = factory.Sequence(lambda n: f"{40000 + n % 10000:05d}")
     name = factory.Sequence(lambda n: f"Ville-sur-Saône {n}")
     departement = factory.SubFactory(DepartementFactory)
     region = factory.SelfAttribute("departement.region")

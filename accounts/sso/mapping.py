@@ -87,7 +87,8 @@ def sign_in_staff(
 
     Atomic. The account is found by its bound identity (issuer + ``sub``), else by its normalised e-mail address
     (then bound); it is created only when the claims map to at least one role. Refused (``SsoRefused``, nothing
-    written): no verified address, an address bound to another identity, an official's account, a deactivated
+    written): no verified address (and to bind an existing account, ``email_verified`` must be true, not just
+    absent), an address bound to another identity, an official's account, a deactivated
     account, an address locked out by the log-in throttling (``is_locked_out(address)``), claims mapped to no role.
     """
     now = now or timezone.now()
@@ -97,6 +98,10 @@ def sign_in_staff(
         raise SsoRefused(Refusal.NO_EMAIL)
     with transaction.atomic():
         user = _bound_account(issuer=issuer, subject=subject, address=address)
+        if user is not None and not hasattr(user, "sso_identity") and claims.get("email_verified") is not True:
+            # Binding hands an existing account (and its roles) to this provider identity: only on an address the
+            # provider says it verified, never on a claim that is merely absent.
+            raise SsoRefused(Refusal.NO_EMAIL)
         _check_may_log_in(user, address=address, is_locked_out=is_locked_out)
         access = access_for_claims(claims)
         if not access.groups:

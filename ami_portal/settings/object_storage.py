@@ -24,8 +24,6 @@ def s3_storage(
             "access_key": access_key,
             "secret_key": secret_key,
             "location": location,
-            "addressing_style": addressing_style,
-            "default_acl": "private",
             # Names are generated (uuid): never replace an object silently if one ever collides.
             "file_overwrite": False,
             "client_config": Config(

@@ -89,14 +89,11 @@ def _header_field(user, name: str) -> str:
 
 
 def _score_columns(user) -> tuple:
-    """The score, spread and completed-review columns, computed from the reviews ``user`` may read: once per row
-    for the three columns (the visibility rule and the scoring were run three times per row)."""
-    scores = {}
+    """The score, spread and completed-review columns, computed from the reviews ``user`` may read (once per row:
+    ``score_for`` keeps it on the dossier)."""
 
     def score_of(obj):
-        if obj.pk not in scores:
-            scores[obj.pk] = selectors.score_for(user=user, dossier=obj)
-        return scores[obj.pk]
+        return selectors.score_for(user=user, dossier=obj)
 
     @admin.display(description=_("score /20"))
     def score(obj):

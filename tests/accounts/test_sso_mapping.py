@@ -124,6 +124,18 @@ def test_an_existing_staff_account_is_bound_by_its_address_whatever_the_case(bfc
     assert existing.has_usable_password()
 
 
+def test_an_existing_account_is_not_bound_without_a_verified_address_claim(bfc):
+    existing = UserFactory(email="rose.relectrice@cnam.example", is_staff=True)
+    mapping("ami-relecteurs-bfc", roles=[Role.REGIONAL_REVIEWER], regions=[bfc])
+    unverified = {k: v for k, v in claims(groups=["ami-relecteurs-bfc"]).items() if k != "email_verified"}
+
+    with pytest.raises(SsoRefused) as refused:
+        sign_in_staff(claims=unverified, issuer=ISSUER)
+
+    assert refused.value.reason == Refusal.NO_EMAIL
+    assert not SsoIdentity.objects.filter(user=existing).exists()
+
+
 def test_the_press_role_alone_does_not_open_the_admin():
     mapping("ami-presse", roles=[Role.PRESS])
 
