@@ -71,9 +71,7 @@ class WaveOut(Schema):
 
 
 def _applicant(dossier) -> tuple[str, str, str]:
-    if dossier.commune_id:
-        return "commune", dossier.commune.insee_code, dossier.commune.name
-    return "epci", dossier.epci.siren, dossier.epci.name
+    return ("commune" if dossier.commune_id else "epci"), dossier.applicant_code, dossier.applicant_name
 
 
 def _region(dossier) -> dict | None:

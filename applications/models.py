@@ -502,6 +502,11 @@ class Dossier(models.Model):
         return str(self.commune.name if self.commune_id else self.epci.name if self.epci_id else "")
 
     @property
+    def applicant_code(self) -> str:
+        """The applicant's public code, in the laureate page's URL: the commune's INSEE code, or the EPCI's SIREN."""
+        return self.commune.insee_code if self.commune_id else self.epci.siren if self.epci_id else ""
+
+    @property
     def programme_codes(self) -> list[str]:
         """The applicant's programme codes, ACV first; the dossier must come from ``with_programmes()``."""
         from cities.models import Programme

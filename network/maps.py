@@ -145,13 +145,13 @@ def laureates_map(dossiers, *, title: str, kind_of=lambda dossier: "laureate") -
     markers, elsewhere = [], []
     for dossier in dossiers:
         marker = None
-        if dossier.commune_id:
-            commune = dossier.commune
-            url = reverse("results-laureate", kwargs={"slug": dossier.campaign.slug, "code": commune.insee_code})
-            marker = commune_marker(commune, label=dossier.applicant_name, url=url, kind=kind_of(dossier))
-        elif dossier.epci_id in epci_places:
-            url = reverse("results-laureate", kwargs={"slug": dossier.campaign.slug, "code": dossier.epci.siren})
-            marker = Marker(*epci_places[dossier.epci_id], label=dossier.applicant_name, url=url, kind=kind_of(dossier))
+        if dossier.commune_id or dossier.epci_id in epci_places:
+            url = reverse("results-laureate", kwargs={"slug": dossier.campaign.slug, "code": dossier.applicant_code})
+            label, kind = dossier.applicant_name, kind_of(dossier)
+            if dossier.commune_id:
+                marker = commune_marker(dossier.commune, label=label, url=url, kind=kind)
+            else:
+                marker = Marker(*epci_places[dossier.epci_id], label=label, url=url, kind=kind)
         if marker is None:
             elsewhere.append(dossier)
         else:

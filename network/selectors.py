@@ -33,7 +33,7 @@ class NetworkRow:
     @property
     def code(self) -> str:
         """The city page's code: INSEE code of a commune, SIREN of an EPCI."""
-        return self.dossier.commune.insee_code if self.dossier.commune_id else self.dossier.epci.siren
+        return self.dossier.applicant_code
 
 
 @dataclass

@@ -40,8 +40,7 @@ class LaureateSitemap(Sitemap):
         return list(selectors.published_laureates(now=timezone.now()))
 
     def location(self, dossier):
-        code = dossier.commune.insee_code if dossier.commune_id else dossier.epci.siren
-        return reverse("results-laureate", args=[dossier.campaign.slug, code])
+        return reverse("results-laureate", args=[dossier.campaign.slug, dossier.applicant_code])
 
 
 SITEMAPS = {

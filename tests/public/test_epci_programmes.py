@@ -63,3 +63,9 @@ def test_results_map_places_the_epci_laureate_at_its_communes_with_a_link_to_its
     markers = {marker.label: marker for marker in context["france_map"]["markers"]}
     assert markers["Grand Paris Sud"].url == "/resultats/ami2/200057859/"
     assert "Grand Paris Sud" not in {d.applicant_name for d in context["elsewhere"]}
+
+
+def test_the_results_page_links_the_epci_laureate_by_its_siren_and_the_commune_by_its_insee_code(client, epci_laureate):
+    html = client.get("/resultats/ami2/vague-1/").content.decode()
+    assert f'href="/resultats/ami2/{epci_laureate.epci.siren}/"' in html
+    assert 'href="/resultats/ami2/91228/"' in html
