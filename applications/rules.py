@@ -201,12 +201,21 @@ def decision_published_q(now: datetime) -> Q:
     )
 
 
+def _waves_unpublished_at(now: datetime) -> list[int]:
+    """The ids of the waves whose results are still confidential at ``now``: a handful of rows, read once so that
+    the annotations below compare ids instead of joining the waves twice into every dossier query."""
+    from applications.models import Wave
+
+    return list(Wave.objects.filter(publishes_at__gt=now).values_list("pk", flat=True))
+
+
 def decision_hidden_q(now: datetime) -> Q:
-    """The decided dossiers whose decision is still confidential at ``now`` (the complement, without NULL traps)."""
+    """The decided dossiers whose decision is still confidential at ``now``: the complement of
+    ``decision_published_q``, without NULL traps (a decision whose dossier has no wave at all stays hidden)."""
+    unpublished = _waves_unpublished_at(now)
     return Q(status__in=DECISION_STATUSES) & (
-        Q(decision_wave__publishes_at__gt=now)
-        | Q(decision_wave__isnull=True, wave__publishes_at__gt=now)
-        | Q(decision_wave__isnull=True, wave__isnull=True)
+        Q(decision_wave_id__in=unpublished)
+        | Q(decision_wave__isnull=True) & (Q(wave_id__in=unpublished) | Q(wave__isnull=True))
     )
 
 
@@ -263,18 +272,34 @@ def shown_status_annotations(*, user, now: datetime) -> dict:
     if knows_decisions_early(user):
         return {"shown_status": F("status"), "shown_decided_at": F("decided_at")}
     hidden = decision_hidden_q(now)
-    earlier = _published_postponements(now).filter(dossier=OuterRef("pk")).exclude(wave=OuterRef("decision_wave"))
+    # The earlier published postponement of a dossier carried over (none when the decision has no wave: Python's
+    # _earlier_published_postponement); its date is NULL when there is none, which is then the date shown.
+    earlier = (
+        _published_postponements(now)
+        .filter(dossier=OuterRef("pk"), wave__isnull=False)
+        .exclude(wave=OuterRef("decision_wave"))
+    )
     carried_over = Q(decision_wave__isnull=False) & Exists(earlier)
     return {
         "shown_status": Case(
-            When(hidden & carried_over, then=Value(DossierStatus.POSTPONED.value)),
-            When(hidden, then=Value(DossierStatus.UNDER_REVIEW.value)),
+            When(
+                hidden,
+                then=Case(
+                    When(carried_over, then=Value(DossierStatus.POSTPONED.value)),
+                    default=Value(DossierStatus.UNDER_REVIEW.value),
+                ),
+            ),
             default=F("status"),
             output_field=CharField(),
         ),
         "shown_decided_at": Case(
-            When(hidden & carried_over, then=Subquery(earlier.values("decided_at")[:1])),
-            When(hidden, then=Value(None, output_field=DateTimeField())),
+            When(
+                hidden,
+                then=Case(
+                    When(decision_wave__isnull=False, then=Subquery(earlier.values("decided_at")[:1])),
+                    default=Value(None, output_field=DateTimeField()),
+                ),
+            ),
             default=F("decided_at"),
             output_field=DateTimeField(),
         ),
