@@ -12,7 +12,9 @@ current time). The ``*_refusal`` functions say, in French, why a predicate is fa
 from datetime import datetime
 
 import rules
-from django.db.models import Case, CharField, DateTimeField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, DateTimeField, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import In, IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,20 +205,27 @@ def decision_published_q(now: datetime) -> Q:
 
 def _waves_unpublished_at(now: datetime) -> list[int]:
     """The ids of the waves whose results are still confidential at ``now``: a handful of rows, read once so that
-    the annotations below compare ids instead of joining the waves twice into every dossier query."""
+    the annotations below compare ids instead of joining the waves into every dossier query."""
     from applications.models import Wave
 
-    return list(Wave.objects.filter(publishes_at__gt=now).values_list("pk", flat=True))
+    return list(Wave.objects.filter(publishes_at__gt=now).order_by().values_list("pk", flat=True))
+
+
+# The revealing wave of a dossier without any wave (none exists in practice): an id no wave has, never published.
+NO_WAVE = 0
+
+
+def _decision_hidden_among(unpublished_wave_ids: list[int]) -> Q:
+    """The decided dossiers whose revealing wave (``_revealing_wave``: the decision's wave, else the dossier's) is
+    one of ``unpublished_wave_ids`` or does not exist."""
+    revealing_wave = Coalesce(F("decision_wave_id"), F("wave_id"), Value(NO_WAVE))
+    return Q(status__in=DECISION_STATUSES) & Q(In(revealing_wave, [*unpublished_wave_ids, NO_WAVE]))
 
 
 def decision_hidden_q(now: datetime) -> Q:
     """The decided dossiers whose decision is still confidential at ``now``: the complement of
     ``decision_published_q``, without NULL traps (a decision whose dossier has no wave at all stays hidden)."""
-    unpublished = _waves_unpublished_at(now)
-    return Q(status__in=DECISION_STATUSES) & (
-        Q(decision_wave_id__in=unpublished)
-        | Q(decision_wave__isnull=True) & (Q(wave_id__in=unpublished) | Q(wave__isnull=True))
-    )
+    return _decision_hidden_among(_waves_unpublished_at(now))
 
 
 @rules.predicate
@@ -268,24 +277,35 @@ def shown_decided_at(user, dossier, *, now: datetime | None = None) -> datetime 
 
 
 def shown_status_annotations(*, user, now: datetime) -> dict:
-    """``shown_status`` and ``shown_decided_at`` as query expressions (see ``Dossier.objects.with_shown_status``)."""
+    """``shown_status`` and ``shown_decided_at`` as query expressions (see ``Dossier.objects.with_shown_status``).
+    Built for every dossier list a reviewer or an official opens, so kept cheap to build: wave ids compared, not
+    waves joined (issue 13)."""
     if knows_decisions_early(user):
         return {"shown_status": F("status"), "shown_decided_at": F("decided_at")}
-    hidden = decision_hidden_q(now)
-    # The earlier published postponement of a dossier carried over (none when the decision has no wave: Python's
-    # _earlier_published_postponement); its date is NULL when there is none, which is then the date shown.
-    earlier = (
-        _published_postponements(now)
-        .filter(dossier=OuterRef("pk"), wave__isnull=False)
+    from reviews.models import Decision
+
+    unpublished = _waves_unpublished_at(now)
+    hidden = _decision_hidden_among(unpublished)
+    # The date of the dossier's latest postponement published in another wave than its current decision's
+    # (``_earlier_published_postponement``; NULL when there is none, or when the decision has no wave).
+    earlier_postponed_at = Subquery(
+        Decision.objects.filter(dossier=OuterRef("pk"), outcome=DossierStatus.POSTPONED, wave__isnull=False)
+        .exclude(wave_id__in=unpublished)
         .exclude(wave=OuterRef("decision_wave"))
+        .order_by("-decided_at", "-pk")
+        .values("decided_at")[:1],
+        output_field=DateTimeField(),
     )
-    carried_over = Q(decision_wave__isnull=False) & Exists(earlier)
+    shown_date_while_hidden = Case(
+        When(decision_wave__isnull=False, then=earlier_postponed_at),
+        default=Value(None, output_field=DateTimeField()),
+    )
     return {
         "shown_status": Case(
             When(
                 hidden,
                 then=Case(
-                    When(carried_over, then=Value(DossierStatus.POSTPONED.value)),
+                    When(IsNull(shown_date_while_hidden, False), then=Value(DossierStatus.POSTPONED.value)),
                     default=Value(DossierStatus.UNDER_REVIEW.value),
                 ),
             ),
@@ -293,15 +313,7 @@ def shown_status_annotations(*, user, now: datetime) -> dict:
             output_field=CharField(),
         ),
         "shown_decided_at": Case(
-            When(
-                hidden,
-                then=Case(
-                    When(decision_wave__isnull=False, then=Subquery(earlier.values("decided_at")[:1])),
-                    default=Value(None, output_field=DateTimeField()),
-                ),
-            ),
-            default=F("decided_at"),
-            output_field=DateTimeField(),
+            When(hidden, then=shown_date_while_hidden), default=F("decided_at"), output_field=DateTimeField()
         ),
     }
 

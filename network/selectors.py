@@ -6,9 +6,10 @@ The public side starts from ``public.selectors.published_laureates``: the embarg
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from applications.models import Campaign, Dossier
+from applications.states import DossierStatus
 from public.selectors import LaureateFilters, published_laureates
 
 from .models import Antenna, AntennaReport, CnamCentre
@@ -89,13 +90,16 @@ def reports_for_staff(user) -> QuerySet:
     )
 
 
-def antennas_of_official(user) -> QuerySet:
-    """The antennas whose laureate dossier ``user`` owns or co-edits."""
-    if not user.is_authenticated:
-        return Antenna.objects.none()
-    editable = Dossier.objects.filter(Q(owner=user) | Q(members__user=user)).values("pk")
-    return Antenna.objects.filter(dossier__in=editable).select_related(
-        "dossier__campaign", "dossier__commune", "dossier__epci"
+def antennas_of_dossiers(dossiers) -> list[Antenna]:
+    """The antennas of ``dossiers`` (loaded dossiers: an official's home page). Only a laureate has one
+    (services.antenna_for_laureate), so without a laureate among them there is nothing to ask the database."""
+    laureate_ids = [dossier.pk for dossier in dossiers if dossier.status == DossierStatus.LAUREATE]
+    if not laureate_ids:
+        return []
+    return list(
+        Antenna.objects.filter(dossier_id__in=laureate_ids).select_related(
+            "dossier__campaign", "dossier__commune", "dossier__epci"
+        )
     )
 
 

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     # CORS headers on the public API only (CORS_URLS_REGEX below), before CommonMiddleware.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Slides a logged-in session's expiry every few minutes instead of on every request (ami_portal/sessions.py).
+    "ami_portal.sessions.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,9 +132,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "applications:home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Sessions expire after 8 hours of inactivity and with the browser.
+# Sessions expire after 8 hours of inactivity and with the browser. The expiry slides when the session was saved
+# SESSION_REFRESH_INTERVAL seconds ago or more, not on every request (ami_portal/sessions.py, issue 13).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_INTERVAL = env.int("SESSION_REFRESH_INTERVAL", default=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -172,6 +172,7 @@ def home_context(user, *, now) -> dict:
     profile = getattr(user, "official_profile", None)
     pending = list(invitations.pending_invitations_for(user))
     return {
+        "dossiers": dossiers,
         "rows": [_row(dossier, targets, now) for dossier in dossiers],
         "start_options": _start_options(user, now, {d.pk for d in dossiers}),
         "has_territory": bool(official_territories(user)),

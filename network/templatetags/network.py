@@ -7,7 +7,7 @@ from django.utils import timezone
 from applications.states import DossierStatus
 
 from ..coverage import dossier_coverage
-from ..selectors import antenna_of, antennas_of_official
+from ..selectors import antenna_of, antennas_of_dossiers
 from ..status import antenna_status
 
 register = template.Library()
@@ -20,8 +20,9 @@ def antenna_panel(dossier):
 
 
 @register.inclusion_tag("network/_my_antennas.html")
-def my_antennas(user):
-    return {"antennas": list(antennas_of_official(user))}
+def my_antennas(dossiers):
+    """The antennas of an official's dossiers (those they own or co-edit, loaded by the home page)."""
+    return {"antennas": antennas_of_dossiers(dossiers)}
 
 
 @register.inclusion_tag("network/admin/_coverage_panel.html")
