@@ -29,6 +29,15 @@ def _degrading(method, *, fallback):
 
 
 class DegradingRedisCacheClient(RedisCacheClient):
+    def get_client(self, key=None, *, write=False):
+        # Django builds a new redis.Redis on every call, copying its few hundred response callbacks each time (a
+        # third of a cached page's cost, issue 13); a client is only a handle on its thread-safe pool: one per pool.
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients_by_pool", {})
+        if id(pool) not in clients:
+            clients[id(pool)] = self._client(connection_pool=pool)
+        return clients[id(pool)]
+
     add = _degrading(RedisCacheClient.add, fallback=lambda *args, **kwargs: True)
     get = _degrading(RedisCacheClient.get, fallback=lambda key, default: default)
     set = _degrading(RedisCacheClient.set, fallback=lambda *args, **kwargs: None)
