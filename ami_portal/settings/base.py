@@ -245,6 +245,8 @@ CACHES = {
 # Public pages and open data for anonymous visitors are cached (public/page_cache.py), keyed on the publication
 # state and expiring at the next instant they change by themselves; this is their longest life (0 = no cache).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# Commune and EPCI search answers kept by each web process (cities/views.py); 0 turns the memo off.
+SEARCH_ANSWER_CACHE_SECONDS = env.int("SEARCH_ANSWER_CACHE_SECONDS", default=600)
 # The browser may keep a public page this long at most, never past its next change (publication, deadline).
 PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
 PUBLIC_PAGE_CACHE_PREFIX = "public-page"

@@ -20,5 +20,6 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # and one test's data would be seen through another's cached page: the public page cache is off, except in
 # tests/public/test_page_cache.py, which turns it on and runs the after-commit callbacks.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+SEARCH_ANSWER_CACHE_SECONDS = 0  # tests create their own communes; tests/cities turn it on where they test it
 # The suite makes many API requests from one address: the rate-limit tests set their own low limits.
 API_RATE_LIMITS = {"anonymous": "100000/min", "token": "100000/min"}
