@@ -44,12 +44,10 @@ def _editable(request, pk) -> Dossier:
 
 def _visible(request, pk) -> Dossier:
     """The dossier if ``request.user`` may see it, with the status they may see (``shown_status``)."""
-    queryset = (
-        Dossier.objects.visible_to(request.user)
-        .with_shown_status(user=request.user, now=timezone.now())
-        .select_related("campaign", "wave", "commune", "epci", "owner")
+    queryset = Dossier.objects.visible_to(request.user).select_related(
+        "campaign", "wave", "decision_wave", "commune", "epci", "owner"
     )
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(queryset, pk=pk).set_shown_status(user=request.user, now=timezone.now())
 
 
 # --- home and creation ---------------------------------------------------------------------------------------
