@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
@@ -150,9 +150,10 @@ def _start_options(user, now, mine: set[int]) -> list[StartOption]:
     held = {}
     communes = [t.pk for k, _l, t in territories if k.startswith("commune")]
     epcis = [t.pk for k, _l, t in territories if k.startswith("epci")]
-    for dossier in Dossier.objects.filter(campaign__in=campaigns).select_related("owner", "campaign").filter(
-        commune_id__in=communes
-    ) | Dossier.objects.filter(campaign__in=campaigns, epci_id__in=epcis).select_related("owner", "campaign"):
+    held_dossiers = Dossier.objects.filter(
+        Q(commune_id__in=communes) | Q(epci_id__in=epcis), campaign__in=campaigns
+    ).select_related("owner", "campaign")
+    for dossier in held_dossiers:
         key = f"commune-{dossier.commune_id}" if dossier.commune_id else f"epci-{dossier.epci_id}"
         held[(dossier.campaign_id, key)] = dossier
     options = []
