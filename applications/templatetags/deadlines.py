@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from applications.queries.home import Deadline
+from applications.rules import is_dossier_editor
 from applications.states import EDITABLE_STATUSES
 
 register = template.Library()
@@ -28,10 +29,8 @@ def near_deadline(dossier, *, now) -> Deadline | None:
 def deadline_banner(context, dossier):
     request = context.get("request")
     user = getattr(request, "user", None)
-    deadline = None
-    if user is not None and user.is_authenticated and dossier is not None and getattr(dossier, "pk", None):
-        from applications.models import Dossier
-
-        if Dossier.objects.editable_by(user).filter(pk=dossier.pk).exists():
-            deadline = near_deadline(dossier, now=timezone.now())
-    return {"deadline": deadline}
+    if user is None or not user.is_authenticated or dossier is None or not getattr(dossier, "pk", None):
+        return {"deadline": None}
+    # The deadline first: a submitted dossier (most pages) or a far deadline needs no question about the editors.
+    deadline = near_deadline(dossier, now=timezone.now())
+    return {"deadline": deadline if deadline and is_dossier_editor(user, dossier) else None}

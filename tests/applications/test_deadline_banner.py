@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from applications.models import DossierMember
 from applications.states import DossierStatus
-from tests.factories import CampaignFactory, DossierFactory, WaveFactory
+from tests.factories import CampaignFactory, DossierFactory, UserFactory, WaveFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,4 +73,20 @@ def test_no_banner_once_submitted(client, draft):
 def test_no_banner_after_the_deadline(client, draft):
     with time_machine.travel(CLOSES + timedelta(seconds=1), tick=False):
         page = _page(client, draft.owner, draft, "applications:dossier", {})
+    assert "deadline-banner" not in page
+
+
+def test_a_co_editor_sees_the_banner_too(client, draft):
+    colleague = UserFactory()
+    DossierMember.objects.create(dossier=draft, user=colleague)
+    with time_machine.travel(CLOSES - timedelta(days=1), tick=False):
+        page = _page(client, colleague, draft, "applications:dossier", {})
+    assert "deadline-banner" in page
+
+
+def test_staff_reading_a_draft_see_no_banner(client, draft):
+    coordinator = UserFactory(is_staff=True, is_superuser=True)
+    with time_machine.travel(CLOSES - timedelta(days=1), tick=False):
+        page = _page(client, coordinator, draft, "applications:dossier", {})
+    assert draft.reference in page
     assert "deadline-banner" not in page
