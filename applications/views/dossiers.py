@@ -43,9 +43,12 @@ def _editable(request, pk) -> Dossier:
 
 
 def _visible(request, pk) -> Dossier:
-    """The dossier if ``request.user`` may see it, with the status they may see (``shown_status``)."""
-    queryset = Dossier.objects.visible_to(request.user).select_related(
-        "campaign", "wave", "decision_wave", "commune", "epci", "owner"
+    """The dossier if ``request.user`` may see it, with the status they may see (``shown_status``), its partners
+    loaded once (its contents, completeness and progress all read them)."""
+    queryset = (
+        Dossier.objects.visible_to(request.user)
+        .select_related("campaign", "wave", "decision_wave", "commune", "epci", "owner")
+        .prefetch_related("partners")
     )
     return get_object_or_404(queryset, pk=pk).set_shown_status(user=request.user, now=timezone.now())
 
