@@ -27,3 +27,7 @@ for name, predicate in [
 ]:
     if not rules.perm_exists(name):
         rules.add_perm(name, predicate)
+# The navigation asks the rule itself ({% test_rule %}): ``perms.`` would also load the user's model permissions
+# (two queries on every page) for a permission only this rule grants.
+if not rules.rule_exists("public.use_press_area"):
+    rules.add_rule("public.use_press_area", can_use_press_area)

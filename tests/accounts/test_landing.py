@@ -43,3 +43,25 @@ def test_a_requested_page_still_wins(client):
         reverse("accounts:login") + "?next=/resultats/", {"username": official().email, "password": PASSWORD}
     )
     assert response["Location"] == "/resultats/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "offers_press", "offers_dossiers"),
+    [(Role.PRESS, True, False), (Role.COORDINATOR, True, False), (None, False, True)],
+)
+def test_the_navigation_offers_the_press_area_to_press_and_coordinators_only(
+    client, role, offers_press, offers_dossiers
+):
+    user = official() if role is None else _in(UserFactory(is_staff=role == Role.COORDINATOR), role)
+    client.force_login(user)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert (f'href="{reverse("press-home")}"' in page) is offers_press
+    assert (f'href="{reverse("applications:home")}"' in page) is offers_dossiers
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitor_is_offered_neither(client):
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f'href="{reverse("press-home")}"' not in page
+    assert f'href="{reverse("applications:home")}"' not in page
