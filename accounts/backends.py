@@ -50,17 +50,6 @@ class EmailBackend(ModelBackend):
             setattr(request, _AWAITING_VERIFICATION, user)
         return None
 
-    def get_user(self, user_id):
-        # The user of every request: an official's profile and territory come in the same query (every official
-        # page reads them), and for anyone else "no profile" is known without asking again.
-        try:
-            user = User._default_manager.select_related("official_profile__commune", "official_profile__epci").get(
-                pk=user_id
-            )
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
-
     async def aauthenticate(self, request, username=None, password=None, **kwargs):
         # The same rules, not Django's separate async copy of its backend.
         return await sync_to_async(self.authenticate)(request, username=username, password=password, **kwargs)
