@@ -20,6 +20,13 @@ def needs_refresh(session, *, now: float) -> bool:
     return saved_at is None or now - saved_at >= settings.SESSION_REFRESH_INTERVAL
 
 
+def stamp_session_at_log_in(sender, request, user, **kwargs):
+    """``user_logged_in`` receiver: a log-in saves the session (new key, new expiry), so it counts as saved now."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LAST_SAVED_KEY] = int(time.time())
+
+
 class SlidingSessionMiddleware:
     """After ``SessionMiddleware`` in MIDDLEWARE (so it answers first): marks a logged-in session modified when its
     expiry must slide; ``SessionMiddleware`` then saves it with a new expiry. Anonymous visitors are left alone:

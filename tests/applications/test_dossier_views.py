@@ -460,9 +460,6 @@ def _home_queries(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(
-        reverse("applications:home")
-    )  # the first page after a log-in stamps the session (ami_portal/sessions.py)
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("applications:home")).status_code == 200
     return len(captured)

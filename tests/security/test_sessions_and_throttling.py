@@ -82,3 +82,10 @@ def test_admin_log_in_locks_out_after_repeated_failures_even_with_the_right_pass
     response = client.post(url, {"username": staff.email, "password": PASSWORD}, REMOTE_ADDR="203.0.113.7")
     assert response.status_code in {403, 429}
     assert "_auth_user_id" not in client.session
+
+
+def test_the_first_page_after_a_log_in_writes_no_session(client):
+    client.force_login(UserFactory())  # the log-in saved the session: it counts as saved then
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("applications:home")).status_code == 200
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
