@@ -80,8 +80,22 @@ def _bump_now() -> None:
 
 def publication_state_changed() -> None:
     """Call in the transaction of any change the public pages show: the version moves once it commits (no row lock
-    held by the writer's transaction, so decisions and publications never wait for each other on it)."""
-    transaction.on_commit(_bump_now, robust=True)
+    held by the writer's transaction, so decisions and publications never wait for each other on it).
+
+    A bulk change (a committee's decisions on a whole wave) moves it once: every change queues its callback (so that
+    rolling back a savepoint never loses the bump of a change that stays), and the callbacks of one commit share a
+    batch of which only the first to run bumps."""
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_publication_bump_batch", None)
+    if batch is None or batch["done"]:
+        batch = connection._publication_bump_batch = {"done": False}
+
+    def bump_once():
+        if not batch["done"]:
+            batch["done"] = True
+            _bump_now()
+
+    transaction.on_commit(bump_once, robust=True)
 
 
 # --- when a page changes by itself -------------------------------------------------------------------------------

@@ -9,12 +9,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from applications.states import DossierStatus
 from network.services import antenna_for_laureate
+from public import page_cache
 from reviews.services import record_decision
 from tests.factories import CommuneFactory, DossierFactory, WaveFactory
 
@@ -237,3 +238,48 @@ def test_a_query_string_outside_the_pages_filters_is_answered_uncached(client, l
             again = client.get("/resultats/ami2/?utm_source=lettre")
     assert "Chalon-sur-Saône" in text(again)
     assert len(queries) > 1
+
+
+def _version() -> int:
+    return int(page_cache.publication_state().split(".")[0])
+
+
+def test_many_public_changes_in_one_transaction_bump_the_state_once(django_capture_on_commit_callbacks):
+    page_cache._bump_now()
+    before = _version()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for _ in range(5):
+            page_cache.publication_state_changed()
+    assert _version() == before + 1
+
+
+def test_a_change_after_a_rolled_back_savepoint_still_bumps_the_state(django_capture_on_commit_callbacks):
+    before = page_cache.publication_state()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                page_cache.publication_state_changed()
+                raise RuntimeError("this change is rolled back")
+        except RuntimeError:
+            pass
+        page_cache.publication_state_changed()
+    assert page_cache.publication_state() != before
+
+
+def test_a_change_in_a_savepoint_after_one_outside_it_bumps_once(django_capture_on_commit_callbacks):
+    page_cache._bump_now()
+    before = _version()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        page_cache.publication_state_changed()
+        with transaction.atomic():
+            page_cache.publication_state_changed()
+    assert _version() == before + 1
+
+
+def test_the_next_transaction_bumps_again(django_capture_on_commit_callbacks):
+    page_cache._bump_now()
+    before = _version()
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            page_cache.publication_state_changed()
+    assert _version() == before + 2
