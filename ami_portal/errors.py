@@ -10,7 +10,6 @@ is left: every write happens in a transaction, which PostgreSQL rolls back when 
 import logging
 import sys
 
-from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
@@ -19,9 +18,16 @@ from django.template import loader
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
-# The S3-compatible object store (AWS_STORAGE_BUCKET_NAME) down, unreachable or refusing: a missing object is not
-# one of them (the storage raises FileNotFoundError, which the download views answer with a 404).
-STORAGE_ERRORS = (BotoCoreError, ClientError)
+
+
+def is_storage_error(error: BaseException | None) -> bool:
+    """The S3-compatible object store (AWS_STORAGE_BUCKET_NAME) down, unreachable or refusing; a missing object is
+    not one (the storage raises FileNotFoundError, which the download views answer with a 404). botocore is only
+    looked up: without a bucket nothing imported it (ami_portal/storage_s3.py), and none of its errors can occur."""
+    botocore_errors = sys.modules.get("botocore.exceptions")
+    return botocore_errors is not None and isinstance(
+        error, (botocore_errors.BotoCoreError, botocore_errors.ClientError)
+    )
 
 
 def database_unavailable_response(error: Exception, *, storage: bool = False) -> HttpResponse:
@@ -44,7 +50,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable_response(exception)
-        if isinstance(exception, STORAGE_ERRORS):
+        if is_storage_error(exception):
             return database_unavailable_response(exception, storage=True)
         return None
 
@@ -54,6 +60,6 @@ def server_error(request):
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_ERRORS):
         return database_unavailable_response(error)
-    if isinstance(error, STORAGE_ERRORS):
+    if is_storage_error(error):
         return database_unavailable_response(error, storage=True)
     return HttpResponseServerError(loader.render_to_string("500.html"))

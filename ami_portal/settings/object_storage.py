@@ -1,8 +1,6 @@
 """The STORAGES entry of an S3-compatible bucket (ami_portal/storage.py), one definition for the settings and the
 tests. Short timeouts and few retries: a store that is down costs a request seconds, not minutes, and the view
-answers the French 503 page (ami_portal/errors.py)."""
-
-from botocore.config import Config
+answers the French 503 page (ami_portal/errors.py). botocore is imported here only when a bucket is configured."""
 
 
 def s3_storage(
@@ -15,8 +13,10 @@ def s3_storage(
     location: str = "",
     addressing_style: str | None = None,
 ) -> dict:
+    from botocore.config import Config
+
     return {
-        "BACKEND": "ami_portal.storage.PrivateS3Storage",
+        "BACKEND": "ami_portal.storage_s3.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": bucket_name,
             "endpoint_url": endpoint_url,
