@@ -40,7 +40,7 @@ from applications.rules import can_see_decision, knows_decisions_early, sees_all
 from applications.states import DECISION_STATUSES, DossierStatus
 from reviews import calibration as calibrating
 from reviews.models import Assignment, Decision, Review, ReviewStatus
-from reviews.scoring import DossierScore, dossier_score
+from reviews.scoring import DossierScore, dossier_score, score_of_values
 
 
 def scored_reviews():
@@ -184,14 +184,11 @@ def _review_score_in_db():
 
 
 def _mean_score_in_db():
-    """A dossier's mean score: the mean of its completed reviews' scores, rounded to the hundredth (ordering only:
-    the page shows scoring.dossier_score of the same reviews)."""
+    """A dossier's mean score: the mean of its completed reviews' stored scores (Review.score), rounded to the
+    hundredth, as scoring.dossier_score computes it."""
     decimal = DecimalField(max_digits=12, decimal_places=6)
     return Subquery(
-        Review.objects.filter(dossier=OuterRef("pk"), status=ReviewStatus.COMPLETED)
-        .order_by()
-        .annotate(value=_review_score_in_db())
-        .values("dossier")  # AVG skips the reviews with nothing scored
+        _completed_review_values()  # AVG skips the reviews with nothing scored
         .annotate(mean=Round(Avg("value", output_field=decimal), 2, output_field=decimal))
         .values("mean"),
         output_field=decimal,
@@ -199,12 +196,12 @@ def _mean_score_in_db():
 
 
 def _completed_review_values(**per_review):
-    """The completed reviews of the outer dossier, each with its score ``value`` computed by the database (and
-    the ``per_review`` annotations), grouped by dossier for an aggregate."""
+    """The completed reviews of the outer dossier, each with its stored score as ``value`` (and the ``per_review``
+    annotations), grouped by dossier for an aggregate."""
     return (
         Review.objects.filter(dossier=OuterRef("pk"), status=ReviewStatus.COMPLETED)
         .order_by()
-        .annotate(value=_review_score_in_db())
+        .annotate(value=_Exact("score"))
         .annotate(**per_review)
         .values("dossier")
     )
@@ -319,21 +316,54 @@ def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAG
         ranked = ranked.values_list("pk", flat=True)
     found = Paginator(ranked, per_page).get_page(page)
     ids = list(found.object_list)
-    loaded = dossiers_for_staff(user).with_programmes().select_related("commune").filter(pk__in=ids).in_bulk()
+    loaded = _ranking_dossiers(user, ids)
     dossiers = [loaded[pk] for pk in ids]
+    reviews = _stored_scores_by_dossier(ids)
     nearest = nearest_antennas(dossiers, today=timezone.localdate(), reference=network)
     found.object_list = [
         RankingRow(
             d,
-            score_of(d),
+            score_of_values(
+                [score for _reviewer, status, score in reviews[d.pk] if status == ReviewStatus.COMPLETED],
+                drafts=sum(1 for _reviewer, status, _score in reviews[d.pk] if status == ReviewStatus.DRAFT),
+            ),
             d.programme_labels,
             rank=found.start_index() + i,
-            calibrated=calibration.dossier_mean(d.reviews.all()),
+            calibrated=calibration.mean_of(
+                (reviewer, score) for reviewer, status, score in reviews[d.pk] if status == ReviewStatus.COMPLETED
+            ),
             nearest_antenna=nearest[d.pk],
         )
         for i, d in enumerate(dossiers)
     ]
     found.calibration = calibration
+    return found
+
+
+def _ranking_dossiers(user, ids) -> dict:
+    """The page's dossiers by id with what the ranking's table shows (applicant, région, programmes, status as
+    ``user`` may see it), without their reviews: the scores come from ``_stored_scores_by_dossier``."""
+    return (
+        _staff_visible(user)
+        .with_shown_status(user=user, now=timezone.now())
+        .with_programmes()
+        .select_related("region", "commune", "epci")
+        .filter(pk__in=ids)
+        .in_bulk()
+    )
+
+
+def _stored_scores_by_dossier(ids) -> dict[int, list]:
+    """(reviewer id, status, stored score) of the non-withdrawn reviews of the dossiers ``ids``: one narrow query."""
+    found = defaultdict(list)
+    rows = (
+        Review.objects.filter(dossier_id__in=ids)
+        .exclude(status=ReviewStatus.WITHDRAWN)
+        .order_by()
+        .values_list("dossier_id", "reviewer_id", "status", "score")
+    )
+    for dossier_id, *review in rows:
+        found[dossier_id].append(review)
     return found
 
 
