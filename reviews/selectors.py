@@ -29,7 +29,6 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, Round
 from django.utils import timezone
@@ -38,6 +37,8 @@ from accounts.roles import Role
 from applications.models import Dossier
 from applications.rules import can_see_decision, knows_decisions_early, sees_all_dossiers
 from applications.states import DECISION_STATUSES, DossierStatus
+from cities.models import Programme
+from cities.selectors import programmes_of_applicants
 from reviews import calibration as calibrating
 from reviews.models import Assignment, Decision, Review, ReviewStatus
 from reviews.scoring import DossierScore, dossier_score, score_of_values
@@ -319,6 +320,7 @@ def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAG
     loaded = _ranking_dossiers(user, ids)
     dossiers = [loaded[pk] for pk in ids]
     reviews = _stored_scores_by_dossier(ids)
+    programmes = programmes_of_applicants(dossiers)
     nearest = nearest_antennas(dossiers, today=timezone.localdate(), reference=network)
     found.object_list = [
         RankingRow(
@@ -327,7 +329,7 @@ def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAG
                 [score for _reviewer, status, score in reviews[d.pk] if status == ReviewStatus.COMPLETED],
                 drafts=sum(1 for _reviewer, status, _score in reviews[d.pk] if status == ReviewStatus.DRAFT),
             ),
-            d.programme_labels,
+            [str(Programme(code).label) for code in programmes[d.pk]],
             rank=found.start_index() + i,
             calibrated=calibration.mean_of(
                 (reviewer, score) for reviewer, status, score in reviews[d.pk] if status == ReviewStatus.COMPLETED
@@ -341,12 +343,11 @@ def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAG
 
 
 def _ranking_dossiers(user, ids) -> dict:
-    """The page's dossiers by id with what the ranking's table shows (applicant, région, programmes, status as
-    ``user`` may see it), without their reviews: the scores come from ``_stored_scores_by_dossier``."""
+    """The page's dossiers by id with what the ranking's table shows (applicant, région, status as ``user`` may see
+    it), without their reviews (scores: ``_stored_scores_by_dossier``) or programmes (``programmes_of_applicants``)."""
     return (
         _staff_visible(user)
         .with_shown_status(user=user, now=timezone.now())
-        .with_programmes()
         .select_related("region", "commune", "epci")
         .filter(pk__in=ids)
         .in_bulk()
@@ -448,27 +449,32 @@ DISAGREEMENTS_SHOWN = 20
 
 def disagreements(*, user, limit: int = DISAGREEMENTS_SHOWN) -> dict:
     """The visible dossiers flagged by ``with_disagreement`` for ``user`` (the visibility rule applies), largest
-    spread first: their number and the first ``limit`` of them, in one query whatever their number (the number is
-    a window count over the flagged rows: a separate COUNT computed every dossier's spread a second time)."""
-    dossiers = Dossier.objects.visible_to(user)
-    if calibrating.disagreement_spread() >= 0:
-        # Only two completed reviews can be further apart than a non-negative spread: a cheap filter, evaluated
-        # before the spread (one subquery per review), which then runs for far fewer dossiers.
-        scored_twice = (
-            Review.objects.filter(status=ReviewStatus.COMPLETED)
-            .order_by()
-            .values("dossier_id")
-            .annotate(completed=Count("pk"))
-            .filter(completed__gte=2)
-            .values("dossier_id")
-        )
-        dossiers = dossiers.filter(pk__in=scored_twice)
-    flagged = (
-        with_disagreement(dossiers, user=user).filter(disagreement=True).annotate(flagged_count=Window(Count("pk")))
+    spread first: their number and the first ``limit`` of them, in two queries whatever their number. The spreads
+    come from one GROUP BY over the completed reviews' stored scores; only the ``limit`` dossiers shown are loaded."""
+    spreads = _flagged_spreads(user)
+    shown = spreads.order_by(F("spread").desc(), "dossier__reference").values("dossier_id")[:limit]
+    rows = (
+        with_disagreement(Dossier.objects.filter(pk__in=shown), user=user)
+        .select_related("commune", "epci", "wave__campaign")
+        .order_by(F("score_spread").desc(), "reference")
     )
-    rows = flagged.select_related("commune", "epci", "wave__campaign").order_by(F("score_spread").desc(), "reference")
-    rows = list(rows[:limit])
-    return {"count": rows[0].flagged_count if rows else 0, "rows": rows}
+    return {"count": spreads.count(), "rows": list(rows)}
+
+
+def _flagged_spreads(user):
+    """(dossier id, spread) of the dossiers ``with_disagreement`` flags for ``user``, as one aggregate over the
+    completed reviews: the spread above REVIEW_DISAGREEMENT_SPREAD, among the visible dossiers; for a reviewer, only
+    those whose own review they have completed."""
+    reviews = Review.objects.filter(status=ReviewStatus.COMPLETED, dossier__in=Dossier.objects.visible_to(user))
+    if not sees_all_dossiers(user):
+        own_completed = Review.objects.filter(reviewer_id=user.pk, status=ReviewStatus.COMPLETED)
+        reviews = reviews.filter(dossier_id__in=own_completed.values("dossier_id"))
+    return (
+        reviews.order_by()
+        .values("dossier_id")
+        .annotate(spread=Max("score") - Min("score"))
+        .filter(spread__gt=calibrating.disagreement_spread())
+    )
 
 
 def _no_programme_label() -> str:
