@@ -79,6 +79,15 @@ def regions_visible_to(user):
     return Region.objects.filter(pk__in=_staff_visible(user).values("region_id")).order_by("name")
 
 
+def regions_of_wave(user, wave):
+    """The régions of ``wave``'s dossiers that ``user`` sees (the ranking's région links): one EXISTS per région,
+    which stops at its first dossier, instead of reading every dossier of the wave."""
+    from cities.models import Region
+
+    in_wave = _staff_visible(user).filter(wave=wave, region=OuterRef("pk"))
+    return Region.objects.filter(Exists(in_wave)).order_by("name")
+
+
 def waves_visible_to(user):
     """The waves offered in the admin's filters, campaign loaded: those of the dossiers the user may see."""
     from applications.models import Wave
@@ -184,16 +193,19 @@ def _review_score_in_db():
     )
 
 
+def _mean_of_completed_reviews(value, *, decimal):
+    """The mean of ``value`` (an expression on the dossier's ``reviews__``) over its completed reviews with a score,
+    rounded to the hundredth, as an aggregate over the joined reviews: ordering a whole wave by it is one hash
+    aggregate, where a subquery per dossier looked each dossier's reviews up one by one."""
+    completed = Q(reviews__status=ReviewStatus.COMPLETED, reviews__score__isnull=False)
+    return Round(Avg(value, filter=completed, output_field=decimal), 2, output_field=decimal)
+
+
 def _mean_score_in_db():
     """A dossier's mean score: the mean of its completed reviews' stored scores (Review.score), rounded to the
-    hundredth, as scoring.dossier_score computes it."""
+    hundredth, as scoring.dossier_score computes it (an aggregate: annotate a dossier queryset with it)."""
     decimal = DecimalField(max_digits=12, decimal_places=6)
-    return Subquery(
-        _completed_review_values()  # AVG skips the reviews with nothing scored
-        .annotate(mean=Round(Avg("value", output_field=decimal), 2, output_field=decimal))
-        .values("mean"),
-        output_field=decimal,
-    )
+    return _mean_of_completed_reviews(_Exact("reviews__score"), decimal=decimal)
 
 
 def _completed_review_values(**per_review):
@@ -219,12 +231,13 @@ def _spread_in_db():
 
 def _calibrated_mean_in_db(calibration: calibrating.Calibration):
     """A dossier's calibrated score, as Calibration.dossier_mean computes it: the mean of its completed reviews'
-    ``score + reviewer's offset`` kept between 0 and 20, rounded to the hundredth. The offsets (one per reviewer
-    of the campaign at most) come from one earlier aggregate query and enter the SQL as constants."""
+    ``score + reviewer's offset`` kept between 0 and 20, rounded to the hundredth (an aggregate, as
+    ``_mean_score_in_db``). The offsets (one per reviewer of the campaign at most) come from one earlier aggregate
+    query and enter the SQL as constants."""
     decimal = DecimalField(max_digits=12, decimal_places=6)
     offset = Case(
         *[
-            When(reviewer_id=reviewer_id, then=Value(value, output_field=decimal))
+            When(reviews__reviewer_id=reviewer_id, then=Value(value, output_field=decimal))
             for reviewer_id, value in sorted(calibration.offsets.items())
         ],
         default=Value(Decimal(0), output_field=decimal),
@@ -232,15 +245,10 @@ def _calibrated_mean_in_db(calibration: calibrating.Calibration):
     )
     calibrated = Greatest(
         Value(Decimal(0), output_field=decimal),
-        Least(Value(Decimal(20), output_field=decimal), F("value") + offset, output_field=decimal),
+        Least(Value(Decimal(20), output_field=decimal), _Exact("reviews__score") + offset, output_field=decimal),
         output_field=decimal,
     )
-    return Subquery(
-        _completed_review_values(calibrated=calibrated)
-        .annotate(mean=Round(Avg("calibrated", output_field=decimal), 2, output_field=decimal))
-        .values("mean"),
-        output_field=decimal,
-    )
+    return _mean_of_completed_reviews(calibrated, decimal=decimal)
 
 
 def with_disagreement(dossiers, *, user):
@@ -269,19 +277,10 @@ def ranked_dossiers(*, user, wave, region=None, sort: str = "mean", calibration=
 
     ``sort="mean"`` ranks by the raw mean of the completed reviews (``score_mean``); ``sort="calibrated"`` by the
     calibrated score (``score_calibrated``, reviews/calibration.py; ``calibration`` is the campaign's, computed
-    here when not given), then the raw mean. Ordered and counted by the database, so a page costs the same
-    whatever the wave's size; ranking_page loads only the rows of the page, with their reviews.
+    here when not given), then the raw mean. Ordered by the database (one aggregate over the wave's reviews'
+    stored scores); ranking_page loads only the rows of the page.
     """
-    if not (user.is_authenticated and user.is_staff):
-        return Dossier.objects.none()
-    dossiers = (
-        Dossier.objects.visible_to(user)
-        .filter(wave=wave)
-        .exclude(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
-    )
-    if region is not None:
-        dossiers = dossiers.filter(region=region)
-    dossiers = dossiers.annotate(score_mean=_mean_score_in_db())
+    dossiers = _ranking_candidates(user=user, wave=wave, region=region).annotate(score_mean=_mean_score_in_db())
     if sort != "calibrated":
         return dossiers.order_by(F("score_mean").desc(nulls_last=True), "reference")
     if calibration is None:
@@ -289,6 +288,19 @@ def ranked_dossiers(*, user, wave, region=None, sort: str = "mean", calibration=
     return dossiers.annotate(score_calibrated=_calibrated_mean_in_db(calibration)).order_by(
         F("score_calibrated").desc(nulls_last=True), F("score_mean").desc(nulls_last=True), "reference"
     )
+
+
+def _ranking_candidates(*, user, wave, region=None):
+    """The dossiers a ranking of ``wave`` holds for ``user`` (under examination or decided, in ``region`` if
+    given), unordered: ranked_dossiers orders them; counting them needs neither their reviews nor their order."""
+    if not (user.is_authenticated and user.is_staff):
+        return Dossier.objects.none()
+    dossiers = (
+        Dossier.objects.visible_to(user)
+        .filter(wave=wave)
+        .exclude(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
+    )
+    return dossiers if region is None else dossiers.filter(region=region)
 
 
 def _farthest_from_the_network_first(ranked, network) -> list[int]:
@@ -315,7 +327,10 @@ def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAG
         ranked = _farthest_from_the_network_first(ranked, network)
     else:
         ranked = ranked.values_list("pk", flat=True)
-    found = Paginator(ranked, per_page).get_page(page)
+    paginator = Paginator(ranked, per_page)
+    # Counted without the scores: the ranked queryset groups every review of the wave to order the dossiers.
+    paginator.count = _ranking_candidates(user=user, wave=wave, region=region).count()
+    found = paginator.get_page(page)
     ids = list(found.object_list)
     loaded = _ranking_dossiers(user, ids)
     dossiers = [loaded[pk] for pk in ids]
