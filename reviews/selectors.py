@@ -29,6 +29,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, Round
 from django.utils import timezone
@@ -464,16 +465,21 @@ DISAGREEMENTS_SHOWN = 20
 
 def disagreements(*, user, limit: int = DISAGREEMENTS_SHOWN) -> dict:
     """The visible dossiers flagged by ``with_disagreement`` for ``user`` (the visibility rule applies), largest
-    spread first: their number and the first ``limit`` of them, in two queries whatever their number. The spreads
-    come from one GROUP BY over the completed reviews' stored scores; only the ``limit`` dossiers shown are loaded."""
-    spreads = _flagged_spreads(user)
-    shown = spreads.order_by(F("spread").desc(), "dossier__reference").values("dossier_id")[:limit]
-    rows = (
-        with_disagreement(Dossier.objects.filter(pk__in=shown), user=user)
-        .select_related("commune", "epci", "wave__campaign")
-        .order_by(F("score_spread").desc(), "reference")
+    spread first: their number and the first ``limit`` of them (``score_spread`` set), whatever their number in
+    one aggregate over the completed reviews' stored scores (the number is a window count over its groups) and one
+    query loading the dossiers shown (none when nothing is flagged)."""
+    shown = list(
+        _flagged_spreads(user)
+        .annotate(flagged_count=Window(Count("*")))
+        .order_by(F("spread").desc(), "dossier__reference")
+        .values_list("dossier_id", "spread", "flagged_count")[:limit]
     )
-    return {"count": spreads.count(), "rows": list(rows)}
+    loaded = Dossier.objects.select_related("commune", "epci", "wave__campaign").in_bulk([pk for pk, *_ in shown])
+    rows = []
+    for dossier_id, spread, _count in shown:
+        loaded[dossier_id].score_spread = spread
+        rows.append(loaded[dossier_id])
+    return {"count": shown[0][2] if shown else 0, "rows": rows}
 
 
 def _flagged_spreads(user):

@@ -225,10 +225,10 @@ def test_dashboard_disagreements_show_the_largest_spreads_first_and_count_them_a
     found = selectors.disagreements(user=world.users["coordinator"], limit=3)
 
     assert found["count"] == 5
-    assert [(d.reference, str(d.score_spread)) for d in found["rows"]] == [
-        ("AMI-T-0", "20.000000"),
-        ("AMI-T-1", "18.670000"),
-        ("AMI-T-2", "17.330000"),
+    assert [(d.reference, d.score_spread) for d in found["rows"]] == [
+        ("AMI-T-0", Decimal("20")),
+        ("AMI-T-1", Decimal("18.67")),
+        ("AMI-T-2", Decimal("17.33")),
     ]
 
 
@@ -248,6 +248,8 @@ def test_dashboard_query_count_does_not_grow_with_disagreements_for_a_reviewer(w
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    first = scored(world, "AMI-T-FIRST", [5, 10])
+    review(first, world.users["reviewer_bfc2"], [0, 0])
     client = login(world.users["reviewer_bfc"])
     client.get(reverse("admin:applications_dossier_dashboard"))
     with CaptureQueriesContext(connection) as queries:
