@@ -1,7 +1,8 @@
 """Named reads of the review workflow: the admin's dossier list, scores, rankings and the dashboard figures.
 
 Everything starts from ``Dossier.objects.visible_to(user)`` so a reviewer's lists, counts and charts never include
-another région's dossiers. Scores are computed from prefetched rows: a fixed number of queries whatever the rows.
+another région's dossiers. Scores are computed from prefetched rows or, for rankings and aggregates, from the
+completed reviews' stored scores (``Review.score``): a fixed number of queries whatever the rows.
 """
 
 from collections import Counter, defaultdict
@@ -26,7 +27,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
     Window,
@@ -172,26 +172,6 @@ class _Exact(Cast):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)
-
-
-def _review_score_in_db():
-    """A review's score /20 computed by the database, as scoring.review_score does: over the scored criteria,
-    ``20 × Σ(weight × points / max_points) / Σ(weight)`` rounded to the hundredth (None when nothing is scored)."""
-    from reviews.models import Score
-
-    decimal = DecimalField(max_digits=12, decimal_places=6)
-    weighted = _Exact("criterion__weight") * _Exact("points") / _Exact("criterion__max_points")
-    return Subquery(
-        Score.objects.filter(review=OuterRef("pk"), points__isnull=False)
-        .order_by()
-        .values("review")
-        .annotate(
-            value=Round(
-                20 * Sum(weighted, output_field=decimal) / Sum(_Exact("criterion__weight")), 2, output_field=decimal
-            )
-        )
-        .values("value")
-    )
 
 
 def _mean_of_completed_reviews(value, *, decimal):
