@@ -338,6 +338,20 @@ def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAG
     return found
 
 
+# What a ranking row reads of its dossier (the table, the nearest antenna, the shown status): not the long texts.
+_RANKING_COLUMNS = (
+    "reference",
+    "status",
+    "decided_at",
+    "wave_id",
+    "commune__name",
+    "commune__latitude",
+    "commune__longitude",
+    "epci__name",
+    "region__name",
+)
+
+
 def _ranking_dossiers(user, ids) -> dict:
     """The page's dossiers by id with what the ranking's table shows (applicant, région, status as ``user`` may see
     it), without their reviews (scores: ``_stored_scores_by_dossier``) or programmes (``programmes_of_applicants``)."""
@@ -345,6 +359,7 @@ def _ranking_dossiers(user, ids) -> dict:
         _staff_visible(user)
         .with_shown_status(user=user, now=timezone.now())
         .select_related("region", "commune", "epci")
+        .only(*_RANKING_COLUMNS)
         .filter(pk__in=ids)
         .in_bulk()
     )
