@@ -160,6 +160,7 @@ def grow_reviewed_to(size, wave, region, criteria, reviewers):
     from cities.models import Commune
     from cities.text import normalize_search_text
     from reviews.models import Review, ReviewStatus, Score
+    from reviews.services import store_review_scores
     from tests.factories import DepartementFactory
 
     have = Dossier.objects.filter(wave=wave).count()
@@ -208,6 +209,7 @@ def grow_reviewed_to(size, wave, region, criteria, reviewers):
             for c in criteria
         ]
     )
+    store_review_scores(reviews=reviews)  # as services.complete_review does
 
 
 def review_growth(sizes, region, users) -> int:

@@ -203,6 +203,7 @@ def _reviews(dossiers, waves, criteria, reviewers) -> None:
 
     from accounts.models import StaffProfile
     from reviews.models import Assignment, Review, ReviewStatus, Score
+    from reviews.services import store_review_scores
 
     now = timezone.now()
     by_region: dict[int, list] = {}
@@ -237,6 +238,7 @@ def _reviews(dossiers, waves, criteria, reviewers) -> None:
             for criterion, points in zip(criteria, SCORE_PATTERN[n % len(SCORE_PATTERN)], strict=True)
         ]
     )
+    store_review_scores(reviews=reviews)  # as services.complete_review does
 
 
 def _official(open_wave):

@@ -164,6 +164,34 @@ def with_programmes(queryset: QuerySet, *, commune_field: str | None = None, epc
     )
 
 
+def programmes_of_applicants(rows) -> dict[int, list[str]]:
+    """The programme codes of each row's applicant (objects with ``pk``, ``commune_id`` and ``epci_id``, e.g. one
+    page of dossiers), by row id, in Programme order: the rule of ``applicant_memberships`` (a commune's own
+    memberships; an EPCI's, those of any of its communes) in one query for the page. ``with_programmes``' EXISTS per
+    row lets PostgreSQL hash every commune of France once per query (~17 ms) to answer 50 rows."""
+    rows = list(rows)
+    commune_ids = {row.commune_id for row in rows if row.commune_id}
+    epci_ids = {row.epci_id for row in rows if row.epci_id}
+    by_commune: dict[int, set] = {}
+    by_epci: dict[int, set] = {}
+    if commune_ids or epci_ids:
+        memberships = (
+            ProgrammeMembership.objects.filter(Q(commune_id__in=commune_ids) | Q(commune__epci_id__in=epci_ids))
+            .order_by()  # the default ordering joins every commune's name: not needed for a set
+            .values_list("commune_id", "commune__epci_id", "programme")
+            .distinct()
+        )
+        for commune_id, epci_id, code in memberships:
+            by_commune.setdefault(commune_id, set()).add(code)
+            if epci_id is not None:
+                by_epci.setdefault(epci_id, set()).add(code)
+    found = {}
+    for row in rows:
+        codes = by_commune.get(row.commune_id, set()) | by_epci.get(row.epci_id, set())
+        found[row.pk] = [code for code in Programme.values if code in codes]
+    return found
+
+
 def _is_member(code: str, *, commune, epci) -> ExpressionWrapper:
     """Whether the applicant has a membership of programme ``code`` (``applicant_memberships``), as one EXISTS per
     kind of applicant joined by OR: a single EXISTS over "commune = x OR commune's EPCI = y" cannot use an index, and

@@ -66,13 +66,13 @@ class Calibration:
         """Mean of the calibrated scores of the completed reviews among ``reviews`` (prefetched scores)."""
         from reviews.models import ReviewStatus
 
-        values = [
-            self.calibrated(reviewer_id=r.reviewer_id, score=v)
-            for r in reviews
-            if r.status == ReviewStatus.COMPLETED
-            for v in [review_score(r.scores.all())]
-            if v is not None
-        ]
+        return self.mean_of(
+            (r.reviewer_id, review_score(r.scores.all())) for r in reviews if r.status == ReviewStatus.COMPLETED
+        )
+
+    def mean_of(self, scores) -> Decimal | None:
+        """The same mean from (reviewer id, score) pairs of completed reviews (``Review.score``; None is skipped)."""
+        values = [self.calibrated(reviewer_id=reviewer_id, score=v) for reviewer_id, v in scores if v is not None]
         return _round(sum(values, ZERO) / len(values)) if values else None
 
 
@@ -94,19 +94,17 @@ def calibration_from(rows, *, min_reviews: int | None = None) -> Calibration:
 
 
 def campaign_calibration(*, campaign_id: int, min_reviews: int | None = None) -> Calibration:
-    """The calibration of a campaign's reviewers, from its completed reviews: one aggregate query."""
+    """The calibration of a campaign's reviewers, from its completed reviews' stored scores: one aggregate query."""
     from django.db.models import Count, DecimalField, Sum
 
     from reviews.models import Review, ReviewStatus
-    from reviews.selectors import _review_score_in_db
 
     decimal = DecimalField(max_digits=14, decimal_places=6)
     rows = (
         Review.objects.filter(dossier__campaign_id=campaign_id, status=ReviewStatus.COMPLETED)
-        .annotate(value=_review_score_in_db())
         .order_by()
         .values("reviewer")
-        .annotate(n=Count("value"), total=Sum("value", output_field=decimal))
+        .annotate(n=Count("score"), total=Sum("score", output_field=decimal))
         .values_list("reviewer", "n", "total")
     )
     return calibration_from(list(rows), min_reviews=min_reviews)

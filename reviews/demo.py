@@ -203,6 +203,7 @@ def _review(dossier, reviewer, criteria, points, completed: bool) -> None:
     if completed:
         review.status, review.completed_at = ReviewStatus.COMPLETED, timezone.now()
         review.save(update_fields=["status", "completed_at"])
+        services.store_review_scores(reviews=[review])
 
 
 def _decision(dossiers: list[Dossier], coordinator) -> None:

@@ -162,6 +162,10 @@ class Review(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # The completed review's score /20 (scoring.review_score of its scores), stored by services.complete_review:
+    # a completed review is never edited again, so rankings, spreads and calibration aggregate this column instead
+    # of recomputing every review from its scores. Empty while a draft (read score_out_of_20 there).
+    score = models.DecimalField(_("score /20"), max_digits=4, decimal_places=2, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["dossier", "created_at"]

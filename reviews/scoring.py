@@ -48,10 +48,18 @@ def dossier_score(reviews) -> DossierScore:
 
     completed = [r for r in reviews if r.status == ReviewStatus.COMPLETED]
     drafts = sum(1 for r in reviews if r.status == ReviewStatus.DRAFT)
-    values = [v for v in (review_score(r.scores.all()) for r in completed) if v is not None]
+    values = [review_score(r.scores.all()) for r in completed]
+    return score_of_values(values, drafts=drafts)
+
+
+def score_of_values(values, *, drafts: int) -> DossierScore:
+    """Aggregate of a dossier's completed reviews given their scores (``Review.score``, None when nothing scored)
+    and its number of drafts: the same figures as ``dossier_score``, without the scores' rows."""
+    completed = len(values)
+    values = [v for v in values if v is not None]
     if not values:
-        return DossierScore(None, None, None, len(completed), drafts)
+        return DossierScore(None, None, None, completed, drafts)
     mean = _round(sum(values, Decimal(0)) / len(values))
     spread = _round(max(values) - min(values))
     std_dev = _round(Decimal(str(pstdev([float(v) for v in values]))))
-    return DossierScore(mean, spread, std_dev, len(completed), drafts)
+    return DossierScore(mean, spread, std_dev, completed, drafts)

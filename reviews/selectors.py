@@ -1,7 +1,8 @@
 """Named reads of the review workflow: the admin's dossier list, scores, rankings and the dashboard figures.
 
 Everything starts from ``Dossier.objects.visible_to(user)`` so a reviewer's lists, counts and charts never include
-another région's dossiers. Scores are computed from prefetched rows: a fixed number of queries whatever the rows.
+another région's dossiers. Scores are computed from prefetched rows or, for rankings and aggregates, from the
+completed reviews' stored scores (``Review.score``): a fixed number of queries whatever the rows.
 """
 
 from collections import Counter, defaultdict
@@ -26,7 +27,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
     Window,
@@ -38,9 +38,11 @@ from accounts.roles import Role
 from applications.models import Dossier
 from applications.rules import can_see_decision, knows_decisions_early, sees_all_dossiers
 from applications.states import DECISION_STATUSES, DossierStatus
+from cities.models import Programme
+from cities.selectors import programmes_of_applicants
 from reviews import calibration as calibrating
 from reviews.models import Assignment, Decision, Review, ReviewStatus
-from reviews.scoring import DossierScore, dossier_score
+from reviews.scoring import DossierScore, dossier_score, score_of_values
 
 
 def scored_reviews():
@@ -76,6 +78,15 @@ def regions_visible_to(user):
     from cities.models import Region
 
     return Region.objects.filter(pk__in=_staff_visible(user).values("region_id")).order_by("name")
+
+
+def regions_of_wave(user, wave):
+    """The régions of ``wave``'s dossiers that ``user`` sees (the ranking's région links): one EXISTS per région,
+    which stops at its first dossier, instead of reading every dossier of the wave."""
+    from cities.models import Region
+
+    in_wave = _staff_visible(user).filter(wave=wave, region=OuterRef("pk"))
+    return Region.objects.filter(Exists(in_wave)).order_by("name")
 
 
 def waves_visible_to(user):
@@ -163,48 +174,28 @@ class _Exact(Cast):
         return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)
 
 
-def _review_score_in_db():
-    """A review's score /20 computed by the database, as scoring.review_score does: over the scored criteria,
-    ``20 × Σ(weight × points / max_points) / Σ(weight)`` rounded to the hundredth (None when nothing is scored)."""
-    from reviews.models import Score
-
-    decimal = DecimalField(max_digits=12, decimal_places=6)
-    weighted = _Exact("criterion__weight") * _Exact("points") / _Exact("criterion__max_points")
-    return Subquery(
-        Score.objects.filter(review=OuterRef("pk"), points__isnull=False)
-        .order_by()
-        .values("review")
-        .annotate(
-            value=Round(
-                20 * Sum(weighted, output_field=decimal) / Sum(_Exact("criterion__weight")), 2, output_field=decimal
-            )
-        )
-        .values("value")
-    )
+def _mean_of_completed_reviews(value, *, decimal):
+    """The mean of ``value`` (an expression on the dossier's ``reviews__``) over its completed reviews with a score,
+    rounded to the hundredth, as an aggregate over the joined reviews: ordering a whole wave by it is one hash
+    aggregate, where a subquery per dossier looked each dossier's reviews up one by one."""
+    completed = Q(reviews__status=ReviewStatus.COMPLETED, reviews__score__isnull=False)
+    return Round(Avg(value, filter=completed, output_field=decimal), 2, output_field=decimal)
 
 
 def _mean_score_in_db():
-    """A dossier's mean score: the mean of its completed reviews' scores, rounded to the hundredth (ordering only:
-    the page shows scoring.dossier_score of the same reviews)."""
+    """A dossier's mean score: the mean of its completed reviews' stored scores (Review.score), rounded to the
+    hundredth, as scoring.dossier_score computes it (an aggregate: annotate a dossier queryset with it)."""
     decimal = DecimalField(max_digits=12, decimal_places=6)
-    return Subquery(
-        Review.objects.filter(dossier=OuterRef("pk"), status=ReviewStatus.COMPLETED)
-        .order_by()
-        .annotate(value=_review_score_in_db())
-        .values("dossier")  # AVG skips the reviews with nothing scored
-        .annotate(mean=Round(Avg("value", output_field=decimal), 2, output_field=decimal))
-        .values("mean"),
-        output_field=decimal,
-    )
+    return _mean_of_completed_reviews(_Exact("reviews__score"), decimal=decimal)
 
 
 def _completed_review_values(**per_review):
-    """The completed reviews of the outer dossier, each with its score ``value`` computed by the database (and
-    the ``per_review`` annotations), grouped by dossier for an aggregate."""
+    """The completed reviews of the outer dossier, each with its stored score as ``value`` (and the ``per_review``
+    annotations), grouped by dossier for an aggregate."""
     return (
         Review.objects.filter(dossier=OuterRef("pk"), status=ReviewStatus.COMPLETED)
         .order_by()
-        .annotate(value=_review_score_in_db())
+        .annotate(value=_Exact("score"))
         .annotate(**per_review)
         .values("dossier")
     )
@@ -221,12 +212,13 @@ def _spread_in_db():
 
 def _calibrated_mean_in_db(calibration: calibrating.Calibration):
     """A dossier's calibrated score, as Calibration.dossier_mean computes it: the mean of its completed reviews'
-    ``score + reviewer's offset`` kept between 0 and 20, rounded to the hundredth. The offsets (one per reviewer
-    of the campaign at most) come from one earlier aggregate query and enter the SQL as constants."""
+    ``score + reviewer's offset`` kept between 0 and 20, rounded to the hundredth (an aggregate, as
+    ``_mean_score_in_db``). The offsets (one per reviewer of the campaign at most) come from one earlier aggregate
+    query and enter the SQL as constants."""
     decimal = DecimalField(max_digits=12, decimal_places=6)
     offset = Case(
         *[
-            When(reviewer_id=reviewer_id, then=Value(value, output_field=decimal))
+            When(reviews__reviewer_id=reviewer_id, then=Value(value, output_field=decimal))
             for reviewer_id, value in sorted(calibration.offsets.items())
         ],
         default=Value(Decimal(0), output_field=decimal),
@@ -234,15 +226,10 @@ def _calibrated_mean_in_db(calibration: calibrating.Calibration):
     )
     calibrated = Greatest(
         Value(Decimal(0), output_field=decimal),
-        Least(Value(Decimal(20), output_field=decimal), F("value") + offset, output_field=decimal),
+        Least(Value(Decimal(20), output_field=decimal), _Exact("reviews__score") + offset, output_field=decimal),
         output_field=decimal,
     )
-    return Subquery(
-        _completed_review_values(calibrated=calibrated)
-        .annotate(mean=Round(Avg("calibrated", output_field=decimal), 2, output_field=decimal))
-        .values("mean"),
-        output_field=decimal,
-    )
+    return _mean_of_completed_reviews(calibrated, decimal=decimal)
 
 
 def with_disagreement(dossiers, *, user):
@@ -271,19 +258,10 @@ def ranked_dossiers(*, user, wave, region=None, sort: str = "mean", calibration=
 
     ``sort="mean"`` ranks by the raw mean of the completed reviews (``score_mean``); ``sort="calibrated"`` by the
     calibrated score (``score_calibrated``, reviews/calibration.py; ``calibration`` is the campaign's, computed
-    here when not given), then the raw mean. Ordered and counted by the database, so a page costs the same
-    whatever the wave's size; ranking_page loads only the rows of the page, with their reviews.
+    here when not given), then the raw mean. Ordered by the database (one aggregate over the wave's reviews'
+    stored scores); ranking_page loads only the rows of the page.
     """
-    if not (user.is_authenticated and user.is_staff):
-        return Dossier.objects.none()
-    dossiers = (
-        Dossier.objects.visible_to(user)
-        .filter(wave=wave)
-        .exclude(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
-    )
-    if region is not None:
-        dossiers = dossiers.filter(region=region)
-    dossiers = dossiers.annotate(score_mean=_mean_score_in_db())
+    dossiers = _ranking_candidates(user=user, wave=wave, region=region).annotate(score_mean=_mean_score_in_db())
     if sort != "calibrated":
         return dossiers.order_by(F("score_mean").desc(nulls_last=True), "reference")
     if calibration is None:
@@ -291,6 +269,19 @@ def ranked_dossiers(*, user, wave, region=None, sort: str = "mean", calibration=
     return dossiers.annotate(score_calibrated=_calibrated_mean_in_db(calibration)).order_by(
         F("score_calibrated").desc(nulls_last=True), F("score_mean").desc(nulls_last=True), "reference"
     )
+
+
+def _ranking_candidates(*, user, wave, region=None):
+    """The dossiers a ranking of ``wave`` holds for ``user`` (under examination or decided, in ``region`` if
+    given), unordered: ranked_dossiers orders them; counting them needs neither their reviews nor their order."""
+    if not (user.is_authenticated and user.is_staff):
+        return Dossier.objects.none()
+    dossiers = (
+        Dossier.objects.visible_to(user)
+        .filter(wave=wave)
+        .exclude(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
+    )
+    return dossiers if region is None else dossiers.filter(region=region)
 
 
 def _farthest_from_the_network_first(ranked, network) -> list[int]:
@@ -317,23 +308,74 @@ def ranking_page(*, user, wave, region=None, page=1, per_page: int = RANKING_PAG
         ranked = _farthest_from_the_network_first(ranked, network)
     else:
         ranked = ranked.values_list("pk", flat=True)
-    found = Paginator(ranked, per_page).get_page(page)
+    paginator = Paginator(ranked, per_page)
+    # Counted without the scores: the ranked queryset groups every review of the wave to order the dossiers.
+    paginator.count = _ranking_candidates(user=user, wave=wave, region=region).count()
+    found = paginator.get_page(page)
     ids = list(found.object_list)
-    loaded = dossiers_for_staff(user).with_programmes().select_related("commune").filter(pk__in=ids).in_bulk()
+    loaded = _ranking_dossiers(user, ids)
     dossiers = [loaded[pk] for pk in ids]
+    reviews = _stored_scores_by_dossier(ids)
+    programmes = programmes_of_applicants(dossiers)
     nearest = nearest_antennas(dossiers, today=timezone.localdate(), reference=network)
     found.object_list = [
         RankingRow(
             d,
-            score_of(d),
-            d.programme_labels,
+            score_of_values(
+                [score for _reviewer, status, score in reviews[d.pk] if status == ReviewStatus.COMPLETED],
+                drafts=sum(1 for _reviewer, status, _score in reviews[d.pk] if status == ReviewStatus.DRAFT),
+            ),
+            [str(Programme(code).label) for code in programmes[d.pk]],
             rank=found.start_index() + i,
-            calibrated=calibration.dossier_mean(d.reviews.all()),
+            calibrated=calibration.mean_of(
+                (reviewer, score) for reviewer, status, score in reviews[d.pk] if status == ReviewStatus.COMPLETED
+            ),
             nearest_antenna=nearest[d.pk],
         )
         for i, d in enumerate(dossiers)
     ]
     found.calibration = calibration
+    return found
+
+
+# What a ranking row reads of its dossier (the table, the nearest antenna, the shown status): not the long texts.
+_RANKING_COLUMNS = (
+    "reference",
+    "status",
+    "decided_at",
+    "wave_id",
+    "commune__name",
+    "commune__latitude",
+    "commune__longitude",
+    "epci__name",
+    "region__name",
+)
+
+
+def _ranking_dossiers(user, ids) -> dict:
+    """The page's dossiers by id with what the ranking's table shows (applicant, région, status as ``user`` may see
+    it), without their reviews (scores: ``_stored_scores_by_dossier``) or programmes (``programmes_of_applicants``)."""
+    return (
+        _staff_visible(user)
+        .with_shown_status(user=user, now=timezone.now())
+        .select_related("region", "commune", "epci")
+        .only(*_RANKING_COLUMNS)
+        .filter(pk__in=ids)
+        .in_bulk()
+    )
+
+
+def _stored_scores_by_dossier(ids) -> dict[int, list]:
+    """(reviewer id, status, stored score) of the non-withdrawn reviews of the dossiers ``ids``: one narrow query."""
+    found = defaultdict(list)
+    rows = (
+        Review.objects.filter(dossier_id__in=ids)
+        .exclude(status=ReviewStatus.WITHDRAWN)
+        .order_by()
+        .values_list("dossier_id", "reviewer_id", "status", "score")
+    )
+    for dossier_id, *review in rows:
+        found[dossier_id].append(review)
     return found
 
 
@@ -418,27 +460,37 @@ DISAGREEMENTS_SHOWN = 20
 
 def disagreements(*, user, limit: int = DISAGREEMENTS_SHOWN) -> dict:
     """The visible dossiers flagged by ``with_disagreement`` for ``user`` (the visibility rule applies), largest
-    spread first: their number and the first ``limit`` of them, in one query whatever their number (the number is
-    a window count over the flagged rows: a separate COUNT computed every dossier's spread a second time)."""
-    dossiers = Dossier.objects.visible_to(user)
-    if calibrating.disagreement_spread() >= 0:
-        # Only two completed reviews can be further apart than a non-negative spread: a cheap filter, evaluated
-        # before the spread (one subquery per review), which then runs for far fewer dossiers.
-        scored_twice = (
-            Review.objects.filter(status=ReviewStatus.COMPLETED)
-            .order_by()
-            .values("dossier_id")
-            .annotate(completed=Count("pk"))
-            .filter(completed__gte=2)
-            .values("dossier_id")
-        )
-        dossiers = dossiers.filter(pk__in=scored_twice)
-    flagged = (
-        with_disagreement(dossiers, user=user).filter(disagreement=True).annotate(flagged_count=Window(Count("pk")))
+    spread first: their number and the first ``limit`` of them (``score_spread`` set), whatever their number in
+    one aggregate over the completed reviews' stored scores (the number is a window count over its groups) and one
+    query loading the dossiers shown (none when nothing is flagged)."""
+    shown = list(
+        _flagged_spreads(user)
+        .annotate(flagged_count=Window(Count("*")))
+        .order_by(F("spread").desc(), "dossier__reference")
+        .values_list("dossier_id", "spread", "flagged_count")[:limit]
     )
-    rows = flagged.select_related("commune", "epci", "wave__campaign").order_by(F("score_spread").desc(), "reference")
-    rows = list(rows[:limit])
-    return {"count": rows[0].flagged_count if rows else 0, "rows": rows}
+    loaded = Dossier.objects.select_related("commune", "epci", "wave__campaign").in_bulk([pk for pk, *_ in shown])
+    rows = []
+    for dossier_id, spread, _count in shown:
+        loaded[dossier_id].score_spread = spread
+        rows.append(loaded[dossier_id])
+    return {"count": shown[0][2] if shown else 0, "rows": rows}
+
+
+def _flagged_spreads(user):
+    """(dossier id, spread) of the dossiers ``with_disagreement`` flags for ``user``, as one aggregate over the
+    completed reviews: the spread above REVIEW_DISAGREEMENT_SPREAD, among the visible dossiers; for a reviewer, only
+    those whose own review they have completed."""
+    reviews = Review.objects.filter(status=ReviewStatus.COMPLETED, dossier__in=Dossier.objects.visible_to(user))
+    if not sees_all_dossiers(user):
+        own_completed = Review.objects.filter(reviewer_id=user.pk, status=ReviewStatus.COMPLETED)
+        reviews = reviews.filter(dossier_id__in=own_completed.values("dossier_id"))
+    return (
+        reviews.order_by()
+        .values("dossier_id")
+        .annotate(spread=Max("score") - Min("score"))
+        .filter(spread__gt=calibrating.disagreement_spread())
+    )
 
 
 def _no_programme_label() -> str:

@@ -41,6 +41,7 @@ from reviews.models import (
     ScoringGrid,
 )
 from reviews.rules import REVIEWABLE_STATUSES
+from reviews.scoring import review_score
 
 REVIEWERS_PER_DOSSIER = 2
 
@@ -217,8 +218,27 @@ def complete_review(*, review: Review, by, now: datetime | None = None) -> Revie
     now = now or timezone.now()
     with transaction.atomic():
         review.completed_at = now
-        _set_review_status(review, ReviewStatus.COMPLETED, by=by, now=now, extra_fields=["completed_at"])
+        review.score = _score_of(review)
+        _set_review_status(review, ReviewStatus.COMPLETED, by=by, now=now, extra_fields=["completed_at", "score"])
     return review
+
+
+def _score_of(review: Review):
+    # Read again: the scores were just saved by the form, and a prefetched list may predate them.
+    return review_score(Score.objects.filter(review=review).select_related("criterion"))
+
+
+def store_review_scores(*, reviews) -> None:
+    """Store the score of each completed review among ``reviews`` in ``Review.score``, as complete_review does: for
+    reviews made complete outside it (demo data, imports, benchmarks). Idempotent."""
+    completed = list(
+        Review.objects.filter(pk__in=[r.pk for r in reviews], status=ReviewStatus.COMPLETED).prefetch_related(
+            "scores__criterion"
+        )
+    )
+    for review in completed:
+        review.score = review_score(review.scores.all())
+    Review.objects.bulk_update(completed, ["score"], batch_size=500)
 
 
 def _set_review_status(

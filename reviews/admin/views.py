@@ -220,7 +220,7 @@ def rankings(request):
 def ranking(request, wave_id):
     _require_rankings(request)
     wave = get_object_or_404(Wave.objects.select_related("campaign"), pk=wave_id)
-    regions = selectors.regions_visible_to(request.user).filter(dossiers__wave=wave).distinct()
+    regions = selectors.regions_of_wave(request.user, wave)
     region = regions.filter(pk=request.GET.get("region")).first() if request.GET.get("region", "").isdigit() else None
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.RANKING_SORTS else "mean"
     page = selectors.ranking_page(user=request.user, wave=wave, region=region, page=request.GET.get("page"), sort=sort)

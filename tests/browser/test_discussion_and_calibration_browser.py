@@ -17,6 +17,7 @@ from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
 from reviews import discussion
 from reviews.models import Criterion, Review, ReviewStatus, Score, ScoringGrid
+from reviews.services import store_review_scores
 from tests.factories import CommuneFactory, DepartementFactory, DossierFactory, RegionFactory, UserFactory, WaveFactory
 
 from .helpers import WITHOUT_CSSOM, assert_accessible, label
@@ -40,6 +41,7 @@ def _review(dossier, reviewer, points):
     )
     for criterion, value in zip(dossier.campaign.scoring_grid.criteria.all(), points, strict=True):
         Score.objects.create(review=made, criterion=criterion, points=value)
+    store_review_scores(reviews=[made])  # as services.complete_review does
 
 
 @pytest.fixture

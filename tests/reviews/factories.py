@@ -9,6 +9,7 @@ from accounts.models import StaffProfile
 from accounts.roles import Role
 from applications.states import DossierStatus
 from reviews.models import Criterion, Review, ReviewStatus, Score, ScoringGrid
+from reviews.services import store_review_scores
 from tests.factories import CommuneFactory, DepartementFactory, DossierFactory, UserFactory
 
 
@@ -62,4 +63,7 @@ def review(dossier, reviewer, points, *, completed=True) -> Review:
     )
     for criterion, value in zip(dossier.campaign.scoring_grid.criteria.all(), points, strict=True):
         Score.objects.create(review=made, criterion=criterion, points=value)
+    if completed:  # as services.complete_review stores it
+        store_review_scores(reviews=[made])
+        made.refresh_from_db(fields=["score"])
     return made
