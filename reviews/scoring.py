@@ -19,12 +19,17 @@ def _round(value: Decimal) -> Decimal:
 
 def review_score(scores) -> Decimal | None:
     """Weighted score /20 of one review's scores (objects with ``points`` and ``criterion``); None if none scored."""
-    scored = [s for s in scores if s.points is not None]
-    total_weight = sum((s.criterion.weight for s in scored), Decimal(0))
+    return weighted_score((s.points, s.criterion.weight, s.criterion.max_points) for s in scores)
+
+
+def weighted_score(marks) -> Decimal | None:
+    """``review_score`` of ``(points, weight, max_points)`` triples read as plain values (list pages)."""
+    scored = [(points, weight, max_points) for points, weight, max_points in marks if points is not None]
+    total_weight = sum((weight for _points, weight, _max in scored), Decimal(0))
     if not scored or total_weight == 0:
         return None
     weighted = sum(
-        (s.criterion.weight * Decimal(s.points) / Decimal(s.criterion.max_points) for s in scored), Decimal(0)
+        (weight * Decimal(points) / Decimal(max_points) for points, weight, max_points in scored), Decimal(0)
     )
     return _round(TWENTY * weighted / total_weight)
 
@@ -48,10 +53,16 @@ def dossier_score(reviews) -> DossierScore:
 
     completed = [r for r in reviews if r.status == ReviewStatus.COMPLETED]
     drafts = sum(1 for r in reviews if r.status == ReviewStatus.DRAFT)
-    values = [v for v in (review_score(r.scores.all()) for r in completed) if v is not None]
+    return score_of_values([review_score(r.scores.all()) for r in completed], completed=len(completed), drafts=drafts)
+
+
+def score_of_values(values, *, completed: int, drafts: int) -> DossierScore:
+    """``dossier_score`` from the completed reviews' scores (``review_score``; None for a review with nothing
+    scored, which counts as completed but not in the mean)."""
+    values = [v for v in values if v is not None]
     if not values:
-        return DossierScore(None, None, None, len(completed), drafts)
+        return DossierScore(None, None, None, completed, drafts)
     mean = _round(sum(values, Decimal(0)) / len(values))
     spread = _round(max(values) - min(values))
     std_dev = _round(Decimal(str(pstdev([float(v) for v in values]))))
-    return DossierScore(mean, spread, std_dev, len(completed), drafts)
+    return DossierScore(mean, spread, std_dev, completed, drafts)
