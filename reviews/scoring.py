@@ -53,12 +53,14 @@ def dossier_score(reviews) -> DossierScore:
 
     completed = [r for r in reviews if r.status == ReviewStatus.COMPLETED]
     drafts = sum(1 for r in reviews if r.status == ReviewStatus.DRAFT)
-    return score_of_values([review_score(r.scores.all()) for r in completed], completed=len(completed), drafts=drafts)
+    values = [review_score(r.scores.all()) for r in completed]
+    return score_of_values(values, drafts=drafts)
 
 
-def score_of_values(values, *, completed: int, drafts: int) -> DossierScore:
-    """``dossier_score`` from the completed reviews' scores (``review_score``; None for a review with nothing
-    scored, which counts as completed but not in the mean)."""
+def score_of_values(values, *, drafts: int) -> DossierScore:
+    """Aggregate of a dossier's completed reviews given their scores (``Review.score``, None when nothing scored)
+    and its number of drafts: the same figures as ``dossier_score``, without the scores' rows."""
+    completed = len(values)
     values = [v for v in values if v is not None]
     if not values:
         return DossierScore(None, None, None, completed, drafts)

@@ -197,7 +197,7 @@ def with_scores_for(dossiers, *, user) -> list:
         completed = [r.value for r in visible if r.status == ReviewStatus.COMPLETED]
         drafts = sum(1 for r in visible if r.status == ReviewStatus.DRAFT)
         scores = dossier.__dict__.setdefault("_scores_by_user", {})
-        scores[user.pk] = score_of_values(completed, completed=len(completed), drafts=drafts)
+        scores[user.pk] = score_of_values(completed, drafts=drafts)
     return dossiers
 
 
