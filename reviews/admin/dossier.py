@@ -202,7 +202,7 @@ class DossierAdmin(RulesAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=Dossier._meta.get_field("status").verbose_name, ordering="shown_status")
     def shown_status_label(self, obj):
-        return obj.get_shown_status_display()
+        return str(obj.get_shown_status_display())  # translated once, not at each test the list makes of the value
 
     @admin.display(description=Dossier._meta.get_field("decided_at").verbose_name)
     def shown_decided_at_label(self, obj):
