@@ -113,16 +113,17 @@ def score_of(dossier) -> DossierScore:
 # --- who sees which reviews: the one rule (reviews/README.md, "Who sees which reviews") ---------------------------
 
 
-def reviews_visible_to(*, user, reviews) -> list:
+def reviews_visible_to(*, user, reviews, sees_all: bool | None = None) -> list:
     """Of ``reviews`` (the non-withdrawn reviews of ONE dossier), those ``user`` may read.
 
     Coordinators, committee members and superusers (``rules.sees_all_dossiers``) read every review. A reviewer
     reads their own review; colleagues' reviews (scores, comments, drafts) only once their own review of
     the dossier is completed, so no one scores under the influence of another. No query when ``reviews`` is a
-    prefetched list.
+    prefetched list. ``sees_all``: ``sees_all_dossiers(user)`` when the caller asked it already (a list asks once
+    for all its rows).
     """
     reviews = list(reviews)
-    if sees_all_dossiers(user):
+    if sees_all_dossiers(user) if sees_all is None else sees_all:
         return reviews
     own = [r for r in reviews if r.reviewer_id == user.pk]
     if any(r.status == ReviewStatus.COMPLETED for r in own):
@@ -192,8 +193,9 @@ def with_scores_for(dossiers, *, user) -> list:
     figures = defaultdict(list)
     for pk, (dossier_id, reviewer_id, status) in reviews.items():
         figures[dossier_id].append(_ReviewFigures(reviewer_id, status, weighted_score(marks[pk])))
+    sees_all = sees_all_dossiers(user)
     for dossier in dossiers:
-        visible = reviews_visible_to(user=user, reviews=figures[dossier.pk])
+        visible = reviews_visible_to(user=user, reviews=figures[dossier.pk], sees_all=sees_all)
         completed = [r.value for r in visible if r.status == ReviewStatus.COMPLETED]
         drafts = sum(1 for r in visible if r.status == ReviewStatus.DRAFT)
         scores = dossier.__dict__.setdefault("_scores_by_user", {})
