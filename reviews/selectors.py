@@ -66,6 +66,26 @@ def dossiers_for_staff(user, *, now: datetime | None = None):
     )
 
 
+def for_the_list(dossiers):
+    """``dossiers_for_staff`` rows narrowed to what the admin's list shows (reference, applicant, région, wave and
+    the shown status): no long text of the dossier, no reviews (the list takes its scores from
+    ``with_scores_for``)."""
+    return (
+        dossiers.prefetch_related(None)
+        .select_related(None)
+        .select_related("wave__campaign", "region", "commune", "epci")
+        .only(
+            "reference",
+            "status",
+            "wave__number",
+            "wave__campaign__name",
+            "region__name",
+            "commune__name",
+            "epci__name",
+        )
+    )
+
+
 def _staff_visible(user):
     """The dossiers ``user`` sees in the admin (the same rows as ``dossiers_for_staff``, nothing annotated)."""
     if not (user.is_authenticated and user.is_staff):
@@ -104,16 +124,17 @@ def score_of(dossier) -> DossierScore:
 # --- who sees which reviews: the one rule (reviews/README.md, "Who sees which reviews") ---------------------------
 
 
-def reviews_visible_to(*, user, reviews) -> list:
+def reviews_visible_to(*, user, reviews, sees_all: bool | None = None) -> list:
     """Of ``reviews`` (the non-withdrawn reviews of ONE dossier), those ``user`` may read.
 
     Coordinators, committee members and superusers (``rules.sees_all_dossiers``) read every review. A reviewer
     reads their own review; colleagues' reviews (scores, comments, drafts) only once their own review of
     the dossier is completed, so no one scores under the influence of another. No query when ``reviews`` is a
-    prefetched list.
+    prefetched list. ``sees_all``: ``sees_all_dossiers(user)`` when the caller asked it already (a list asks once
+    for all its rows).
     """
     reviews = list(reviews)
-    if sees_all_dossiers(user):
+    if sees_all_dossiers(user) if sees_all is None else sees_all:
         return reviews
     own = [r for r in reviews if r.reviewer_id == user.pk]
     if any(r.status == ReviewStatus.COMPLETED for r in own):
@@ -142,6 +163,55 @@ def score_for(*, user, dossier) -> DossierScore:
     if user.pk not in scores:
         scores[user.pk] = dossier_score(reviews_visible_to(user=user, reviews=dossier.reviews.all()))
     return scores[user.pk]
+
+
+@dataclass(frozen=True)
+class _ReviewFigures:
+    """What the score columns need of a review, read as plain values: ``reviews_visible_to`` reads the reviewer
+    and status, ``scoring.score_of_values`` the score."""
+
+    reviewer_id: int
+    status: str
+    value: Decimal | None
+
+
+def with_scores_for(dossiers, *, user) -> list:
+    """``dossiers`` (one list page) as a list, each with ``score_for(user=user, dossier=…)`` already computed, from
+    one query for the whole page: the reviews' status and marks read as plain values (no review, score or user
+    object built), then the same rule (``reviews_visible_to``) and arithmetic (``scoring``) as ``score_for``."""
+    from reviews.scoring import score_of_values, weighted_score
+
+    dossiers = list(dossiers)
+    reviews, marks = {}, defaultdict(list)
+    rows = (
+        Review.objects.filter(dossier__in=[d.pk for d in dossiers])
+        .exclude(status=ReviewStatus.WITHDRAWN)
+        # Each review's marks in Score's own order (criterion position), so the sums run as on the dossier page.
+        .order_by("pk", "scores__criterion__position", "scores__criterion_id")
+        .values_list(
+            "pk",
+            "dossier_id",
+            "reviewer_id",
+            "status",
+            "scores__points",
+            "scores__criterion__weight",
+            "scores__criterion__max_points",
+        )
+    )
+    for pk, dossier_id, reviewer_id, status, points, weight, max_points in rows:
+        reviews[pk] = (dossier_id, reviewer_id, status)
+        marks[pk].append((points, weight, max_points))  # (None, None, None) for a review without marks
+    figures = defaultdict(list)
+    for pk, (dossier_id, reviewer_id, status) in reviews.items():
+        figures[dossier_id].append(_ReviewFigures(reviewer_id, status, weighted_score(marks[pk])))
+    sees_all = sees_all_dossiers(user)
+    for dossier in dossiers:
+        visible = reviews_visible_to(user=user, reviews=figures[dossier.pk], sees_all=sees_all)
+        completed = [r.value for r in visible if r.status == ReviewStatus.COMPLETED]
+        drafts = sum(1 for r in visible if r.status == ReviewStatus.DRAFT)
+        scores = dossier.__dict__.setdefault("_scores_by_user", {})
+        scores[user.pk] = score_of_values(completed, drafts=drafts)
+    return dossiers
 
 
 @dataclass

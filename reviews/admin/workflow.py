@@ -6,6 +6,7 @@ The dossier admin itself (applications.Dossier) is registered by ``reviews.admin
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
@@ -145,6 +146,16 @@ class ScoreInline(admin.TabularInline):
         }
 
 
+class ReviewChangeList(ChangeList):
+    """The review list loads each row's scores for its score column (the review page reads them in its inline)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = self.result_list.prefetch_related(
+            Prefetch("scores", queryset=Score.objects.select_related("criterion"))
+        )
+
+
 @admin.register(Review)
 class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
     view_rule = "reviews.read_review"
@@ -160,13 +171,14 @@ class ReviewAdmin(RulesAdminMixin, admin.ModelAdmin):
     change_form_template = "reviews/admin/review_change_form.html"
 
     def visible_queryset(self, request):
-        reviews = (
-            Review.objects.filter(dossier__in=_visible_dossiers(request))
-            .select_related("dossier__commune", "dossier__epci", "reviewer")
-            .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        reviews = Review.objects.filter(dossier__in=_visible_dossiers(request)).select_related(
+            "dossier__commune", "dossier__epci", "reviewer"
         )
         # Reviewers: their own reviews, and colleagues' once their own review of that dossier is completed.
         return selectors.reviews_queryset_visible_to(request.user, reviews)
+
+    def get_changelist(self, request, **kwargs):
+        return ReviewChangeList
 
     def has_add_permission(self, request):
         return False  # started from the dossier's page ("Score this dossier")
