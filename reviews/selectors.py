@@ -177,33 +177,21 @@ class _ReviewFigures:
 
 def with_scores_for(dossiers, *, user) -> list:
     """``dossiers`` (one list page) as a list, each with ``score_for(user=user, dossier=…)`` already computed, from
-    one query for the whole page: the reviews' status and marks read as plain values (no review, score or user
-    object built), then the same rule (``reviews_visible_to``) and arithmetic (``scoring``) as ``score_for``."""
-    from reviews.scoring import score_of_values, weighted_score
+    one query for the whole page: each review's status and stored score (``Review.score``, written when it is
+    completed) read as plain values, then the same rule (``reviews_visible_to``) and arithmetic (``scoring``) as
+    ``score_for``."""
+    from reviews.scoring import score_of_values
 
     dossiers = list(dossiers)
-    reviews, marks = {}, defaultdict(list)
+    figures = defaultdict(list)
     rows = (
         Review.objects.filter(dossier__in=[d.pk for d in dossiers])
         .exclude(status=ReviewStatus.WITHDRAWN)
-        # Each review's marks in Score's own order (criterion position), so the sums run as on the dossier page.
-        .order_by("pk", "scores__criterion__position", "scores__criterion_id")
-        .values_list(
-            "pk",
-            "dossier_id",
-            "reviewer_id",
-            "status",
-            "scores__points",
-            "scores__criterion__weight",
-            "scores__criterion__max_points",
-        )
+        .order_by("pk")
+        .values_list("dossier_id", "reviewer_id", "status", "score")
     )
-    for pk, dossier_id, reviewer_id, status, points, weight, max_points in rows:
-        reviews[pk] = (dossier_id, reviewer_id, status)
-        marks[pk].append((points, weight, max_points))  # (None, None, None) for a review without marks
-    figures = defaultdict(list)
-    for pk, (dossier_id, reviewer_id, status) in reviews.items():
-        figures[dossier_id].append(_ReviewFigures(reviewer_id, status, weighted_score(marks[pk])))
+    for dossier_id, reviewer_id, status, score in rows:
+        figures[dossier_id].append(_ReviewFigures(reviewer_id, status, score))
     sees_all = sees_all_dossiers(user)
     for dossier in dossiers:
         visible = reviews_visible_to(user=user, reviews=figures[dossier.pk], sees_all=sees_all)
