@@ -7,7 +7,10 @@ N officials with complete dossiers submit during the last ``--window`` seconds b
 straddle the deadline (25 one second before, 25 one second after). The server runs gunicorn with ``--workers`` sync
 workers behind a simulated front proxy: each request carries ``X-Request-Start`` (what nginx's
 ``proxy_set_header X-Request-Start "t=${msec}"`` adds) and the server trusts it (TRUST_PROXY_REQUEST_START), so a
-submission is judged at its arrival even while it waits in the queue (ami_portal/arrival.py).
+submission is judged at its arrival even while it waits in the queue (ami_portal/arrival.py). As in production,
+the receipts are queued on Redis (REDIS_URL, else the local Redis' database 14, emptied before and after) and one
+Celery worker beside the web workers renders and sends them; the run waits for the outbox to be empty and fails if
+an e-mail is not sent. Without Redis the tasks run eagerly inside the requests (it says so).
 
 Prints accepted / refused before and after the deadline, lost submissions (accepted answers without a row, or rows
 without an answer) and latency percentiles; exits 1 if a submission sent before the deadline was refused, one sent
@@ -90,8 +93,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(database_url: str, workers: int) -> tuple[subprocess.Popen, int]:
-    port = free_port()
+# The rush's own Redis database when no REDIS_URL is given (emptied before and after the run).
+OWN_BROKER = "redis://127.0.0.1:6379/14"
+
+
+def broker_url() -> tuple[str | None, bool]:
+    """(broker URL, whether it is ours to empty): REDIS_URL, else the local Redis if it answers, else none (the
+    tasks then run eagerly inside the requests, and the figures include the e-mails' rendering)."""
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"], False
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return OWN_BROKER, True
+    except OSError:
+        return None, False
+
+
+def empty_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def server_environment(database_url: str, broker: str | None) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -99,6 +123,42 @@ def start_server(database_url: str, workers: int) -> tuple[subprocess.Popen, int
         "TRUST_PROXY_REQUEST_START": "True",
         "AXES_ENABLED": "False",
     }
+    if broker:
+        env["REDIS_URL"] = broker
+    return env
+
+
+def start_worker(env: dict) -> subprocess.Popen:
+    """One Celery worker (as in production, beside the web workers): it renders and sends the receipts."""
+    log = tempfile.NamedTemporaryFile(prefix="ami-rush-celery-", suffix=".log", delete=False)  # noqa: SIM115
+    print(f"Celery worker's log: {log.name}", flush=True)
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/celery"), "-A", "ami_portal", "worker", "--pool=solo", "-l", "warning"]
+        + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+
+
+def wait_for_receipts(*, timeout: float) -> dict:
+    """Waits until the outbox holds nothing ready or being sent (or ``timeout``); returns the count per status."""
+    from django.db.models import Count
+
+    from notifications.models import OutboxMessage, OutboxStatus
+
+    end = time.time() + timeout
+    while True:
+        counts = dict(OutboxMessage.objects.values_list("status").annotate(n=Count("pk")))
+        pending = counts.get(OutboxStatus.READY, 0) + counts.get(OutboxStatus.SENDING, 0)
+        if not pending or time.time() > end:
+            return counts
+        time.sleep(1)
+
+
+def start_server(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="ami-rush-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     print(f"gunicorn's log: {log.name}", flush=True)
     server = subprocess.Popen(
@@ -183,12 +243,31 @@ def main() -> int:
         setup_django(database_url)
         print(f"Building {args.submits + 2 * STRADDLE} complete dossiers…", flush=True)
         wave, officials = build_officials(args.submits + 2 * STRADDLE)
-        server, port = start_server(database_url, args.workers)
+        broker, ours = broker_url()
+        if ours:
+            empty_redis(broker)
+        env = server_environment(database_url, broker)
+        processes = []
         try:
-            return rush(wave, officials, port, args)
+            if broker:
+                processes.append(start_worker(env))
+            else:
+                print("No Redis: tasks run eagerly inside the requests (the e-mails' rendering is in the figures).")
+            server, port = start_server(env, args.workers)
+            processes.append(server)
+            status = rush(wave, officials, port, args)
+            if broker:
+                counts = wait_for_receipts(timeout=300)
+                print(f"e-mails after the rush (outbox, per status): {counts}")
+                if set(counts) - {"sent"}:
+                    status = 1
+            return status
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in processes:
+                process.terminate()
+                process.wait(timeout=30)
+            if ours:
+                empty_redis(broker)
     finally:
         from django.db import connections
 
