@@ -7,6 +7,7 @@ package (and fail instead in CI, tests/ci_environment.py).
 """
 
 import os
+import select
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -56,16 +57,31 @@ def start_provider(*, portal_url: str, code_ttl: int = 60) -> RunningProvider:
         "CLIENT_ID": CLIENT_ID,
         "CLIENT_SECRET": CLIENT_SECRET,
     }
-    process = subprocess.Popen(
-        ["node", "server.js"], cwd=PROVIDER_DIR, env=environment, stdout=subprocess.PIPE, text=True
-    )
-    line = process.stdout.readline()  # "listening on <issuer>" once the port is bound
-    if not line.startswith("listening on "):
+    # A Node process was once seen stalled before binding its port, which left the suite waiting for ever on its
+    # first line: each start is given START_TIMEOUT seconds, and a stalled one is killed and started again.
+    failures = []
+    for _attempt in range(START_ATTEMPTS):
+        process = subprocess.Popen(
+            ["node", "server.js"], cwd=PROVIDER_DIR, env=environment, stdout=subprocess.PIPE, text=True
+        )
+        line = _first_line(process, timeout=START_TIMEOUT)  # "listening on <issuer>" once the port is bound
+        if line.startswith("listening on "):
+            provider = RunningProvider(issuer=line.split()[-1], process=process)
+            requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=10).raise_for_status()
+            return provider
         process.kill()
-        raise RuntimeError(f"the test OpenID provider did not start: {line!r}")
-    provider = RunningProvider(issuer=line.split()[-1], process=process)
-    requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=10).raise_for_status()
-    return provider
+        process.wait()
+        failures.append(line)
+    raise RuntimeError(f"the test OpenID provider did not start ({START_ATTEMPTS} attempts): {failures!r}")
+
+
+START_ATTEMPTS, START_TIMEOUT = 3, 30
+
+
+def _first_line(process: subprocess.Popen, *, timeout: float) -> str:
+    """The process' first line of output, or "" if it has written none within ``timeout`` seconds."""
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    return process.stdout.readline() if ready else ""
 
 
 @pytest.fixture(scope="session")
