@@ -50,14 +50,15 @@ _recent_answers_lock = threading.Lock()
 
 
 def _respond(request, *, kind: str, search, to_json):
-    if settings.SEARCH_ANSWER_CACHE_SECONDS <= 0:
-        return _answer(request, kind=kind, search=search, to_json=to_json)
     query, field = _query(request)
-    key = (kind, query.casefold(), field, request.GET.get("format") == "json", translation.get_language())
+    as_json = request.GET.get("format") == "json"
+    if settings.SEARCH_ANSWER_CACHE_SECONDS <= 0:
+        return _answer(request, kind, query=query, field=field, as_json=as_json, search=search, to_json=to_json)
+    key = (kind, query.casefold(), field, as_json, translation.get_language())
     with _recent_answers_lock:
         answer = _recent_answers.get(key)
     if answer is None:
-        response = _answer(request, kind=kind, search=search, to_json=to_json)
+        response = _answer(request, kind, query=query, field=field, as_json=as_json, search=search, to_json=to_json)
         answer = (response.status_code, response["Content-Type"], response.content)
         with _recent_answers_lock:
             _recent_answers[key] = answer
@@ -71,10 +72,9 @@ def forget_recent_answers() -> None:
         _recent_answers.clear()
 
 
-def _answer(request, *, kind: str, search, to_json):
-    query, field = _query(request)
+def _answer(request, kind: str, *, query: str, field: str, as_json: bool, search, to_json):
     results = list(search(query)) if len(query) >= MIN_QUERY_LENGTH else []
-    if request.GET.get("format") == "json":
+    if as_json:
         return JsonResponse({"query": query, "results": [to_json(r) for r in results]})
     context = {"query": query, "results": results, "field": field, "too_short": len(query) < MIN_QUERY_LENGTH}
     return render(request, f"cities/{kind}_search_results.html", context)
