@@ -19,17 +19,12 @@ def _round(value: Decimal) -> Decimal:
 
 def review_score(scores) -> Decimal | None:
     """Weighted score /20 of one review's scores (objects with ``points`` and ``criterion``); None if none scored."""
-    return weighted_score((s.points, s.criterion.weight, s.criterion.max_points) for s in scores)
-
-
-def weighted_score(marks) -> Decimal | None:
-    """``review_score`` of ``(points, weight, max_points)`` triples read as plain values (list pages)."""
-    scored = [(points, weight, max_points) for points, weight, max_points in marks if points is not None]
-    total_weight = sum((weight for _points, weight, _max in scored), Decimal(0))
+    scored = [s for s in scores if s.points is not None]
+    total_weight = sum((s.criterion.weight for s in scored), Decimal(0))
     if not scored or total_weight == 0:
         return None
     weighted = sum(
-        (weight * Decimal(points) / Decimal(max_points) for points, weight, max_points in scored), Decimal(0)
+        (s.criterion.weight * Decimal(s.points) / Decimal(s.criterion.max_points) for s in scored), Decimal(0)
     )
     return _round(TWENTY * weighted / total_weight)
 
