@@ -64,7 +64,8 @@ def transition_dossier(dossier, *, to: str, by=None, reason: str = "", now=None,
     now = now or timezone.now()
     if not can_transition(dossier.status, to):
         raise TransitionNotAllowed(dossier.status, to)
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: a failure here fails the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         previous = dossier.status
         dossier.status = to
         if to in DECISION_STATUSES:

@@ -129,11 +129,24 @@ def server_environment(database_url: str, broker: str | None) -> dict:
 
 
 def start_worker(env: dict) -> subprocess.Popen:
-    """One Celery worker (as in production, beside the web workers): it renders and sends the receipts."""
+    """One Celery worker (as in production, beside the web workers): it renders and sends the receipts. At a lower
+    CPU priority (nice 10, as README's Production section advises on a node shared with web workers): the receipts
+    can wait a few seconds, the submissions queued behind the deadline cannot."""
     log = tempfile.NamedTemporaryFile(prefix="ami-rush-celery-", suffix=".log", delete=False)  # noqa: SIM115
     print(f"Celery worker's log: {log.name}", flush=True)
     return subprocess.Popen(
-        [str(ROOT / ".venv/bin/celery"), "-A", "ami_portal", "worker", "--pool=solo", "-l", "warning"]
+        [
+            "nice",
+            "-n",
+            "10",
+            str(ROOT / ".venv/bin/celery"),
+            "-A",
+            "ami_portal",
+            "worker",
+            "--pool=solo",
+            "-l",
+            "warning",
+        ]
         + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT,
         env=env,

@@ -269,5 +269,8 @@ def delete_attachment(*, attachment: Attachment, by) -> None:
 def missing_required_kinds(dossier: Dossier) -> list[str]:
     from applications.models import REQUIRED_ATTACHMENT_KINDS
 
-    present = set(dossier.attachments.values_list("kind", flat=True))
+    if "attachments" in getattr(dossier, "_prefetched_objects_cache", {}):
+        present = {attachment.kind for attachment in dossier.attachments.all()}
+    else:
+        present = set(dossier.attachments.values_list("kind", flat=True))
     return [kind for kind in REQUIRED_ATTACHMENT_KINDS if kind not in present]

@@ -13,6 +13,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import Prefetch
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -21,7 +22,15 @@ from django.utils.translation import gettext as _
 from ami_portal.arrival import bounded_arrival
 from ami_portal.links import absolute_url
 from applications import rules as dossier_rules
-from applications.models import AttachmentKind, Dossier, DossierTransition, Submission, Wave
+from applications.models import (
+    Attachment,
+    AttachmentKind,
+    Dossier,
+    DossierPartner,
+    DossierTransition,
+    Submission,
+    Wave,
+)
 from applications.queries.completeness import MissingItem, dossier_completeness
 from applications.queries.dossiers import dossier_mail_context, dossier_mail_recipients
 from applications.states import DossierStatus, transition_dossier
@@ -128,7 +137,8 @@ def _related_content(dossier: Dossier) -> dict:
             related = getattr(dossier, accessor, None) if _has_one_to_one(dossier, accessor) else None
             content[accessor] = _serialize(related) if related is not None else None
         else:
-            content[accessor] = [_serialize(obj) for obj in getattr(dossier, accessor).order_by("pk")]
+            rows = getattr(dossier, accessor).all()  # the lock's prefetch, when it made one
+            content[accessor] = [_serialize(obj) for obj in sorted(rows, key=lambda row: row.pk)]
     return content
 
 
@@ -162,7 +172,7 @@ def build_snapshot(dossier: Dossier, *, wave: Wave) -> dict:
                 "sha256": a.sha256,
                 "content_type": a.content_type,
             }
-            for a in dossier.attachments.order_by("kind", "pk")
+            for a in sorted(dossier.attachments.all(), key=lambda a: (a.kind, a.pk))
         ],
     }
     # Round-trip through JSON so the stored value is exactly the value that was fingerprinted.
@@ -181,8 +191,21 @@ def fingerprint(snapshot: dict) -> str:
 # --- services ------------------------------------------------------------------------------------------
 
 
-def _lock(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("campaign").get(pk=dossier.pk)
+def _lock(dossier: Dossier, *, with_content: bool = False) -> Dossier:
+    """The dossier's row, locked (only that row: not its campaign's, which every submission of the campaign would
+    otherwise queue on), read again. ``with_content`` also reads what the checklist, the snapshot and the receipts
+    use (applicant, owner, partners, attachments) in the fewest queries."""
+    rows = Dossier.objects.select_for_update(of=("self",))
+    if not with_content:
+        return rows.select_related("campaign").get(pk=dossier.pk)
+    return (
+        rows.select_related("campaign", "commune", "epci", "owner")
+        .prefetch_related(
+            Prefetch("partners", queryset=DossierPartner.objects.order_by("pk")),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "pk")),
+        )
+        .get(pk=dossier.pk)
+    )
 
 
 def submit_dossier(dossier: Dossier, *, by, now=None, arrived_at=None, expected_wave: Wave | None = None) -> Submission:
@@ -204,7 +227,7 @@ def submit_dossier(dossier: Dossier, *, by, now=None, arrived_at=None, expected_
     processed_at = now or timezone.now()
     now = bounded_arrival(arrived_at, now=processed_at)
     with transaction.atomic():
-        locked = _lock(dossier)
+        locked = _lock(dossier, with_content=True)
         refusal = dossier_rules.submission_refusal(by, locked)
         if refusal:
             raise SubmissionRefused(refusal)

@@ -32,7 +32,12 @@ def _visible(request, pk) -> Dossier:
 
 
 def _editable(request, pk) -> Dossier:
-    return get_object_or_404(Dossier.objects.editable_by(request.user).select_related("campaign", "wave"), pk=pk)
+    """The dossier if ``request.user`` holds or co-edits it, else 404. The predicate rather than
+    ``Dossier.objects.editable_by``: the same rule, free for the holder (the deadline rush's submits, issue 13)."""
+    dossier = get_object_or_404(Dossier.objects.select_related("campaign", "wave"), pk=pk)
+    if not dossier_rules.is_dossier_editor(request.user, dossier):
+        raise Http404
+    return dossier
 
 
 # --- attachments ---------------------------------------------------------------------------------------------
