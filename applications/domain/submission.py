@@ -208,7 +208,9 @@ def _lock(dossier: Dossier, *, with_content: bool = False) -> Dossier:
     )
 
 
-def submit_dossier(dossier: Dossier, *, by, now=None, arrived_at=None, expected_wave: Wave | None = None) -> Submission:
+def submit_dossier(
+    dossier: Dossier, *, by, now=None, arrived_at=None, expected_wave_id: int | None = None
+) -> Submission:
     """Submit ``dossier`` (by one of its editors) to the wave open when the request arrived, or the next one.
 
     ``now`` is when the server processes the submission; ``arrived_at`` when the request arrived
@@ -220,7 +222,7 @@ def submit_dossier(dossier: Dossier, *, by, now=None, arrived_at=None, expected_
     Guarantees: atomic under a row lock on the dossier, so concurrent clicks make one submission; refuses a
     dossier whose holder's mandate Cnam staff have not verified (applications/domain/holders.py), an incomplete
     dossier, one that is not a draft, or one with no wave left (SubmissionRefused); raises
-    WaveChanged if ``expected_wave`` (the wave shown to the official) is not the wave it would go to.
+    WaveChanged if ``expected_wave_id`` (the wave shown to the official) is not the wave it would go to.
     Freezes a snapshot with its fingerprint, moves the dossier to SUBMITTED (logged) and queues one receipt
     e-mail per editor, sent after commit.
     """
@@ -238,7 +240,7 @@ def submit_dossier(dossier: Dossier, *, by, now=None, arrived_at=None, expected_
             raise SubmissionRefused(
                 _("Submissions are closed: the last wave of this call ended and no other wave is planned.")
             )
-        if expected_wave is not None and expected_wave.pk != wave.pk:
+        if expected_wave_id is not None and expected_wave_id != wave.pk:
             raise WaveChanged(wave)
         snapshot = build_snapshot(locked, wave=wave)
         locked.wave, locked.submitted_at = wave, now

@@ -21,7 +21,7 @@ from applications.domain import attachments as attachment_services
 from applications.domain import submission as submission_services
 from applications.domain.receipts import receipt_context, render_receipt_pdf, submitted_at_display
 from applications.forms.submission import AttachmentUploadForm, SubmitConfirmForm, WithdrawForm
-from applications.models import REQUIRED_ATTACHMENT_KINDS, Attachment, Dossier, Wave
+from applications.models import REQUIRED_ATTACHMENT_KINDS, Attachment, Dossier
 from applications.states import DossierStatus
 
 TEMPLATES = "applications/submission/"
@@ -180,13 +180,15 @@ def submit(request, pk):
     # A second click carrying the same token is the same intention: show its outcome, do not submit twice.
     if not cache.add(f"submit-token:{form.cleaned_data['token']}", dossier.pk, timeout=3600):
         return redirect("applications:receipt_latest", pk=dossier.pk)
-    shown = Wave.objects.filter(pk=form.cleaned_data["wave"], campaign=dossier.campaign_id).first()
-    if shown is None:
-        return _submit_get(request, dossier)
     try:
-        # Judged at the request's arrival, not at the moment it is processed (ami_portal/arrival.py).
+        # Judged at the request's arrival, not at the moment it is processed (ami_portal/arrival.py). The wave the
+        # page showed is compared with the one the submission would go to (another wave, or a forged id: the
+        # confirmation page of the right wave, 409).
         submission = submission_services.submit_dossier(
-            dossier, by=request.user, arrived_at=getattr(request, "arrived_at", None), expected_wave=shown
+            dossier,
+            by=request.user,
+            arrived_at=getattr(request, "arrived_at", None),
+            expected_wave_id=form.cleaned_data["wave"],
         )
     except submission_services.WaveChanged as change:
         messages.warning(request, change.message)

@@ -99,7 +99,7 @@ def test_confirmation_shown_before_midnight_is_refused_after_midnight_naming_the
     dossier = DossierFactory(complete=True, wave=first)
 
     with pytest.raises(WaveChanged) as change:
-        submit_at(dossier, closes_at, expected_wave=first)
+        submit_at(dossier, closes_at, expected_wave_id=first.pk)
 
     assert change.value.wave == second
     assert "vague 2" in change.value.message
@@ -111,7 +111,7 @@ def test_submission_confirmed_for_the_wave_it_goes_to_is_accepted():
     first, second = waves(closes_at, closes_at + timedelta(days=90))
     dossier = DossierFactory(complete=True, wave=first)
 
-    assert submit_at(dossier, closes_at, expected_wave=second).wave == second
+    assert submit_at(dossier, closes_at, expected_wave_id=second.pk).wave == second
 
 
 # --- what a submission does ------------------------------------------------------------------------------

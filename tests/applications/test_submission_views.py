@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from applications.models import AttachmentKind, Submission
 from applications.states import DossierStatus
-from tests.factories import DossierFactory, official, reviewer
+from tests.factories import DossierFactory, WaveFactory, official, reviewer
 
 from . import submission_files as files
 from .submission_support import attach, paris, waves
@@ -85,6 +85,19 @@ def test_confirming_after_the_target_changed_shows_the_new_wave_instead_of_submi
 
     assert response.status_code == 409
     assert response.context["wave"] == two_waves[1]
+    assert not Submission.objects.exists()
+
+
+def test_confirming_with_another_campaigns_wave_shows_the_right_wave_instead_of_submitting(
+    owner_client, dossier, two_waves
+):
+    foreign = WaveFactory()
+
+    with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
+        response = confirm(owner_client, dossier, foreign)
+
+    assert response.status_code == 409
+    assert response.context["wave"] == two_waves[0]
     assert not Submission.objects.exists()
 
 
