@@ -21,7 +21,9 @@ def recipient_language(user) -> str:
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def queue_email(*, kind: str, key: str, recipient, context: dict, attachments: list | None = None) -> OutboxMessage:
+def queue_email(
+    *, kind: str, key: str, recipient, context: dict, attachments: list | None = None, fresh_event: bool = False
+) -> OutboxMessage:
     """Create the outbox row for (event ``key``, recipient) once; send it after the transaction commits.
 
     ``key`` names the event (``decision:12:3:laureate``) and is stored as ``event_key``; the recipient is its own
@@ -34,18 +36,22 @@ def queue_email(*, kind: str, key: str, recipient, context: dict, attachments: l
     Idempotent: a second call with the same key and recipient returns the existing row and sends nothing more.
     A rolled-back transaction leaves no row and sends nothing; a committed one always leaves a READY row that the
     sweep sends even if the broker was down at commit time.
+
+    ``fresh_event``: the caller's transaction created the event ``key`` names (``receipt:<new submission's id>``)
+    and queues it once per recipient, so no row can exist yet: the row is inserted without looking for one first
+    (three round trips fewer for each receipt at a deadline rush).
     """
     user = None if isinstance(recipient, str) else recipient
     address = recipient if isinstance(recipient, str) else recipient.email
     language = recipient_language(user)
     same_event = OutboxMessage.objects.filter(event_key=key, recipient__iexact=address)
-    existing = same_event.first()
+    existing = None if fresh_event else same_event.first()
     if existing:
         return existing
     with translation.override(language):
         frozen = freeze({**context, "recipient": user or address})
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=not fresh_event):
             message = OutboxMessage.objects.create(
                 event_key=key,
                 kind=kind,

@@ -285,6 +285,7 @@ def _queue_receipts(submission: Submission) -> None:
             recipient=person,
             context=context,
             attachments=[{"kind": "receipt", "submission_id": submission.pk}],
+            fresh_event=True,  # the submission was created in this transaction
         )
 
 

@@ -23,7 +23,7 @@ from applications.models import AttachmentKind, DossierTransition, Submission
 from applications.states import DossierStatus
 from notifications.models import EmailKind, OutboxMessage
 from notifications.sending import render_message
-from tests.factories import DossierFactory, UserFactory, reviewer
+from tests.factories import DossierFactory, DossierPartnerFactory, UserFactory, reviewer
 
 from .submission_support import add_co_editor, attach, paris, waves
 
@@ -332,3 +332,35 @@ def test_reopen_after_the_deadline_is_refused():
 
     with time_machine.travel(paris(2021, 3, 29, 0, 0, 1), tick=False), pytest.raises(SubmissionRefused):
         reopen_dossier(dossier, by=reviewer(dossier.region), message="Corrigez")
+
+
+# --- cost --------------------------------------------------------------------------------------------------
+
+
+def _queries_of_a_submission(dossier) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        submit_dossier(dossier, by=dossier.owner)
+    return len(queries)
+
+
+def test_a_submission_costs_the_same_queries_whatever_the_dossier_holds():
+    """At a deadline rush every query counts: the partners and attachments are read in one query each."""
+    small = DossierFactory(complete=True)
+    large = DossierFactory(complete=True)
+    DossierPartnerFactory.create_batch(6, dossier=large)
+    attach(large, AttachmentKind.OTHER)
+
+    assert _queries_of_a_submission(small) == _queries_of_a_submission(large) <= 12
+
+
+def test_each_co_editor_costs_a_submission_one_query_their_receipt():
+    alone = DossierFactory(complete=True)
+    with_co_editors = DossierFactory(complete=True)
+    add_co_editor(with_co_editors)
+    add_co_editor(with_co_editors)
+
+    assert _queries_of_a_submission(with_co_editors) == _queries_of_a_submission(alone) + 2
+    assert OutboxMessage.objects.filter(event_key__startswith="receipt:").count() == 1 + 3
