@@ -224,10 +224,27 @@ def sign_up(page, *, email: str, password: str, commune) -> None:
     for select in form.locator("select").all():
         if select.is_visible() and not select.input_value():
             select.select_option(index=1)
+    # The commune field's suggestions arrive (htmx) and lay the form out again: a click during that shift can land
+    # beside the box (seen once in CI: "Clicking the checkbox did not change its state"). Wait, then check.
+    page.wait_for_load_state("networkidle")
     for box in form.locator("input[type=checkbox][required]").all():
-        box.check()
+        _check(page, box)
     form.locator("button[type=submit], input[type=submit]").last.click()
     page.wait_for_load_state()
+
+
+def _check(page, box, *, attempts: int = 3) -> None:
+    """Tick ``box``; if a late layout shift made the click miss, try again on the settled page."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(attempts):
+        try:
+            box.check()
+            return
+        except PlaywrightError:
+            if attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(300)
 
 
 def url_exists(name: str) -> bool:
