@@ -8,7 +8,8 @@ a laureate is public iff the wave its decision was taken in is published (``publ
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from applications.models import Campaign, Dossier, Wave
 from applications.states import DossierStatus
@@ -52,6 +53,24 @@ def decided_laureates(*, filters: LaureateFilters = LaureateFilters()) -> QueryS
         status=DossierStatus.LAUREATE, decided_at__isnull=False, wave__isnull=False
     )
     return _with_related(_filter(qs, filters)).order_by("campaign__name", "wave__number", "commune__name", "epci__name")
+
+
+def waves_with_decided_laureate_counts() -> QuerySet:
+    """Every wave, newest campaign first, with ``laureate_count``: its decided laureates (``decided_laureates``'s
+    rule), published or not: for the press area only. Counted per wave in a subquery on the status index rather than
+    by joining and grouping every dossier of every wave (issue 13)."""
+    laureates = (
+        Dossier.objects.filter(wave=OuterRef("pk"), status=DossierStatus.LAUREATE, decided_at__isnull=False)
+        .order_by()
+        .values("wave")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Wave.objects.select_related("campaign")
+        .annotate(laureate_count=Coalesce(Subquery(laureates, output_field=IntegerField()), 0))
+        .order_by("-campaign__created_at", "number")
+    )
 
 
 def published_laureates(*, now: datetime, filters: LaureateFilters = LaureateFilters()) -> QuerySet:

@@ -9,7 +9,6 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from applications.models import Campaign, Wave
-from applications.states import DossierStatus
 from public import exports, selectors, services
 from public.forms import ExportForm
 from public.models import ExportJob
@@ -39,12 +37,7 @@ def press_required(view):
 
 @press_required
 def press_home(request):
-    decided = Q(dossiers__status=DossierStatus.LAUREATE, dossiers__decided_at__isnull=False)
-    waves = (
-        Wave.objects.select_related("campaign")
-        .annotate(laureate_count=Count("dossiers", filter=decided))
-        .order_by("-campaign__created_at", "number")
-    )
+    waves = selectors.waves_with_decided_laureate_counts()
     return render(request, "public/press/home.html", {"waves": waves, "now": timezone.now()})
 
 
