@@ -13,7 +13,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -26,6 +26,7 @@ from applications.models import (
     Attachment,
     AttachmentKind,
     Dossier,
+    DossierMember,
     DossierPartner,
     DossierTransition,
     Submission,
@@ -194,12 +195,13 @@ def fingerprint(snapshot: dict) -> str:
 def _lock(dossier: Dossier, *, with_content: bool = False) -> Dossier:
     """The dossier's row, locked (only that row: not its campaign's, which every submission of the campaign would
     otherwise queue on), read again. ``with_content`` also reads what the checklist, the snapshot and the receipts
-    use (applicant, owner, partners, attachments) in the fewest queries."""
+    use (applicant, owner, partners, attachments, whether it has co-editors) in the fewest queries."""
     rows = Dossier.objects.select_for_update(of=("self",))
     if not with_content:
         return rows.select_related("campaign").get(pk=dossier.pk)
     return (
         rows.select_related("campaign", "commune", "epci", "owner")
+        .annotate(has_co_editors=Exists(DossierMember.objects.filter(dossier=OuterRef("pk"))))
         .prefetch_related(
             Prefetch("partners", queryset=DossierPartner.objects.order_by("pk")),
             Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "pk")),

@@ -67,9 +67,14 @@ def dossiers_for_holder_staff(user, *, queryset=None):
 
 def dossier_mail_recipients(dossier) -> list:
     """The owner then the co-editors (in the order they joined) who can receive mail: active, with an address,
-    each once. Uses the ``members`` prefetch when the caller made one (list pages), else one query."""
-    prefetched = "members" in getattr(dossier, "_prefetched_objects_cache", {})
-    members = dossier.members.all() if prefetched else dossier.members.select_related("user")
+    each once. Uses the ``members`` prefetch when the caller made one (list pages), or the ``has_co_editors``
+    annotation when it says there is none (the submission's locked read), else one query."""
+    if "members" in getattr(dossier, "_prefetched_objects_cache", {}):
+        members = dossier.members.all()
+    elif getattr(dossier, "has_co_editors", True) is False:
+        members = []
+    else:
+        members = dossier.members.select_related("user")
     people = [dossier.owner] if dossier.owner_id else []
     people += [member.user for member in sorted(members, key=lambda member: member.pk)]
     seen, unique = set(), []

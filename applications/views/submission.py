@@ -40,6 +40,15 @@ def _editable(request, pk) -> Dossier:
     return dossier
 
 
+def _editor_or_404(request, pk) -> Dossier:
+    """The dossier, with only its holder read, if ``request.user`` holds or co-edits it, else 404: all a submit needs
+    before the service reads the dossier again under its lock (issue 13, the deadline rush)."""
+    dossier = get_object_or_404(Dossier.objects.only("owner_id"), pk=pk)
+    if not dossier_rules.is_dossier_editor(request.user, dossier):
+        raise Http404
+    return dossier
+
+
 # --- attachments ---------------------------------------------------------------------------------------------
 
 
@@ -171,12 +180,12 @@ def _submit_get(request, dossier):
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request, pk):
-    dossier = _editable(request, pk)
     if request.method == "GET":
-        return _submit_get(request, dossier)
+        return _submit_get(request, _editable(request, pk))
+    dossier = _editor_or_404(request, pk)
     form = SubmitConfirmForm(request.POST)
     if not form.is_valid():
-        return _submit_get(request, dossier)
+        return _submit_get(request, _editable(request, pk))
     # A second click carrying the same token is the same intention: show its outcome, do not submit twice.
     if not cache.add(f"submit-token:{form.cleaned_data['token']}", dossier.pk, timeout=3600):
         return redirect("applications:receipt_latest", pk=dossier.pk)
@@ -192,9 +201,9 @@ def submit(request, pk):
         )
     except submission_services.WaveChanged as change:
         messages.warning(request, change.message)
-        return _confirm_page(request, dossier, change.wave, status=409)
+        return _confirm_page(request, _editable(request, pk), change.wave, status=409)
     except submission_services.SubmissionRefused as refusal:
-        return _refused_page(request, dossier, refusal.message, status=409)
+        return _refused_page(request, _editable(request, pk), refusal.message, status=409)
     messages.success(
         request,
         _("Your dossier has been submitted to wave %(number)s. A receipt has been sent by e-mail.")

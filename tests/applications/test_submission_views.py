@@ -13,7 +13,7 @@ from applications.states import DossierStatus
 from tests.factories import DossierFactory, WaveFactory, official, reviewer
 
 from . import submission_files as files
-from .submission_support import attach, paris, waves
+from .submission_support import add_co_editor, attach, paris, waves
 
 pytestmark = [pytest.mark.django_db]
 
@@ -108,6 +108,38 @@ def test_confirming_submits_and_redirects_to_the_receipt(owner_client, dossier, 
     submission = Submission.objects.get()
     assert response.url == reverse("applications:receipt", kwargs={"pk": dossier.pk, "submission_pk": submission.pk})
     assert submission.wave == two_waves[0]
+
+
+def test_a_co_editor_confirming_submits_and_is_sent_to_the_receipt(client, dossier, two_waves):
+    client.force_login(add_co_editor(dossier))
+
+    with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
+        response = confirm(client, dossier, two_waves[0])
+
+    submission = Submission.objects.get()
+    assert response.url == reverse("applications:receipt", kwargs={"pk": dossier.pk, "submission_pk": submission.pk})
+
+
+def test_someone_else_confirming_with_a_valid_form_gets_404_and_submits_nothing(client, dossier, two_waves):
+    client.force_login(official())
+
+    with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
+        response = confirm(client, dossier, two_waves[0])
+
+    assert response.status_code == 404
+    assert not Submission.objects.exists()
+
+
+def test_a_refused_confirmation_says_why_on_the_dossiers_refusal_page(owner_client, dossier, two_waves):
+    dossier.attachments.filter(kind=AttachmentKind.BUDGET_TABLE).delete()
+
+    with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
+        response = confirm(owner_client, dossier, two_waves[0])
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert dossier.reference in page and "Le dossier est incomplet" in page
+    assert not Submission.objects.exists()
 
 
 def test_double_click_with_the_same_token_makes_one_submission(owner_client, dossier, two_waves):
