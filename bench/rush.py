@@ -12,7 +12,8 @@ the receipts are queued on Redis (REDIS_URL, else the local Redis' database 14, 
 Celery worker beside the web workers renders and sends them; the run waits for the outbox to be empty and fails if
 an e-mail is not sent. Without Redis the tasks run eagerly inside the requests (it says so).
 
-Prints accepted / refused before and after the deadline, lost submissions (accepted answers without a row, or rows
+Prints (and writes to bench/RESULTS.md, between its "rush" markers, unless --no-write) accepted / refused before
+and after the deadline, lost submissions (accepted answers without a row, or rows
 without an answer) and latency percentiles; exits 1 if a submission sent before the deadline was refused, one sent
 after it accepted, or anything was lost. Needs PostgreSQL: DATABASE_URL, or a throw-away database on
 127.0.0.1:5432 (trust auth) that it creates and drops.
@@ -273,6 +274,7 @@ def main() -> int:
     parser.add_argument("--submits", type=int, default=500, help="officials submitting in the last seconds")
     parser.add_argument("--window", type=float, default=10.0, help="seconds before the deadline they submit in")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     args = parser.parse_args()
 
     database_url, throwaway = throwaway_database()
@@ -294,12 +296,19 @@ def main() -> int:
             processes.append(server)
             settle_database()
             warm_up(port, officials, wave.pk)
-            status = rush(wave, officials, port, args)
+            load_before = os.getloadavg()[0]
+            status, outcome = rush(wave, officials, port, args)
+            counts = None
             if broker:
                 counts = wait_for_receipts(timeout=300)
                 print(f"e-mails after the rush (outbox, per status): {counts}")
                 if set(counts) - {"sent"}:
                     status = 1
+            if not args.no_write:
+                from bench.pages import RESULTS, write_section
+
+                write_section("rush", rush_table(outcome, args, receipts=counts, load_before=load_before))
+                print(f"Written to {RESULTS.relative_to(ROOT)}")
             return status
         finally:
             for process in processes:
@@ -378,7 +387,50 @@ def rush(wave, officials, port: int, args) -> int:
     )
     if refused_before:
         print("refused although sent in time (status):", sorted({str(r["status"]) for r in refused_before}))
-    return 1 if refused_before or accepted_after or lost else 0
+    outcome = {
+        "before": len(before),
+        "refused_before": len(refused_before),
+        "after": len(after),
+        "accepted_after": len(accepted_after),
+        "lost": len(lost),
+        "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 0.95),
+        "max": max(latencies),
+        "p95_by_second": {s: percentile(v, 0.95) for s, v in sorted(by_second.items())},
+    }
+    return (1 if refused_before or accepted_after or lost else 0), outcome
+
+
+# Issue 13's latency target for the rush.
+P95_TARGET_S = 1.0
+
+
+def rush_table(outcome: dict, args, *, receipts: dict | None, load_before: float) -> str:
+    """The rush's figures as the "rush" section of bench/RESULTS.md."""
+    o = outcome
+    exact = not (o["refused_before"] or o["accepted_after"] or o["lost"])
+    mail = (
+        "the tasks ran eagerly inside the requests (no Redis)"
+        if receipts is None
+        else "e-mails after the rush, per status: " + ", ".join(f"{k} {v}" for k, v in sorted(receipts.items()))
+    )
+    by_second = ", ".join(f"{s}: {v:.2f}" for s, v in o["p95_by_second"].items())
+    return f"""## The deadline rush
+
+Measured {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())} by `bench/rush.py`: gunicorn {args.workers} sync \
+workers, PostgreSQL, {"one Celery worker beside them" if receipts is not None else "no Celery worker"}; {args.submits} officials submitting over the last \
+{args.window:.0f} s before the deadline, {STRADDLE} one second before it and {STRADDLE} one second after it \
+({os.cpu_count()} cores; load average {load_before:.1f} when the rush started, {os.getloadavg()[0]:.1f} after it).
+
+| submissions | sent | accepted | refused |
+|---|---:|---:|---:|
+| before the deadline | {o["before"]} | {o["before"] - o["refused_before"]} | {o["refused_before"]} |
+| after the deadline | {o["after"]} | {o["accepted_after"]} | {o["after"] - o["accepted_after"]} |
+
+Decided exactly: {"yes ✅" if exact else "no ❌"} (lost: {o["lost"]}); {mail}.
+Latency: p50 {o["p50"]:.2f} s, p95 {o["p95"]:.2f} s (target < {P95_TARGET_S:.0f} s) \
+{"✅" if o["p95"] < P95_TARGET_S else "❌"}, max {o["max"]:.2f} s. p95 by second of the rush: {by_second}.
+"""
 
 
 if __name__ == "__main__":

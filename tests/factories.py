@@ -28,7 +28,9 @@ class RegionFactory(factory.django.DjangoModelFactory):
         model = Region
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"{10 + n % 89}")
+    # Three digits, never one of the two-digit INSEE codes tests name on purpose ("27", "53"…): with get_or_create on
+    # the code, a generated region could otherwise be the very region a test builds as "another region".
+    code = factory.Sequence(lambda n: f"{100 + n % 900}")
     name = factory.Sequence(lambda n: f"Région {n}")
 
 
