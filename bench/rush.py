@@ -381,10 +381,8 @@ def rush(wave, officials, port: int, args) -> int:
     by_second = {}
     for r in results:
         by_second.setdefault(int(r["sent"] - deadline + args.window), []).append(r["elapsed"])
-    print(
-        "p95 latency by second of the rush: "
-        + ", ".join(f"{s}: {percentile(v, 0.95):.2f}" for s, v in sorted(by_second.items()))
-    )
+    p95_by_second = {s: percentile(v, 0.95) for s, v in sorted(by_second.items())}
+    print("p95 latency by second of the rush: " + ", ".join(f"{s}: {v:.2f}" for s, v in p95_by_second.items()))
     if refused_before:
         print("refused although sent in time (status):", sorted({str(r["status"]) for r in refused_before}))
     outcome = {
@@ -396,7 +394,7 @@ def rush(wave, officials, port: int, args) -> int:
         "p50": statistics.median(latencies),
         "p95": percentile(latencies, 0.95),
         "max": max(latencies),
-        "p95_by_second": {s: percentile(v, 0.95) for s, v in sorted(by_second.items())},
+        "p95_by_second": p95_by_second,
     }
     return (1 if refused_before or accepted_after or lost else 0), outcome
 

@@ -46,12 +46,14 @@ def _filter(qs: QuerySet, filters: LaureateFilters) -> QuerySet:
     return qs
 
 
+# A laureate the committee has decided (an imported laureate without a decision date is not one).
+DECIDED_LAUREATE = Q(status=DossierStatus.LAUREATE, decided_at__isnull=False)
+
+
 def decided_laureates(*, filters: LaureateFilters = LaureateFilters()) -> QuerySet:
     """Every laureate the committee has decided, published or not: for the press area only. Each carries its
     applicant's programmes (``programme_codes``, ``programme_labels``)."""
-    qs = Dossier.objects.with_programmes().filter(
-        status=DossierStatus.LAUREATE, decided_at__isnull=False, wave__isnull=False
-    )
+    qs = Dossier.objects.with_programmes().filter(DECIDED_LAUREATE, wave__isnull=False)
     return _with_related(_filter(qs, filters)).order_by("campaign__name", "wave__number", "commune__name", "epci__name")
 
 
@@ -60,7 +62,7 @@ def waves_with_decided_laureate_counts() -> QuerySet:
     rule), published or not: for the press area only. Counted per wave in a subquery on the status index rather than
     by joining and grouping every dossier of every wave (issue 13)."""
     laureates = (
-        Dossier.objects.filter(wave=OuterRef("pk"), status=DossierStatus.LAUREATE, decided_at__isnull=False)
+        Dossier.objects.filter(DECIDED_LAUREATE, wave=OuterRef("pk"))
         .order_by()
         .values("wave")
         .annotate(n=Count("pk"))

@@ -182,10 +182,10 @@ def _submit_get(request, dossier):
 def submit(request, pk):
     if request.method == "GET":
         return _submit_get(request, _editable(request, pk))
-    dossier = _editor_or_404(request, pk)
     form = SubmitConfirmForm(request.POST)
     if not form.is_valid():
         return _submit_get(request, _editable(request, pk))
+    dossier = _editor_or_404(request, pk)
     # A second click carrying the same token is the same intention: show its outcome, do not submit twice.
     if not cache.add(f"submit-token:{form.cleaned_data['token']}", dossier.pk, timeout=3600):
         return redirect("applications:receipt_latest", pk=dossier.pk)
